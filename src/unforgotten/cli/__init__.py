@@ -1,0 +1,1 @@
+"""The ``unforgotten`` command: thin Typer wrappers over the library packages."""

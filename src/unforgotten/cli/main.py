@@ -1,0 +1,58 @@
+"""Entry point of the ``unforgotten`` command.
+
+Each command group lives in its own module of this package and exposes
+``register(app)``; :data:`COMMAND_MODULES` lists them in the order ``--help`` shows.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from unforgotten.cli.options import err_console
+from unforgotten.errors import BatchRejected, UnforgottenError
+
+__all__ = ["COMMAND_MODULES", "app", "run"]
+
+COMMAND_MODULES = [
+    "unforgotten.cli.registry",
+    "unforgotten.cli.names",
+    "unforgotten.cli.estimate",
+    "unforgotten.cli.tracking",
+]
+
+app = typer.Typer(
+    name="unforgotten",
+    help="Records of abductions, detentions and disappearances in North Korea.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+for _name in COMMAND_MODULES:
+    try:
+        _module = importlib.import_module(_name)
+    except ModuleNotFoundError as exc:  # a command group not built yet
+        if exc.name != _name:
+            raise
+        continue
+    _module.register(app)
+
+
+def _report(exc: UnforgottenError) -> None:
+    err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+    if isinstance(exc, BatchRejected):
+        for problem in exc.problems:
+            err_console.print(f"  - {problem}", highlight=False)
+
+
+def run() -> None:
+    """Run the command line; a user mistake ends in a message and a non-zero exit."""
+    try:
+        app()
+    except UnforgottenError as exc:
+        _report(exc)
+        sys.exit(exc.exit_code)

@@ -1,0 +1,127 @@
+"""The one exception tree of Unforgotten.
+
+Every error a user can cause is a subclass of :class:`UnforgottenError`, and each leaf
+also subclasses the matching built-in so that generic code keeps working::
+
+    UnforgottenError
+    ├── ConfigError (ValueError)          settings, key files, database URL
+    ├── NotFoundError (LookupError)       a record, person, batch or key that does not exist
+    ├── ValidationError (ValueError)      an input file or value that breaks the rules
+    │   └── BatchRejected                 an import batch with one or more bad rows
+    ├── DuplicateBatchError (ValueError)  the same file (same SHA-256) imported twice
+    ├── PermissionDenied (PermissionError) a role not allowed to do what it asked
+    ├── IntegrityError (RuntimeError)     the audit chain or a record hash does not verify
+    ├── CryptoError (RuntimeError)        a protected value cannot be decrypted with the key given
+    └── EstimationError (ArithmeticError) an estimator cannot produce a result for this table
+
+The command line turns each into a message and a non-zero exit; the web application into a
+page or JSON with the matching status. Nothing else catches broadly.
+
+Warnings of our own (:class:`UnforgottenWarning`) carry convergence and data-quality notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "BatchRejected",
+    "ConfigError",
+    "CryptoError",
+    "DuplicateBatchError",
+    "EstimationError",
+    "IntegrityError",
+    "NotFoundError",
+    "PermissionDenied",
+    "Problem",
+    "UnforgottenError",
+    "UnforgottenWarning",
+    "ValidationError",
+]
+
+
+class UnforgottenError(Exception):
+    """Root of every error Unforgotten raises on purpose."""
+
+    exit_code = 1
+
+
+class ConfigError(UnforgottenError, ValueError):
+    """Raised when a setting, key file or database URL is missing or unusable."""
+
+    exit_code = 2
+
+
+class NotFoundError(UnforgottenError, LookupError):
+    """Raised when a record, person, batch, source or key does not exist."""
+
+    exit_code = 3
+
+
+class ValidationError(UnforgottenError, ValueError):
+    """Raised when an input value or file breaks the rules."""
+
+    exit_code = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with one input row: where it is and why.
+
+    ``value`` is shown to the user, so it must never hold a protected field's content.
+    """
+
+    file: str
+    row: int
+    column: str
+    value: str
+    reason: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        shown = f" {self.value!r}" if self.value else ""
+        return f"{self.file}: row {self.row}, column {self.column!r}:{shown} {self.reason}"
+
+
+class BatchRejected(ValidationError):
+    """Raised when an import batch has bad rows; nothing of it was written."""
+
+    def __init__(self, file: str, problems: list[Problem]) -> None:
+        self.file = file
+        self.problems = problems
+        errors = [p for p in problems if p.severity == "error"]
+        super().__init__(f"{file}: {len(errors)} bad row(s); nothing was imported")
+
+
+class DuplicateBatchError(UnforgottenError, ValueError):
+    """Raised when a file with the same SHA-256 was already imported."""
+
+    exit_code = 5
+
+
+class PermissionDenied(UnforgottenError, PermissionError):
+    """Raised when the acting role may not do what it asked."""
+
+    exit_code = 6
+
+
+class IntegrityError(UnforgottenError, RuntimeError):
+    """Raised when the audit chain or a stored hash does not verify."""
+
+    exit_code = 7
+
+
+class CryptoError(UnforgottenError, RuntimeError):
+    """Raised when a protected value cannot be encrypted or decrypted with the key given."""
+
+    exit_code = 8
+
+
+class EstimationError(UnforgottenError, ArithmeticError):
+    """Raised when an estimator cannot produce a result for the table it was given."""
+
+    exit_code = 9
+
+
+class UnforgottenWarning(UserWarning):
+    """A data-quality or convergence note that does not stop the work."""
