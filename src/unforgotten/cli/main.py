@@ -18,9 +18,11 @@ __all__ = ["COMMAND_MODULES", "app", "run"]
 
 COMMAND_MODULES = [
     "unforgotten.cli.registry",
+    "unforgotten.cli.link",
     "unforgotten.cli.names",
     "unforgotten.cli.estimate",
     "unforgotten.cli.tracking",
+    "unforgotten.cli.synth",
 ]
 
 app = typer.Typer(
