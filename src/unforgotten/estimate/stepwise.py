@@ -1,0 +1,176 @@
+"""Stepwise log-linear model selection: Silverman (2014) and SparseMSE (Chan et al. 2021).
+
+References
+----------
+Silverman, B. W. (2014). *Modern Slavery: an application of Multiple Systems Estimation*.
+Home Office. (The procedure of ``modslavmse::MSEfit``.)
+Chan, L., Silverman, B. W. & Vincent, K. (2021). Multiple systems estimation for sparse capture
+data: inferential challenges when there are nonoverlapping lists. *JASA* 116, 1297–1306.
+Fienberg, S. E. & Rinaldo, A. (2012). Maximum likelihood estimation in log-linear models.
+*Ann. Statist.* 40, 996–1023 (the existence check as a linear programme).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize, stats
+
+from unforgotten.estimate.glm import FloatArray
+from unforgotten.estimate.loglinear import (
+    LoglinearFit,
+    Term,
+    _cells_without,
+    design_matrix,
+    fit_terms,
+    nonoverlapping_pairs,
+)
+from unforgotten.estimate.table import CaptureTable
+
+__all__ = ["StepwisePath", "check_identifiable", "silverman_stepwise", "sparse_stepwise"]
+
+
+@dataclass(frozen=True)
+class StepwisePath:
+    """The model a stepwise search ended with and the terms it added, in order."""
+
+    fit: LoglinearFit
+    added: tuple[Term, ...]
+    steps: tuple[str, ...]
+
+
+def mle_exists(x: FloatArray, y: FloatArray) -> bool:
+    """Whether the Poisson MLE exists (Fienberg & Rinaldo 2012).
+
+    It exists iff some strictly positive ``w`` has the same sufficient statistics as ``y``
+    (``x' w = x' y``); the linear programme maximises the smallest entry of such a ``w``.
+    """
+    m, p = x.shape
+    cost = np.zeros(m + 1)
+    cost[-1] = -1.0
+    a_eq = np.hstack([x.T, np.zeros((p, 1))])
+    a_ub = np.hstack([-np.eye(m), np.ones((m, 1))])
+    res = optimize.linprog(
+        cost,
+        A_ub=a_ub,
+        b_ub=np.zeros(m),
+        A_eq=a_eq,
+        b_eq=x.T @ y,
+        bounds=[(0, None)] * m + [(0, 1)],
+        method="highs",
+    )
+    return bool(res.status == 0 and -res.fun > 1e-7)
+
+
+def check_identifiable(table: CaptureTable, terms: tuple[Term, ...]) -> bool:
+    """SparseMSE's ``checkident``: full column rank and an existing MLE.
+
+    Pairwise terms between non-overlapping lists are first removed with their cells.
+    """
+    dropped = nonoverlapping_pairs(table, terms)
+    keep = _cells_without(table, dropped)
+    kept = tuple(t for t in terms if not any(set(d) <= set(t) for d in dropped))
+    x = design_matrix(table.patterns, kept)[keep]
+    y = table.y[keep]
+    if x.shape[0] <= x.shape[1] - 1 or np.linalg.matrix_rank(x) < x.shape[1]:
+        return False
+    return mle_exists(x, y)
+
+
+def _pairs(n_lists: int) -> list[Term]:
+    return list(itertools.combinations(range(n_lists), 2))
+
+
+def _wald_p(fit: LoglinearFit, term: Term) -> float:
+    """Two-sided Wald p-value of one interaction coefficient."""
+    if term not in fit.terms:
+        return 1.0
+    index = fit.glm.beta.shape[0] - len(fit.terms) + fit.terms.index(term)
+    se = math.sqrt(max(float(fit.glm.cov[index, index]), 0.0))
+    if se == 0:
+        return 1.0
+    return float(2 * stats.norm.sf(abs(fit.glm.beta[index]) / se))
+
+
+def silverman_stepwise(table: CaptureTable, *, pthresh: float = 0.05) -> StepwisePath:
+    """Forward selection of pairwise terms by AIC (``modslavmse::MSEfit``).
+
+    From main effects, try every pairwise term not yet in; keep the one with the lowest AIC;
+    stop when AIC does not improve or the added term's Wald p-value exceeds ``pthresh``.
+    Pairs of lists that share no observed unit are never offered (their MLE is −∞).
+    """
+    terms: tuple[Term, ...] = ()
+    current = fit_terms(table, terms)
+    added: list[Term] = []
+    steps = [f"start {current.name} AIC={current.aic:.3f}"]
+    candidates = [t for t in _pairs(table.n_lists) if _overlap(table, t) > 0]
+    while candidates:
+        trials = [(fit_terms(table, (*terms, t)), t) for t in candidates]
+        best, term = min(trials, key=lambda pair: pair[0].aic)
+        p_value = _wald_p(best, term)
+        if best.aic >= current.aic or p_value > pthresh:
+            steps.append(f"stop: best {best.name} AIC={best.aic:.3f} p={p_value:.3g}")
+            break
+        terms, current = (*terms, term), best
+        added.append(term)
+        candidates.remove(term)
+        steps.append(f"add {_label(table, term)} AIC={best.aic:.3f} p={p_value:.3g}")
+    return StepwisePath(fit=current, added=tuple(added), steps=tuple(steps))
+
+
+def _overlap(table: CaptureTable, term: Term) -> int:
+    return table.overlap(table.lists[term[0]], table.lists[term[1]])
+
+
+def _label(table: CaptureTable, term: Term) -> str:
+    return "·".join(table.lists[j] for j in term)
+
+
+def _pair_p_value(table: CaptureTable, fit: LoglinearFit, term: Term) -> float:
+    """One-sided Poisson p-value of the observed overlap of a pair under the current fit."""
+    i, j = term
+    both = (table.patterns[:, i] == 1) & (table.patterns[:, j] == 1)
+    observed = float(table.y[both].sum())
+    keep = _cells_without(table, fit.dropped_pairs)
+    mu_full = np.zeros(table.patterns.shape[0])
+    mu_full[keep] = fit.glm.mu
+    expected = float(mu_full[both].sum())
+    if expected <= 0:
+        return 1.0
+    low = float(stats.poisson.cdf(observed, expected))
+    high = float(stats.poisson.sf(observed - 1, expected))
+    return min(low, high)
+
+
+def sparse_stepwise(table: CaptureTable, *, pthresh: float = 0.02) -> StepwisePath:
+    """SparseMSE's ``stepwisefit``: add the pair with the most surprising overlap.
+
+    For each pair not in the model, the observed number of units on both lists is compared with
+    its Poisson mean under the current fit; the pair with the smallest one-sided p-value is
+    added if below ``pthresh`` and the enlarged model passes :func:`check_identifiable`.
+    Non-overlapping pairs in the model are handled as structural zeros.
+    """
+    terms: tuple[Term, ...] = ()
+    current = fit_terms(table, terms, sparse_pairs=True)
+    added: list[Term] = []
+    steps = [f"start {current.name}"]
+    remaining = _pairs(table.n_lists)
+    while remaining:
+        scored = sorted((_pair_p_value(table, current, t), t) for t in remaining)
+        chosen = next(
+            ((p, t) for p, t in scored if p < pthresh and check_identifiable(table, (*terms, t))),
+            None,
+        )
+        if chosen is None:
+            steps.append(f"stop: smallest p={scored[0][0]:.3g}")
+            break
+        p_value, term = chosen
+        terms = (*terms, term)
+        remaining.remove(term)
+        current = fit_terms(table, terms, sparse_pairs=True)
+        added.append(term)
+        steps.append(f"add {_label(table, term)} p={p_value:.3g}")
+    return StepwisePath(fit=current, added=tuple(added), steps=tuple(steps))
