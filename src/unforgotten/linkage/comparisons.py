@@ -1,0 +1,193 @@
+"""Comparison sets: how two records are compared, field by field.
+
+All comparisons read the feature columns built by :mod:`unforgotten.linkage.features`, so
+the SQL stays plain (equality, Jaro-Winkler, integer arithmetic) and runs the same on
+DuckDB and Spark. The ``korean`` and ``generic`` profiles share these comparisons; they
+differ in what the feature step puts in the name and place columns. The ``plain`` profile
+is Splink's stock comparisons on the raw columns: the baseline of the benchmarks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink.internals.comparison_creator import ComparisonCreator
+
+from unforgotten.linkage.config import LinkageConfig
+
+__all__ = [
+    "PLAIN_COLUMNS",
+    "birth_date_comparison",
+    "comparisons_for",
+    "event_year_comparison",
+    "exact_comparison",
+    "extra_comparison",
+    "name_part_comparison",
+    "place_comparison",
+]
+
+#: Raw columns the ``plain`` profile compares.
+PLAIN_COLUMNS = ("full_name", "sex", "birth_date", "birth_place", "case_type", "event_date")
+
+
+def _both(column: str, test: str = "IS NOT NULL") -> str:
+    return f"{column}_l {test} AND {column}_r {test}"
+
+
+def _equal(*columns: str) -> str:
+    return " AND ".join(f"{c}_l = {c}_r" for c in columns)
+
+
+def name_part_comparison(part: str, *, thresholds: tuple[float, ...]) -> ComparisonCreator:
+    """Surname or given name: key equal (term-frequency adjusted), then similar forms.
+
+    ``part`` is ``"surname"`` or ``"given"``: the columns ``{part}_key`` and
+    ``{part}_form`` are compared. Keys absorb script and romanization; forms carry the
+    spelling (jamo or phonetic) that Jaro-Winkler grades.
+    """
+    form, key = f"{part}_form", f"{part}_key"
+    levels: list[Any] = [
+        cll.NullLevel(form),
+        cll.ExactMatchLevel(key).configure(
+            tf_adjustment_column=key, tf_minimum_u_value=0.001, label_for_charts=f"{key} equal"
+        ),
+        cll.ExactMatchLevel(form).configure(label_for_charts=f"{form} equal, keys differ"),
+    ]
+    levels += [cll.JaroWinklerLevel(form, t) for t in thresholds]
+    levels.append(cll.ElseLevel())
+    return cl.CustomComparison(levels, output_column_name=f"{part}_name")
+
+
+def full_name_comparison() -> ComparisonCreator:
+    """Whole name, used only when a record's name could not be split into parts."""
+    return cl.CustomComparison(
+        [
+            cll.CustomLevel(
+                "full_form_l IS NULL OR full_form_r IS NULL OR "
+                "(surname_form_l IS NOT NULL AND surname_form_r IS NOT NULL)",
+                label_for_charts="null, or compared by parts",
+            ).configure(is_null_level=True),
+            cll.ExactMatchLevel("full_form"),
+            cll.JaroWinklerLevel("full_form", 0.92),
+            cll.JaroWinklerLevel("full_form", 0.85),
+            cll.ElseLevel(),
+        ],
+        output_column_name="full_name",
+    )
+
+
+_DATE_LEVELS = (
+    ("exact date", _equal("birth_year", "birth_month", "birth_day")),
+    (
+        "day and month swapped",
+        _equal("birth_year")
+        + " AND birth_month_l = birth_day_r AND birth_day_l = birth_month_r",
+    ),
+    (
+        "year and month equal, a day unknown",
+        _equal("birth_year", "birth_month") + " AND (birth_day_l IS NULL OR birth_day_r IS NULL)",
+    ),
+    (
+        "year equal, a month unknown",
+        _equal("birth_year") + " AND (birth_month_l IS NULL OR birth_month_r IS NULL)",
+    ),
+    ("year and month equal, days differ", _equal("birth_year", "birth_month")),
+    ("year equal, months differ", _equal("birth_year")),
+    ("years one apart", "abs(birth_year_l - birth_year_r) = 1"),
+    (
+        "same decade, a year unknown",
+        "(birth_year_l IS NULL OR birth_year_r IS NULL) AND " + _equal("birth_decade"),
+    ),
+)
+
+
+def birth_date_comparison() -> ComparisonCreator:
+    """Birth date aware of partial dates, ±1 year and day/month swaps.
+
+    Month and day are missing when the source only knew the year (the feature step
+    drops what the precision does not vouch for), so "year equal, a month unknown" is
+    a different level from "year equal, months differ": the first is weak evidence
+    for a match, the second evidence against.
+    """
+    levels: list[Any] = [
+        cll.CustomLevel(
+            "birth_decade_l IS NULL OR birth_decade_r IS NULL", label_for_charts="null"
+        ).configure(is_null_level=True)
+    ]
+    levels += [cll.CustomLevel(sql, label_for_charts=label) for label, sql in _DATE_LEVELS]
+    levels.append(cll.ElseLevel())
+    return cl.CustomComparison(levels, output_column_name="birth_date")
+
+
+def place_comparison(prefix: str, *, provinces: bool) -> ComparisonCreator:
+    """Place through the gazetteer: same unit, else same province (when known)."""
+    code, province = f"{prefix}_place_code", f"{prefix}_province"
+    levels: list[Any] = [
+        cll.CustomLevel(
+            f"({code}_l IS NULL AND {province}_l IS NULL) OR "
+            f"({code}_r IS NULL AND {province}_r IS NULL)",
+            label_for_charts="null",
+        ).configure(is_null_level=True),
+        cll.ExactMatchLevel(code).configure(label_for_charts=f"{code} equal"),
+    ]
+    if provinces:
+        levels.append(cll.ExactMatchLevel(province).configure(label_for_charts="same province"))
+    levels.append(cll.ElseLevel())
+    return cl.CustomComparison(levels, output_column_name=f"{prefix}_place")
+
+
+def event_year_comparison() -> ComparisonCreator:
+    """Year of the event (abduction, arrest, disappearance): equal, one apart."""
+    return cl.CustomComparison(
+        [
+            cll.NullLevel("event_year"),
+            cll.ExactMatchLevel("event_year"),
+            cll.CustomLevel("abs(event_year_l - event_year_r) = 1", "years one apart"),
+            cll.ElseLevel(),
+        ],
+        output_column_name="event_year",
+    )
+
+
+def exact_comparison(column: str) -> ComparisonCreator:
+    """Null, equal, different."""
+    return cl.ExactMatch(column)
+
+
+def extra_comparison(column: str) -> ComparisonCreator:
+    """A further column compared as a generic string: exact, close, different."""
+    return cl.JaroWinklerAtThresholds(column, [0.9, 0.7])
+
+
+def _profile_comparisons(config: LinkageConfig) -> list[ComparisonCreator]:
+    korean = config.profile == "korean"
+    return [
+        name_part_comparison("surname", thresholds=(0.9,)),
+        name_part_comparison("given", thresholds=(0.92, 0.85) if korean else (0.9, 0.8)),
+        full_name_comparison(),
+        birth_date_comparison(),
+        exact_comparison("sex"),
+        place_comparison("birth", provinces=korean),
+        place_comparison("event", provinces=korean),
+        exact_comparison("case_type"),
+        event_year_comparison(),
+    ]
+
+
+def _plain_comparisons() -> list[ComparisonCreator]:
+    return [
+        cl.NameComparison("full_name"),
+        cl.ExactMatch("sex"),
+        cl.LevenshteinAtThresholds("birth_date", [1, 2]),
+        cl.ExactMatch("birth_place"),
+        cl.ExactMatch("case_type"),
+        cl.LevenshteinAtThresholds("event_date", [1, 2]),
+    ]
+
+
+def comparisons_for(config: LinkageConfig) -> list[ComparisonCreator]:
+    """The comparison set of ``config.profile`` plus its extra columns."""
+    base = _plain_comparisons() if config.profile == "plain" else _profile_comparisons(config)
+    return base + [extra_comparison(c) for c in config.extra_columns]

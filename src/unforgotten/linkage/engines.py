@@ -1,0 +1,70 @@
+"""Where the linkage SQL runs: DuckDB in this process (default) or a Spark session.
+
+DuckDB needs nothing: an in-memory database with its spill directory in a temporary
+folder. Spark needs ``pyspark`` (an optional dependency); without a session given, a
+local one is started (``local[*]``), which is what the tests use. On a cluster, pass
+the cluster's session.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Literal
+
+import duckdb
+from splink.internals.database_api import DatabaseAPI
+
+from unforgotten.errors import ConfigError
+from unforgotten.linkage.config import LinkageConfig
+
+__all__ = ["Engine", "database_api"]
+
+Engine = Literal["duckdb", "spark"]
+
+
+def _duckdb_connection(config: LinkageConfig, spill: str) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    con.execute(f"SET temp_directory = '{spill}'")
+    con.execute("SET preserve_insertion_order = false")
+    if config.threads is not None:
+        con.execute(f"SET threads = {int(config.threads)}")
+    if config.memory_limit is not None:
+        con.execute("SET memory_limit = ?", [config.memory_limit])
+    return con
+
+
+def _local_spark(config: LinkageConfig) -> Any:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as error:  # pragma: no cover - depends on the installation
+        raise ConfigError("--engine spark needs pyspark: pip install pyspark") from error
+    cores = config.threads or "*"
+    builder = SparkSession.builder.master(f"local[{cores}]").appName("unforgotten-link")
+    builder = builder.config("spark.sql.shuffle.partitions", "8")
+    builder = builder.config("spark.ui.enabled", "false")
+    return builder.getOrCreate()
+
+
+@contextmanager
+def database_api(
+    engine: Engine, *, config: LinkageConfig, spark_session: Any = None
+) -> Iterator[DatabaseAPI[Any]]:
+    """A Splink database API for ``engine``, closed (DuckDB) when the block ends."""
+    if engine == "duckdb":
+        with tempfile.TemporaryDirectory(prefix="unforgotten-link-") as spill:
+            from splink import DuckDBAPI
+
+            con = _duckdb_connection(config, spill)
+            try:
+                yield DuckDBAPI(connection=con)
+            finally:
+                con.close()
+    elif engine == "spark":
+        from splink import SparkAPI
+
+        session = spark_session if spark_session is not None else _local_spark(config)
+        yield SparkAPI(spark_session=session)
+    else:
+        raise ConfigError(f"engine {engine!r} is not duckdb or spark")

@@ -1,0 +1,285 @@
+"""Per-record features: what Splink compares, computed once per record in Python.
+
+The linkage SQL never sees raw names or places. This step turns each record into plain
+columns (a canonical name form per part, name keys, a normalised place code, the birth
+date split by precision), so that comparisons are cheap exact or string-distance tests
+that run the same on DuckDB and Spark.
+
+Names repeat a lot (a list of 30,000 people holds far fewer distinct spellings), so every
+name function runs once per distinct value. The name step is pluggable: a
+:class:`NameFeaturizer` turns one name into :class:`NameFeatures`; :class:`GenericNames`
+needs nothing, :class:`~unforgotten.linkage.korean_features.KoreanNames` uses
+:mod:`unforgotten.korean`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+import pandas as pd
+
+__all__ = [
+    "FEATURE_COLUMNS",
+    "GenericNames",
+    "NameFeaturizer",
+    "NameFeatures",
+    "NameInput",
+    "PlaceResolver",
+    "build_features",
+    "normalise_text",
+]
+
+#: Columns of the feature table, besides ``unique_id``, ``source`` and extra columns.
+FEATURE_COLUMNS = (
+    "full_form",
+    "surname_form",
+    "given_form",
+    "surname_key",
+    "given_key",
+    "name_key",
+    "sex",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "birth_decade",
+    "birth_place_code",
+    "birth_province",
+    "event_place_code",
+    "event_province",
+    "case_type",
+    "event_year",
+)
+
+_NAME_INPUT_COLUMNS = ("full_name", "family_name", "given_name", "name_hangul")
+_SEX = {"m": "M", "male": "M", "남": "M", "남자": "M", "f": "F", "female": "F", "여": "F"}
+_SEX.update({"여자": "F"})
+_PUNCT = re.compile(r"[^\w\s]|_")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class NameInput:
+    """The name fields of one record as written (any may be empty)."""
+
+    full_name: str = ""
+    family_name: str = ""
+    given_name: str = ""
+    name_hangul: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NameFeatures:
+    """What the comparisons use of one name.
+
+    ``*_form`` are compared with string similarity; ``*_key`` are compared exactly (with
+    term-frequency adjustment on the surname); ``name_key`` (surname key + given key) is
+    the main blocking key. ``surname_share`` is the surname's share of the population
+    when known (the prior of the term-frequency adjustment).
+    """
+
+    full_form: str | None = None
+    surname_form: str | None = None
+    given_form: str | None = None
+    surname_key: str | None = None
+    given_key: str | None = None
+    surname_share: float | None = None
+
+    @property
+    def name_key(self) -> str | None:
+        """Surname key and given key joined, when both are known."""
+        if self.surname_key and self.given_key:
+            return f"{self.surname_key}|{self.given_key}"
+        return None
+
+
+class NameFeaturizer(Protocol):
+    """Turns one record's name fields into :class:`NameFeatures`."""
+
+    def __call__(self, name: NameInput) -> NameFeatures:
+        """Features of one name."""
+        ...
+
+
+class PlaceResolver(Protocol):
+    """Turns a place as written into ``(code, province_code)``, either may be None."""
+
+    def __call__(self, text: str) -> tuple[str | None, str | None]:
+        """Normalised unit and province of one place."""
+        ...
+
+
+def normalise_text(text: str) -> str:
+    """Lower-case, accents and punctuation removed, spaces collapsed.
+
+    >>> normalise_text("  Chŏng-ŭn,  KIM ")
+    'chong un kim'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = unicodedata.normalize("NFC", plain).casefold()
+    return _SPACE.sub(" ", _PUNCT.sub(" ", plain)).strip()
+
+
+class GenericNames:
+    """Language-neutral names: normalised text, keys are the forms themselves.
+
+    The given name loses its inner spaces and hyphens (``"Jong-un"`` = ``"Jong Un"``);
+    without family and given name fields, only ``full_form`` is filled.
+    """
+
+    def __call__(self, name: NameInput) -> NameFeatures:
+        """Features of one name."""
+        surname = normalise_text(name.family_name) or None
+        given = normalise_text(name.given_name).replace(" ", "") or None
+        full = normalise_text(name.full_name) or _join(surname, given)
+        return NameFeatures(
+            full_form=full,
+            surname_form=surname,
+            given_form=given,
+            surname_key=surname,
+            given_key=given,
+        )
+
+
+def _join(*parts: str | None) -> str | None:
+    present = [p for p in parts if p]
+    return " ".join(present) if present else None
+
+
+def no_places(text: str) -> tuple[str | None, str | None]:
+    """Place resolver of the generic profile: the normalised text, no province."""
+    return (normalise_text(text) or None, None)
+
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+def _map_distinct(values: list[K], function: Callable[[K], V]) -> list[V]:
+    """``[function(v) for v in values]``, calling ``function`` once per distinct value."""
+    cache: dict[K, V] = {}
+    out: list[V] = []
+    for value in values:
+        if value not in cache:
+            cache[value] = function(value)
+        out.append(cache[value])
+    return out
+
+
+def _text_column(records: pd.DataFrame, column: str) -> list[str]:
+    if column not in records.columns:
+        return [""] * len(records)
+    series = records[column]
+    return [v if isinstance(v, str) else "" for v in series.tolist()]
+
+
+def _name_frame(records: pd.DataFrame, names: NameFeaturizer) -> pd.DataFrame:
+    columns = [_text_column(records, c) for c in _NAME_INPUT_COLUMNS]
+    inputs = [NameInput(*row) for row in zip(*columns, strict=True)]
+    features = _map_distinct(inputs, names)
+    frame = pd.DataFrame(
+        {
+            "full_form": [f.full_form for f in features],
+            "surname_form": [f.surname_form for f in features],
+            "given_form": [f.given_form for f in features],
+            "surname_key": [f.surname_key for f in features],
+            "given_key": [f.given_key for f in features],
+            "name_key": [f.name_key for f in features],
+            "surname_share": [f.surname_share for f in features],
+        },
+        index=records.index,
+    )
+    return frame
+
+
+def _place_frame(records: pd.DataFrame, places: PlaceResolver, prefix: str) -> pd.DataFrame:
+    resolved = _map_distinct(_text_column(records, f"{prefix}_place"), _resolve_or_none(places))
+    return pd.DataFrame(
+        {
+            f"{prefix}_place_code": [r[0] for r in resolved],
+            f"{prefix}_province": [r[1] for r in resolved],
+        },
+        index=records.index,
+    )
+
+
+def _resolve_or_none(places: PlaceResolver) -> Callable[[str], tuple[str | None, str | None]]:
+    def resolve(text: str) -> tuple[str | None, str | None]:
+        return places(text) if text.strip() else (None, None)
+
+    return resolve
+
+
+def _int_column(records: pd.DataFrame, column: str) -> pd.Series:
+    if column not in records.columns:
+        return pd.Series(pd.NA, index=records.index, dtype="Int64")
+    return pd.to_numeric(records[column], errors="coerce").astype("Int64")
+
+
+def _birth_frame(records: pd.DataFrame) -> pd.DataFrame:
+    """Birth year, month and day, each kept only as far as the precision allows."""
+    precision = pd.Series(_text_column(records, "birth_precision"), index=records.index)
+    year = _int_column(records, "birth_year")
+    month = _int_column(records, "birth_month")
+    day = _int_column(records, "birth_day")
+    known_year = precision.isin(["day", "month", "year"]) | (precision == "")
+    known_month = precision.isin(["day", "month"]) | (precision == "")
+    known_day = precision.isin(["day"]) | (precision == "")
+    decade = (year // 10 * 10).where(year.notna())
+    return pd.DataFrame(
+        {
+            "birth_year": year.where(known_year),
+            "birth_month": month.where(known_month & year.notna()),
+            "birth_day": day.where(known_day & month.notna()),
+            "birth_decade": decade,
+        },
+        index=records.index,
+    )
+
+
+def _sex_column(records: pd.DataFrame) -> list[str | None]:
+    return [_SEX.get(v.strip().casefold()) for v in _text_column(records, "sex")]
+
+
+def _plain_column(records: pd.DataFrame, column: str) -> list[str | None]:
+    return _map_distinct(_text_column(records, column), lambda v: normalise_text(v) or None)
+
+
+def build_features(
+    records: pd.DataFrame,
+    *,
+    names: NameFeaturizer,
+    places: PlaceResolver = no_places,
+    extra_columns: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """The feature table of ``records`` (one row per record, same order).
+
+    ``records`` holds ``unique_id``, ``source`` and any of the canonical columns
+    (missing ones count as unknown).
+    """
+    parts = [
+        records[["unique_id"]].astype({"unique_id": "int64"}),
+        pd.DataFrame({"source": _text_column(records, "source")}, index=records.index),
+        _name_frame(records, names),
+        pd.DataFrame({"sex": _sex_column(records)}, index=records.index),
+        _birth_frame(records),
+        _place_frame(records, places, "birth"),
+        _place_frame(records, places, "event"),
+        pd.DataFrame({"case_type": _plain_column(records, "case_type")}, index=records.index),
+        pd.DataFrame({"event_year": _int_column(records, "event_year")}, index=records.index),
+    ]
+    extras = {c: _plain_column(records, c) for c in extra_columns}
+    parts.append(pd.DataFrame(extras, index=records.index))
+    features = pd.concat(parts, axis=1).reset_index(drop=True)
+    return _typed(features)
+
+
+def _typed(features: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as strings and shares as floats, even when all values are missing."""
+    text = [c for c in features.columns if features[c].dtype == object]
+    typed = features.astype({c: "string" for c in text})
+    return typed.astype({"surname_share": "float64"})

@@ -1,0 +1,164 @@
+"""The Splink model: settings, blocking rules, and training without labels.
+
+Training follows the Fellegi-Sunter recipe Splink recommends, in four steps:
+
+1. the prior (probability that two random records match) from deterministic rules whose
+   recall is assumed (``LinkageConfig.prior_recall``);
+2. the u probabilities from random record pairs (almost all non-matches), fixed after;
+3. the m probabilities by EM, twice: on pairs blocked on the name keys (which trains
+   every comparison but the names) and on pairs blocked on the birth date (which trains
+   the names);
+4. optionally, m from reviewed pairs that a person accepted.
+
+The surname term-frequency table blends the observed frequencies with the shipped
+census shares (a prior worth ``SURNAME_PRIOR_WEIGHT`` records), so that agreeing on 김
+counts for little even in a list of twenty.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from splink import Linker, SettingsCreator, block_on
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.splink_dataframe import SplinkDataFrame
+
+from unforgotten.linkage.comparisons import comparisons_for
+from unforgotten.linkage.config import LinkageConfig
+
+__all__ = [
+    "SURNAME_PRIOR_WEIGHT",
+    "blocking_rules",
+    "settings_for",
+    "surname_frequency_table",
+    "train",
+]
+
+#: How many records' worth of weight the census surname shares carry.
+SURNAME_PRIOR_WEIGHT = 1000.0
+
+_KEYED_RULES: tuple[tuple[str, ...], ...] = (
+    ("surname_key", "given_key"),
+    ("given_key", "birth_year"),
+    ("surname_key", "birth_year", "birth_month"),
+    ("birth_year", "birth_month", "birth_day"),
+    ("full_form",),
+)
+_PLAIN_RULES: tuple[tuple[str, ...], ...] = (
+    ("full_name",),
+    ("birth_date", "sex"),
+    ("substr(full_name, 1, 3)", "substr(birth_date, 1, 4)"),
+)
+
+
+def blocking_rules(config: LinkageConfig) -> list[BlockingRuleCreator]:
+    """Rules that generate the candidate pairs: any rule's equality admits a pair."""
+    base = _PLAIN_RULES if config.profile == "plain" else _KEYED_RULES
+    return [block_on(*columns) for columns in (*base, *config.extra_blocking)]
+
+
+def _em_rules(config: LinkageConfig) -> list[BlockingRuleCreator]:
+    if config.profile == "plain":
+        return [block_on("full_name"), block_on("birth_date")]
+    return [
+        block_on("surname_key", "given_key"),
+        block_on("birth_year", "birth_month", "birth_day"),
+    ]
+
+
+def _prior_rules(config: LinkageConfig) -> list[BlockingRuleCreator]:
+    if config.profile == "plain":
+        return [block_on("full_name", "birth_date")]
+    return [block_on("surname_key", "given_key", "birth_year")]
+
+
+def settings_for(config: LinkageConfig) -> SettingsCreator:
+    """Splink settings of ``config``: one table deduplicated (within and across lists)."""
+    return SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=list(comparisons_for(config)),
+        blocking_rules_to_generate_predictions=list(blocking_rules(config)),
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=True,
+        additional_columns_to_retain=["source"],
+        max_iterations=25,
+    )
+
+
+def surname_frequency_table(features: pd.DataFrame) -> pd.DataFrame:
+    """``surname_key`` → ``tf_surname_key``: observed share blended with the census prior.
+
+    ``tf = (count + w·share) / (n + w)`` with ``w = SURNAME_PRIOR_WEIGHT`` where the
+    census share of the key is known, else the observed share.
+    """
+    keyed = features.dropna(subset=["surname_key"])
+    grouped = keyed.groupby("surname_key", sort=True).agg(
+        count=("unique_id", "size"), share=("surname_share", "max")
+    )
+    total = float(grouped["count"].sum())
+    observed = grouped["count"] / total
+    blended = (grouped["count"] + SURNAME_PRIOR_WEIGHT * grouped["share"]) / (
+        total + SURNAME_PRIOR_WEIGHT
+    )
+    tf = blended.where(grouped["share"].notna(), observed)
+    return pd.DataFrame({"surname_key": grouped.index.astype(str), "tf_surname_key": tf.values})
+
+
+def register_surname_prior(linker: Linker, features: pd.DataFrame) -> None:
+    """Use :func:`surname_frequency_table` as the surname's term frequencies."""
+    if features["surname_share"].notna().any():
+        table = linker._db_api.register(surname_frequency_table(features))
+        linker.table_management.register_term_frequency_lookup(table, "surname_key")
+
+
+def _labels_frame(accepted: Sequence[tuple[int, int]]) -> pd.DataFrame:
+    left = [min(pair) for pair in accepted]
+    right = [max(pair) for pair in accepted]
+    return pd.DataFrame({"unique_id_l": left, "unique_id_r": right})
+
+
+def _estimate_prior(linker: Linker, config: LinkageConfig) -> None:
+    """Prior from deterministic rules; one expected match per record when they find none."""
+    linker.training.estimate_probability_two_random_records_match(
+        list(_prior_rules(config)), recall=config.prior_recall
+    )
+    settings = linker._settings_obj
+    if not 0 < settings._probability_two_random_records_match < 1:
+        records = max(int(_record_count(linker)), 2)
+        settings._probability_two_random_records_match = 2 / records
+
+
+def _record_count(linker: Linker) -> int:
+    table = next(iter(linker._input_tables_dict.values()))
+    sql = f"SELECT count(*) AS n FROM {table.physical_name}"
+    return int(linker.misc.query_sql(sql, output_type="pandas")["n"].iloc[0])
+
+
+def train(
+    linker: Linker,
+    *,
+    config: LinkageConfig,
+    accepted: Sequence[tuple[int, int]] = (),
+) -> None:
+    """Estimate the model's parameters in place (see the module docstring)."""
+    _estimate_prior(linker, config)
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=config.u_max_pairs, seed=config.seed
+    )
+    for rule in _em_rules(config):
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, max_pairs=config.em_max_pairs
+        )
+    if config.use_review_labels and len(accepted) >= config.min_labels:
+        labels = linker._db_api.register(_labels_frame(accepted))
+        linker.training.estimate_m_from_pairwise_labels(labels)
+
+
+def new_linker(
+    table: SplinkDataFrame, settings: SettingsCreator | dict[str, Any]
+) -> Linker:
+    """A linker on one registered table, quiet unless something goes wrong."""
+    return Linker(table, settings, log_level=logging.WARNING)

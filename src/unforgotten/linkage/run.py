@@ -1,0 +1,270 @@
+"""One linkage run: records in, scored pairs, clusters and the trained model out.
+
+:func:`link_records` links a whole store (within and across lists);
+:func:`link_new_records` links records imported later against existing persons with a
+saved model, without re-deciding anything already decided.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from splink import Linker
+from splink.internals.splink_dataframe import SplinkDataFrame
+
+from unforgotten.errors import ValidationError
+from unforgotten.linkage.cluster import cluster_pairs
+from unforgotten.linkage.config import LinkageConfig
+from unforgotten.linkage.engines import Engine, database_api
+from unforgotten.linkage.model import new_linker, register_surname_prior, settings_for, train
+from unforgotten.linkage.prepare import prepare
+
+__all__ = ["LinkageResult", "link_new_records", "link_records"]
+
+Pair = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class LinkageResult:
+    """What a run produced.
+
+    Attributes
+    ----------
+    pairs:
+        One row per candidate pair scored at or above ``config.keep_floor``:
+        ``unique_id_l < unique_id_r``, ``match_probability``, ``match_weight``,
+        ``match_key`` (index of the blocking rule that found it), and per comparison
+        ``gamma_<name>`` (the level reached, -1 for null) and ``mw_<name>`` (its weight).
+    clusters:
+        ``unique_id`` → cluster id (the smallest ``unique_id`` in the cluster).
+    model_json:
+        The trained Splink model (settings with m and u), as JSON text.
+    timings:
+        Seconds per phase: ``features``, ``training``, ``blocking``, ``prediction``,
+        ``clustering``, ``total``.
+    counts:
+        ``records``, ``candidate_pairs`` (after blocking), ``pairs`` (kept),
+        ``clusters``.
+    config:
+        The settings of the run.
+    """
+
+    pairs: pd.DataFrame
+    clusters: pd.Series
+    model_json: str
+    timings: Mapping[str, float]
+    counts: Mapping[str, int]
+    config: LinkageConfig = field(default_factory=LinkageConfig)
+
+    def uncertain(self, band: tuple[float, float] | None = None) -> pd.DataFrame:
+        """Pairs with ``lo <= match_probability < hi`` (default: the config's band)."""
+        lo, hi = band if band is not None else self.config.review_band
+        probability = self.pairs["match_probability"]
+        chosen = self.pairs.loc[(probability >= lo) & (probability < hi)]
+        return chosen.sort_values("match_probability", ascending=False, ignore_index=True)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._start = time.perf_counter()
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+    def total(self) -> dict[str, float]:
+        return {**self.timings, "total": time.perf_counter() - self._start}
+
+
+def _check_records(records: pd.DataFrame) -> None:
+    missing = [c for c in ("unique_id", "source") if c not in records.columns]
+    if missing:
+        raise ValidationError(f"records lack the column(s) {', '.join(missing)}")
+    if records["unique_id"].duplicated().any():
+        raise ValidationError("records hold the same unique_id twice")
+
+
+def _pairs_frame(linker: Linker, predictions: SplinkDataFrame) -> pd.DataFrame:
+    wanted = ["unique_id_l", "unique_id_r", "match_probability", "match_weight", "match_key"]
+    wanted += [c for c in predictions.columns if c.name.startswith(("gamma_", "mw_"))]
+    names = [c if isinstance(c, str) else c.name for c in wanted]
+    sql = f"SELECT {', '.join(names)} FROM {predictions.physical_name}"
+    frame: pd.DataFrame = linker.misc.query_sql(sql, output_type="pandas")
+    return _ordered_ids(frame)
+
+
+def _ordered_ids(frame: pd.DataFrame) -> pd.DataFrame:
+    left = frame[["unique_id_l", "unique_id_r"]].min(axis=1)
+    right = frame[["unique_id_l", "unique_id_r"]].max(axis=1)
+    frame = frame.assign(unique_id_l=left.astype("int64"), unique_id_r=right.astype("int64"))
+    return frame.sort_values(["unique_id_l", "unique_id_r"], ignore_index=True)
+
+
+def _score(linker: Linker, config: LinkageConfig, clock: _Clock) -> tuple[pd.DataFrame, int]:
+    with clock.phase("blocking"):
+        blocked = linker.inference.compute_blocked_pairs_for_predict()
+        sql = f"SELECT count(*) AS n FROM {blocked.physical_name}"
+        candidates = int(linker.misc.query_sql(sql, output_type="pandas")["n"].iloc[0])
+    with clock.phase("prediction"):
+        predictions = linker.inference.predict(
+            threshold_match_probability=config.keep_floor, warning_mode="never"
+        )
+        pairs = _pairs_frame(linker, predictions)
+    return pairs, candidates
+
+
+def _clusters(
+    features: pd.DataFrame,
+    pairs: pd.DataFrame,
+    *,
+    config: LinkageConfig,
+    accepted: list[Pair],
+    rejected: list[Pair],
+    anchors: Mapping[int, int] | None = None,
+) -> pd.Series:
+    sources = dict(zip(features["unique_id"].tolist(), features["source"].tolist(), strict=True))
+    return cluster_pairs(
+        pairs,
+        ids=features["unique_id"].tolist(),
+        threshold=config.threshold,
+        method=config.clustering,
+        sources=sources,
+        accepted=accepted,
+        rejected=rejected,
+        anchors=anchors,
+    )
+
+
+def link_records(
+    records: pd.DataFrame,
+    *,
+    config: LinkageConfig,
+    accepted: Iterable[Pair] = (),
+    rejected: Iterable[Pair] = (),
+    engine: Engine = "duckdb",
+    spark_session: Any = None,
+) -> LinkageResult:
+    """Deduplicate within and link across all lists in ``records``.
+
+    ``records`` has ``unique_id``, ``source`` and the canonical columns (see
+    :func:`unforgotten.linkage.prepare.prepare`). ``accepted`` pairs always end in one
+    cluster, ``rejected`` pairs never; accepted pairs also train the model when
+    ``config.use_review_labels``.
+    """
+    _check_records(records)
+    clock, accepted, rejected = _Clock(), list(accepted), list(rejected)
+    with clock.phase("features"):
+        features = prepare(records, config=config)
+    with database_api(engine, config=config, spark_session=spark_session) as api:
+        linker = new_linker(api.register(features), settings_for(config))
+        with clock.phase("training"):
+            register_surname_prior(linker, features)
+            train(linker, config=config, accepted=accepted)
+        pairs, candidates = _score(linker, config, clock)
+        model = linker.misc.save_model_to_json()
+    with clock.phase("clustering"):
+        clusters = _clusters(
+            features, pairs, config=config, accepted=accepted, rejected=rejected
+        )
+    return _result(pairs, clusters, model, clock, config, candidates)
+
+
+def _result(
+    pairs: pd.DataFrame,
+    clusters: pd.Series,
+    model: dict[str, Any],
+    clock: _Clock,
+    config: LinkageConfig,
+    candidates: int,
+) -> LinkageResult:
+    counts = {
+        "records": len(clusters),
+        "candidate_pairs": candidates,
+        "pairs": len(pairs),
+        "clusters": int(clusters.nunique()),
+    }
+    return LinkageResult(
+        pairs=pairs,
+        clusters=clusters,
+        model_json=json.dumps(model, ensure_ascii=False, indent=1),
+        timings=clock.total(),
+        counts=counts,
+        config=config,
+    )
+
+
+def _register_tf_tables(linker: Linker, features: pd.DataFrame) -> None:
+    register_surname_prior(linker, features)
+    for column in linker._settings_obj._term_frequency_columns:
+        name = column.unquote().name
+        if name == "surname_key" and features["surname_share"].notna().any():
+            continue
+        linker.table_management.compute_tf_table(name)
+
+
+def link_new_records(
+    new: pd.DataFrame,
+    existing: pd.DataFrame,
+    *,
+    persons: Mapping[int, int],
+    model_json: str,
+    config: LinkageConfig,
+    accepted: Iterable[Pair] = (),
+    rejected: Iterable[Pair] = (),
+    engine: Engine = "duckdb",
+    spark_session: Any = None,
+) -> LinkageResult:
+    """Link records imported later to the existing persons, with a saved model.
+
+    ``persons`` maps each existing record to its person. New records are compared with
+    existing ones and with each other (never existing with existing), then join an
+    existing person (at most one: existing persons are never merged by new pairs) or
+    form new clusters. The model is not retrained.
+    """
+    both = pd.concat([existing, new], ignore_index=True)
+    _check_records(both)
+    clock = _Clock()
+    with clock.phase("features"):
+        features = prepare(both, config=config)
+        is_new = features["unique_id"].isin(new["unique_id"])
+    with database_api(engine, config=config, spark_session=spark_session) as api:
+        linker = new_linker(api.register(features), json.loads(model_json))
+        new_table, old_table = api.register(features[is_new]), api.register(features[~is_new])
+        with clock.phase("training"):
+            _register_tf_tables(linker, features)
+        with clock.phase("prediction"):
+            pairs = _incremental_pairs(linker, new_table, old_table, config)
+        model = linker.misc.save_model_to_json()
+    with clock.phase("clustering"):
+        clusters = _clusters(
+            features,
+            pairs,
+            config=config,
+            accepted=list(accepted),
+            rejected=list(rejected),
+            anchors=persons,
+        )
+    return _result(pairs, clusters, model, clock, config, len(pairs))
+
+
+def _incremental_pairs(
+    linker: Linker, new: SplinkDataFrame, old: SplinkDataFrame, config: LinkageConfig
+) -> pd.DataFrame:
+    floor = config.keep_floor
+    between = linker.inference.predict_between(
+        new, old, threshold_match_probability=floor, warning_mode="never"
+    )
+    within = linker.inference.predict_within(
+        new, threshold_match_probability=floor, warning_mode="never"
+    )
+    frames = [_pairs_frame(linker, between), _pairs_frame(linker, within)]
+    return _ordered_ids(pd.concat(frames, ignore_index=True))
