@@ -20,9 +20,7 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print machine-readable JSON instead of a table.")
-]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of a table.")]
 
 console = Console()
 err_console = Console(stderr=True)

@@ -1,0 +1,330 @@
+"""Registry commands: init, import, person, history, verify, stats, export, key rotate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from unforgotten.cli.context import ActorOption, KeyFileOption, RoleOption, open_workspace
+from unforgotten.cli.options import DbOption, JsonOption, console, err_console, print_json
+from unforgotten.domain.roles import Permission
+from unforgotten.errors import BatchRejected
+from unforgotten.ingest import import_file
+from unforgotten.store import queries
+from unforgotten.store.export import export
+from unforgotten.store.keys import rotate_key
+from unforgotten.store.verify import verify_store
+
+__all__ = ["register"]
+
+
+def init(db: DbOption = None, key_file: KeyFileOption = None, as_json: JsonOption = False) -> None:
+    """Create the registry (or bring its schema up to date) and its encryption key.
+
+    Example:
+        unforgotten init --db registry.db
+    """
+    report = open_workspace(db, key_file).init()
+    if as_json:
+        print_json({"db": report.db_url, "key_file": report.key_file, "key_created": report.key_created})
+        return
+    console.print(f"Registry ready: {report.db_url}")
+    if report.key_created:
+        console.print(
+            f"New encryption key written to {report.key_file} (owner-only). Back it up "
+            "apart from the database: without it protected fields cannot be read."
+        )
+
+
+def _progress(total: int) -> tuple[Progress, Any]:
+    bar = Progress(
+        TextColumn("importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    )
+    return bar, bar.add_task("rows", total=total)
+
+
+def import_(
+    file: Annotated[Path, typer.Argument(help="CSV, XLSX, JSON or NDJSON file.")],
+    source: Annotated[str, typer.Option("--source", help="Name of the source (list) this file comes from.")],
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="TOML column mapping.")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="XLSX sheet (default: first).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")] = False,
+    organisation: Annotated[str | None, typer.Option("--organisation", help="Who keeps the source.")] = None,
+    db: DbOption = None,
+    key_file: KeyFileOption = None,
+    actor: ActorOption = None,
+    role: RoleOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import one file as one batch of a source: all rows or none.
+
+    Every bad row is reported (row, column, reason) and nothing is written. The same file is
+    never imported twice.
+
+    Example:
+        unforgotten import families_list.csv --source "Families association 2023"
+        unforgotten import 명단.xlsx --source KWAFU --mapping kwafu.toml --dry-run
+    """
+    ws = open_workspace(db, key_file, actor, role)
+    with Progress(
+        TextColumn("importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+        disable=as_json,
+    ) as bar:
+        task = bar.add_task("rows", total=None)
+        try:
+            report = import_file(
+                ws,
+                file,
+                source=source,
+                mapping=mapping,
+                sheet=sheet,
+                dry_run=dry_run,
+                organisation=organisation,
+                progress=lambda n: bar.advance(task, n),
+            )
+        except BatchRejected as exc:
+            if as_json:
+                print_json(
+                    {
+                        "ok": False,
+                        "file": exc.file,
+                        "problems": [
+                            p.__dict__
+                            if hasattr(p, "__dict__")
+                            else {
+                                "row": p.row,
+                                "column": p.column,
+                                "value": p.value,
+                                "reason": p.reason,
+                                "severity": p.severity,
+                            }
+                            for p in exc.problems
+                        ],
+                    }
+                )
+            raise
+    if as_json:
+        print_json(report.to_dict())
+        return
+    verb = "would import" if dry_run else "imported"
+    console.print(
+        f"{report.file}: {verb} {report.rows} rows into {report.source!r}"
+        + (f" (batch {report.batch_id})" if report.batch_id else "")
+    )
+    for warning in report.warnings:
+        err_console.print(f"  warning: {warning}", highlight=False)
+
+
+def person(
+    person_id: Annotated[int, typer.Argument(help="Person id.")],
+    protected: Annotated[
+        bool, typer.Option("--show-protected", help="Show informant fields (audited).")
+    ] = False,
+    db: DbOption = None,
+    key_file: KeyFileOption = None,
+    actor: ActorOption = None,
+    role: RoleOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one person: names, cases and the source records behind them.
+
+    Example:
+        unforgotten person 12
+        unforgotten person 12 --show-protected --as officer.kim --role documenter
+    """
+    ws = open_workspace(db, key_file, actor, role)
+    ws.require(Permission.READ)
+    ws.ensure_ready()
+    with ws.read() as conn:
+        detail = queries.person_detail(conn, person_id)
+        if protected:
+            ws.require(Permission.READ_PROTECTED)
+            secret = queries.protected_of_records(conn, ws.keyring, [r["id"] for r in detail["records"]])
+            for record in detail["records"]:
+                record["protected"] = secret.get(record["id"], {})
+    if protected:
+        ws.audit(
+            action="read_protected",
+            subject=f"person:{person_id}",
+            detail={"records": [r["id"] for r in detail["records"]]},
+        )
+    if as_json:
+        print_json(detail)
+        return
+    p = detail["person"]
+    console.print(
+        f"[bold]{p['primary_name']}[/] (person {p['id']}), sex {p['sex']}, born {p['birth_date_raw'] or '?'}"
+    )
+    console.print("Names: " + " · ".join(n["text"] for n in detail["names"]))
+    for case in detail["cases"]:
+        console.print(
+            f"Case {case['id']}: {case['case_type']}, {case['status']}, "
+            f"{case['event_date_raw'] or 'date unknown'}"
+        )
+    for record in detail["records"]:
+        line = (
+            f"Record {record['source']} / {record['record_id']} "
+            f"(row {record['row_number']}, batch {record['batch_id']})"
+        )
+        console.print(
+            line + (f" protected: {record['protected']}" if "protected" in record else ""), highlight=False
+        )
+
+
+def history(
+    person_id: Annotated[int, typer.Argument(help="Person id.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List every version of a person and what hangs on it: who changed what, when and why.
+
+    Example:
+        unforgotten history 12 --json
+    """
+    ws = open_workspace(db)
+    ws.require(Permission.READ)
+    ws.ensure_ready()
+    with ws.read() as conn:
+        rows = queries.history(conn, person_id)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("version", "when", "who", "action", "row", "op", "reason")
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["at"][:19],
+            r["actor"],
+            r["action"],
+            f"{r['table_name']} {r['row_id']} v{r['version']}",
+            r["op"],
+            r["reason"] or "",
+        )
+    console.print(table)
+
+
+def verify(
+    expect_head: Annotated[str | None, typer.Option("--expect-head", help="Head hash noted earlier.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Recompute the audit chain and every record version; report the first break.
+
+    Exits 7 when anything was changed behind the application's back.
+
+    Example:
+        unforgotten verify
+        unforgotten verify --expect-head 3f2a… --json
+    """
+    ws = open_workspace(db)
+    ws.require(Permission.VERIFY)
+    ws.ensure_ready()
+    with ws.read() as conn:
+        report = verify_store(conn, expect_head=expect_head)
+    if as_json:
+        print_json(report.to_dict())
+    elif report.ok:
+        console.print(
+            f"OK: {report.events} audit events, {report.versions} versions, {report.rows} rows; "
+            f"head {report.head}"
+        )
+    else:
+        err_console.print(f"[bold red]BROKEN:[/] {report.breaks[0]}", highlight=False)
+    if not report.ok:
+        raise typer.Exit(7)
+
+
+def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Counts by source, case type and province.
+
+    Example:
+        unforgotten stats --json
+    """
+    ws = open_workspace(db)
+    ws.require(Permission.READ)
+    ws.ensure_ready()
+    with ws.read() as conn:
+        data = queries.stats(conn)
+    if as_json:
+        print_json(data)
+        return
+    console.print(
+        f"{data['persons']} persons, {data['records']} records in {data['batches']} batches; "
+        f"{data['audit_events']} audit events"
+    )
+    for key, title in (("by_source", "source"), ("by_case_type", "case type"), ("by_province", "province")):
+        table = Table(title, "count")
+        for name, count in data[key].items():
+            table.add_row(name, str(count))
+        console.print(table)
+
+
+def export_(
+    what: Annotated[str, typer.Argument(help="persons, records or clusters.")],
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    include_protected: Annotated[
+        bool, typer.Option("--include-protected", help="Admins only; audited.")
+    ] = False,
+    db: DbOption = None,
+    key_file: KeyFileOption = None,
+    actor: ActorOption = None,
+    role: RoleOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Export persons or records as CSV or JSON (protected fields left out by default).
+
+    Example:
+        unforgotten export persons --out persons.csv
+        unforgotten export records --out records.json --format json
+    """
+    ws = open_workspace(db, key_file, actor, role)
+    count = export(ws, what, out, fmt=fmt, include_protected=include_protected)
+    if as_json:
+        print_json({"what": what, "rows": count, "file": str(out)})
+    else:
+        console.print(f"wrote {count} {what} to {out}")
+
+
+def key_rotate(db: DbOption = None, key_file: KeyFileOption = None, as_json: JsonOption = False) -> None:
+    """Re-encrypt every protected value under a new key and retire the old one.
+
+    Example:
+        unforgotten key rotate --db registry.db
+    """
+    report = rotate_key(open_workspace(db, key_file))
+    if as_json:
+        print_json({"new_key": report.new_key, "retired": report.old_keys, "values": report.values})
+    else:
+        console.print(
+            f"re-encrypted {report.values} values under key {report.new_key}; "
+            f"retired {', '.join(report.old_keys)}"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the registry commands to the main app."""
+    app.command("init")(init)
+    app.command("import")(import_)
+    app.command("person")(person)
+    app.command("history")(history)
+    app.command("verify")(verify)
+    app.command("stats")(stats)
+    app.command("export")(export_)
+    keys = typer.Typer(help="Encryption keys for protected fields.", no_args_is_help=True)
+    keys.command("rotate")(key_rotate)
+    app.add_typer(keys, name="key")

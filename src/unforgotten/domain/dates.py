@@ -1,0 +1,174 @@
+"""Partial dates as lists write them: ``1952``, ``1952-03``, ``March 1952``, ``1952년 3월 14일``.
+
+A :class:`PartialDate` keeps the raw text beside what was understood of it: the first and last
+day it can mean, its precision, and whether it was marked approximate (``c. 1950``, ``약 1950``).
+Nothing here guesses: a text that cannot be read keeps precision ``unknown``.
+
+>>> parse_partial_date("1952년 3월").precision
+'month'
+>>> parse_partial_date("c. 1950").start, parse_partial_date("c. 1950").circa
+(datetime.date(1950, 1, 1), True)
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+__all__ = ["PRECISIONS", "PartialDate", "Precision", "parse_partial_date"]
+
+Precision = Literal["day", "month", "year", "decade", "unknown"]
+PRECISIONS: tuple[Precision, ...] = ("day", "month", "year", "decade", "unknown")
+
+_MONTHS = {
+    name: number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number].lower(), calendar.month_abbr[number].lower())
+}
+_MONTHS["sept"] = 9
+_MIN_YEAR, _MAX_YEAR = 1850, 2100
+
+_CIRCA = re.compile(r"^(?:c\.|ca\.?|circa|approx\.?|about|around|약|대략|경)\s*|\s*(?:경|쯤|무렵|\?)$")
+_ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?\.?$")
+_KOREAN = re.compile(r"^(\d{4})\s*년(?:\s*(\d{1,2})\s*월(?:\s*(\d{1,2})\s*일)?)?$")
+_DECADE = re.compile(r"^(\d{3})0\s*(?:'?s|년대)$")
+_MONTH_YEAR = re.compile(r"^([A-Za-z]+)\.?\s+(\d{4})$")
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})$")
+_MONTH_DAY_YEAR = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")
+_DMY_NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+_RANGE = re.compile(r"^(.+?)\s*(?:–|—|~|\bto\b|-(?=\s*\d{4}\b)|부터)\s*(.+?)(?:까지)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A date known to some precision, with the text it came from.
+
+    ``start`` and ``end`` are the first and last day the text can mean (equal for a full date;
+    ``None`` when the precision is ``unknown``).
+    """
+
+    raw: str
+    start: date | None = None
+    end: date | None = None
+    precision: Precision = "unknown"
+    circa: bool = False
+
+    @property
+    def is_known(self) -> bool:
+        """Whether anything was understood of the text."""
+        return self.precision != "unknown"
+
+    @property
+    def year(self) -> int | None:
+        """The year when the date lies within one year, else ``None``."""
+        if self.start is None or self.end is None or self.start.year != self.end.year:
+            return None
+        return self.start.year
+
+    def iso(self) -> str:
+        """The shortest ISO form of what is known (``1952``, ``1952-03``, ``1952-03-14``)."""
+        if self.start is None:
+            return ""
+        if self.precision == "day":
+            return self.start.isoformat()
+        if self.precision == "month":
+            return self.start.isoformat()[:7]
+        if self.start.year != (self.end or self.start).year:
+            return f"{self.start.year}/{(self.end or self.start).year}"
+        return str(self.start.year)
+
+
+def _month_span(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _build(raw: str, year: int, month: int | None, day: int | None) -> PartialDate | None:
+    if not _MIN_YEAR <= year <= _MAX_YEAR:
+        return None
+    try:
+        if month is None:
+            return PartialDate(raw, date(year, 1, 1), date(year, 12, 31), "year")
+        if day is None:
+            first, last = _month_span(year, month)
+            return PartialDate(raw, first, last, "month")
+        exact = date(year, month, day)
+    except ValueError:
+        return None
+    return PartialDate(raw, exact, exact, "day")
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text else None
+
+
+def _parse_single(raw: str, text: str) -> PartialDate | None:
+    for pattern in (_ISO, _KOREAN):
+        if match := pattern.match(text):
+            return _build(raw, int(match[1]), _int(match[2]), _int(match[3]))
+    if match := _DECADE.match(text):
+        first = int(match[1]) * 10
+        if _MIN_YEAR <= first <= _MAX_YEAR:
+            return PartialDate(raw, date(first, 1, 1), date(first + 9, 12, 31), "decade")
+        return None
+    return _parse_english(raw, text)
+
+
+def _parse_english(raw: str, text: str) -> PartialDate | None:
+    if match := _MONTH_YEAR.match(text):
+        month = _MONTHS.get(match[1].lower())
+        return _build(raw, int(match[2]), month, None) if month else None
+    if match := _DAY_MONTH_YEAR.match(text):
+        month = _MONTHS.get(match[2].lower())
+        return _build(raw, int(match[3]), month, int(match[1])) if month else None
+    if match := _MONTH_DAY_YEAR.match(text):
+        month = _MONTHS.get(match[1].lower())
+        return _build(raw, int(match[3]), month, int(match[2])) if month else None
+    if match := _DMY_NUMERIC.match(text):
+        return _build(raw, int(match[3]), int(match[2]), int(match[1]))
+    return None
+
+
+def _parse_range(raw: str, text: str) -> PartialDate | None:
+    match = _RANGE.match(text)
+    if not match:
+        return None
+    first = _parse_single(raw, match[1].strip())
+    last = _parse_single(raw, match[2].strip())
+    if first is None or last is None or first.start is None or last.end is None:
+        return None
+    if last.end < first.start:
+        return None
+    coarsest = max(PRECISIONS.index(first.precision), PRECISIONS.index(last.precision))
+    return PartialDate(raw, first.start, last.end, PRECISIONS[coarsest])
+
+
+def parse_partial_date(text: str | None) -> PartialDate:
+    """Read a date as lists write it; never raises.
+
+    Understands ISO partial dates (``1952``, ``1952-03``, ``1952-03-14``, ``1952/3/14``,
+    ``1952.3.14``), Korean (``1952년 3월 14일``), English month names (``March 1952``,
+    ``14 March 1952``, ``March 14, 1952``), day-first numerals (``14/03/1952``), decades
+    (``1950s``, ``1950년대``), approximate marks (``c. 1950``, ``약 1950``, ``1950년경``)
+    and ranges (``1950-1953``, ``1950~1953``, ``1950 to 1953``).
+
+    >>> parse_partial_date("1952.3.14").iso()
+    '1952-03-14'
+    >>> parse_partial_date("1950~1953").iso()
+    '1950/1953'
+    >>> parse_partial_date("sometime after the war").precision
+    'unknown'
+    """
+    raw = text or ""
+    cleaned = " ".join(raw.strip().split())
+    circa = False
+    while (stripped := _CIRCA.sub("", cleaned, count=1).strip()) != cleaned:
+        circa, cleaned = True, stripped
+    if not cleaned:
+        return PartialDate(raw)
+    parsed = _parse_single(raw, cleaned) or _parse_range(raw, cleaned)
+    if parsed is None:
+        return PartialDate(raw)
+    return PartialDate(raw, parsed.start, parsed.end, parsed.precision, circa)

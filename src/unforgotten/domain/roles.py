@@ -1,0 +1,56 @@
+"""Roles and what each may do: the permission matrix of docs/security.md.
+
+>>> may("viewer", Permission.READ_PROTECTED)
+False
+>>> may("admin", Permission.EXPORT_PROTECTED)
+True
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = ["MATRIX", "ROLES", "Permission", "Role", "may"]
+
+
+class Role(StrEnum):
+    """The four roles, most powerful first."""
+
+    ADMIN = "admin"
+    ANALYST = "analyst"
+    DOCUMENTER = "documenter"
+    VIEWER = "viewer"
+
+
+class Permission(StrEnum):
+    """Things a role may be allowed to do."""
+
+    READ = "read"  # persons, cases, sources, statistics
+    IMPORT = "import"  # import lists, attach evidence
+    EDIT = "edit"  # correct records, record consent
+    READ_PROTECTED = "read_protected"  # informant names and contacts (audited)
+    LINK = "link"  # run linkage, decide review pairs, merge and split
+    ESTIMATE = "estimate"  # run estimates
+    EXPORT = "export"  # export without protected fields (audited)
+    EXPORT_PROTECTED = "export_protected"  # export with protected fields (audited)
+    MANAGE = "manage"  # users, keys, rotation
+    VERIFY = "verify"  # check the audit chain
+
+
+ROLES: tuple[Role, ...] = tuple(Role)
+
+_P = Permission
+MATRIX: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.ANALYST: frozenset({_P.READ, _P.LINK, _P.ESTIMATE, _P.EXPORT, _P.VERIFY}),
+    Role.DOCUMENTER: frozenset({_P.READ, _P.IMPORT, _P.EDIT, _P.READ_PROTECTED, _P.VERIFY}),
+    Role.VIEWER: frozenset({_P.READ}),
+}
+
+
+def may(role: str, permission: Permission) -> bool:
+    """Whether ``role`` holds ``permission`` (an unknown role holds none)."""
+    try:
+        return permission in MATRIX[Role(role)]
+    except ValueError:
+        return False

@@ -1,0 +1,118 @@
+"""Column mappings: how a file's own columns become the canonical ones.
+
+A mapping is a TOML file::
+
+    [columns]                 # canonical column = the file's column
+    record_id = "번호"
+    full_name = "성명"
+    birth_date = "생년월일"
+    informant_contact = "제보자 연락처"
+
+    [values.sex]              # the file's value = the canonical value
+    "남자" = "M"
+
+    [defaults]                # used where the cell is empty
+    case_type = "abductee_wartime"
+
+    [protected]               # extra columns to encrypt like the informant fields
+    columns = ["가족 연락처"]
+
+Columns not named in ``[columns]`` keep their own names: canonical ones are used as they are,
+unknown ones are kept verbatim with the record.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from unforgotten.errors import ValidationError
+from unforgotten.ingest.columns import CANONICAL_COLUMNS, PROTECTED_COLUMNS
+
+__all__ = ["Mapping"]
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Which file column feeds each canonical column, value rewrites, defaults, protected extras."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)
+    protected: frozenset[str] = frozenset()
+    origin: str = "(no mapping)"
+
+    @classmethod
+    def load(cls, path: Path) -> Mapping:
+        """Read and check a mapping file."""
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ValidationError(f"{path}: mapping file not found") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ValidationError(f"{path}: not a valid TOML mapping ({exc})") from exc
+        return cls.from_dict(data, origin=str(path))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, origin: str) -> Mapping:
+        """Build a mapping from its parsed TOML, naming the first wrong entry."""
+        unknown_sections = set(data) - {"columns", "values", "defaults", "protected"}
+        if unknown_sections:
+            raise ValidationError(f"{origin}: unknown section(s) {sorted(unknown_sections)}")
+        columns = _str_table(data.get("columns", {}), origin, "columns")
+        defaults = _str_table(data.get("defaults", {}), origin, "defaults")
+        for section, table in (("columns", columns), ("defaults", defaults)):
+            for key in table:
+                if key not in CANONICAL_COLUMNS:
+                    raise ValidationError(
+                        f"{origin}: [{section}] {key!r} is not a canonical column; "
+                        f"use one of {', '.join(CANONICAL_COLUMNS)}"
+                    )
+        values = {k: _str_table(v, origin, f"values.{k}") for k, v in data.get("values", {}).items()}
+        protected = data.get("protected", {}).get("columns", [])
+        if not isinstance(protected, list) or not all(isinstance(p, str) for p in protected):
+            raise ValidationError(f"{origin}: [protected] columns must be a list of column names")
+        return cls(columns, values, defaults, frozenset(protected), origin)
+
+    def canonical_row(self, cells: dict[str, str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        """Split one row into canonical values, kept extra cells and protected extra cells."""
+        used = set(self.columns.values())
+        canonical: dict[str, str] = {}
+        for column in CANONICAL_COLUMNS:
+            source = self.columns.get(column, column)
+            value = cells.get(source, "").strip()
+            value = self.values.get(column, {}).get(value, value)
+            canonical[column] = value or self.defaults.get(column, "")
+        extra = {
+            k: v
+            for k, v in cells.items()
+            if k not in used and k not in CANONICAL_COLUMNS and k not in self.protected
+        }
+        protected = {k: v for k, v in cells.items() if k in self.protected and v}
+        return canonical, extra, protected
+
+    def protected_sources(self) -> frozenset[str]:
+        """The file columns whose cells must never be shown or stored in clear."""
+        mapped = {self.columns.get(c, c) for c in PROTECTED_COLUMNS}
+        return frozenset(mapped) | self.protected
+
+    def missing_columns(self, header: tuple[str, ...]) -> list[str]:
+        """Mapped file columns that the file does not have."""
+        return [src for src in self.columns.values() if src not in header]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The mapping as plain data (kept with the batch)."""
+        return {
+            "columns": self.columns,
+            "values": self.values,
+            "defaults": self.defaults,
+            "protected": sorted(self.protected),
+        }
+
+
+def _str_table(value: Any, origin: str, section: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ValidationError(f"{origin}: [{section}] must map names to text values")
+    return {str(k): v for k, v in value.items()}

@@ -1,0 +1,188 @@
+"""Readers: turn a file's bytes into a header and rows of text cells, keeping cells verbatim.
+
+CSV in any common delimiter, UTF-8 with or without BOM, or CP949/EUC-KR (what Korean
+spreadsheets save); XLSX (first sheet, or the one named); JSON (a list of objects, or an object
+with a ``records`` list); NDJSON (one object per line). Row numbers are what a person sees:
+the spreadsheet line for CSV/XLSX (header = 1), the position (from 1) for JSON and NDJSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from unforgotten.errors import ValidationError
+
+__all__ = ["RawTable", "detect_format", "read_table"]
+
+FORMATS = ("csv", "xlsx", "json", "ndjson")
+
+
+@dataclass(frozen=True, slots=True)
+class RawTable:
+    """The cells of one file, as text, with the row numbers a person would see."""
+
+    file: str
+    format: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[int, dict[str, str]], ...]
+    encoding: str = "utf-8"
+
+
+def detect_format(path: Path) -> str:
+    """The format named by the file's extension (``.tsv`` and ``.txt`` read as CSV)."""
+    suffix = path.suffix.lower().lstrip(".")
+    fmt = {"tsv": "csv", "txt": "csv", "jsonl": "ndjson", "xlsm": "xlsx"}.get(suffix, suffix)
+    if fmt not in FORMATS:
+        raise ValidationError(
+            f"{path.name}: unknown file type {path.suffix!r}; use CSV, XLSX, JSON or NDJSON"
+        )
+    return fmt
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(f"{name}: not UTF-8 and not CP949/EUC-KR text; save it as UTF-8 CSV")
+
+
+def _header(columns: list[str], name: str) -> tuple[str, ...]:
+    cleaned = tuple(c.strip() for c in columns)
+    if not cleaned or not any(cleaned):
+        raise ValidationError(f"{name}: row 1 (the header) is empty")
+    seen: set[str] = set()
+    for position, column in enumerate(cleaned, start=1):
+        if not column:
+            raise ValidationError(f"{name}: row 1, column {position}: the header cell is empty")
+        if column in seen:
+            raise ValidationError(f"{name}: row 1: column {column!r} appears twice in the header")
+        seen.add(column)
+    return cleaned
+
+
+def _read_csv(data: bytes, name: str) -> RawTable:
+    text, encoding = _decode(data, name)
+    sample = text[:65536]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        columns = _header(next(reader), name)
+    except StopIteration:
+        raise ValidationError(f"{name}: the file is empty") from None
+    rows = []
+    for line, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(columns):
+            raise ValidationError(
+                f"{name}: row {line}: {len(cells)} cells but the header has {len(columns)} columns"
+            )
+        rows.append((line, dict(zip(columns, [*cells, *[""] * (len(columns) - len(cells))], strict=True))))
+    return RawTable(name, "csv", columns, tuple(rows), encoding)
+
+
+def _read_xlsx(data: bytes, name: str, sheet: str | None) -> RawTable:
+    from openpyxl import load_workbook  # noqa: PLC0415 — loaded only when an XLSX file is read
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise ValidationError(f"{name}: not a readable XLSX workbook ({exc})") from exc
+    if sheet is not None and sheet not in book.sheetnames:
+        raise ValidationError(f"{name}: no sheet {sheet!r}; sheets are {book.sheetnames}")
+    rows_iter = (book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True)
+    try:
+        header = [_cell(v) for v in next(rows_iter)]
+    except StopIteration:
+        raise ValidationError(f"{name}: the sheet is empty") from None
+    while header and not header[-1]:
+        header.pop()
+    columns = _header(header, name)
+    rows = []
+    for line, values in enumerate(rows_iter, start=2):
+        cells = [_cell(v) for v in values]
+        if not any(c.strip() for c in cells):
+            continue
+        cells = (cells + [""] * len(columns))[: len(columns)]
+        rows.append((line, dict(zip(columns, cells, strict=True))))
+    return RawTable(name, "xlsx", columns, tuple(rows))
+
+
+def _objects_to_table(objects: list[Any], name: str, fmt: str, numbers: list[int]) -> RawTable:
+    columns: dict[str, None] = {}
+    rows = []
+    for number, obj in zip(numbers, objects, strict=True):
+        if not isinstance(obj, dict):
+            raise ValidationError(f"{name}: record {number} is not an object")
+        columns.update(dict.fromkeys(str(k) for k in obj))
+        rows.append((number, {str(k): _cell(v) for k, v in obj.items()}))
+    header = tuple(columns)
+    filled = tuple((n, {c: r.get(c, "") for c in header}) for n, r in rows)
+    return RawTable(name, fmt, header, filled)
+
+
+def _read_json(data: bytes, name: str) -> RawTable:
+    text, _ = _decode(data, name)
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"{name}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    if isinstance(parsed, dict) and isinstance(parsed.get("records"), list):
+        parsed = parsed["records"]
+    if not isinstance(parsed, list):
+        raise ValidationError(f"{name}: expected a list of records or an object with 'records'")
+    return _objects_to_table(parsed, name, "json", list(range(1, len(parsed) + 1)))
+
+
+def _read_ndjson(data: bytes, name: str) -> RawTable:
+    text, _ = _decode(data, name)
+    objects, numbers = [], []
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            objects.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise ValidationError(f"{name}: line {line_no}: not valid JSON ({exc.msg})") from exc
+        numbers.append(line_no)
+    return _objects_to_table(objects, name, "ndjson", numbers)
+
+
+def read_table(data: bytes, *, name: str, fmt: str, sheet: str | None = None) -> RawTable:
+    """Read ``data`` (the file's bytes) in format ``fmt``; ``name`` is used in messages."""
+    if fmt == "csv":
+        return _read_csv(data, name)
+    if fmt == "xlsx":
+        return _read_xlsx(data, name, sheet)
+    if fmt == "json":
+        return _read_json(data, name)
+    if fmt == "ndjson":
+        return _read_ndjson(data, name)
+    raise ValidationError(f"{name}: unknown format {fmt!r}")

@@ -1,0 +1,139 @@
+"""Validation: every row checked, every problem collected, nothing written yet.
+
+Errors reject the batch: a missing or duplicate ``record_id``, a row with no name at all, a value
+outside a vocabulary (with the closest valid values suggested). Warnings do not: a date that
+cannot be read is kept as raw text with precision ``unknown``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from unforgotten.domain.dates import PartialDate, parse_partial_date
+from unforgotten.domain.vocab import CASE_STATUSES, CASE_TYPES, SEX, Vocabulary
+from unforgotten.errors import Problem
+from unforgotten.ingest.mapping import Mapping
+from unforgotten.ingest.readers import RawTable
+
+__all__ = ["RowPlan", "validate"]
+
+
+@dataclass(frozen=True, slots=True)
+class RowPlan:
+    """One valid row, understood: what will be written for it."""
+
+    row_number: int
+    record_id: str
+    values: dict[str, str]
+    extra: dict[str, str]
+    protected_extra: dict[str, str]
+    sex: str
+    case_type: str | None
+    status: str
+    birth: PartialDate
+    event: PartialDate
+
+
+def _vocab_problem(table: RawTable, row: int, column: str, value: str, vocab: Vocabulary) -> Problem:
+    close = vocab.suggest(value)
+    hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    reason = f"not a known {vocab.name}; {hint or 'valid values: ' + ', '.join(vocab.codes)}"
+    return Problem(table.file, row, column, value, reason)
+
+
+def _column_name(mapping: Mapping, canonical: str) -> str:
+    return mapping.columns.get(canonical, canonical)
+
+
+def _check_vocab(
+    table: RawTable, mapping: Mapping, row: int, values: dict[str, str], problems: list[Problem]
+) -> tuple[str, str | None, str]:
+    codes: list[str | None] = []
+    for column, vocab, default in (
+        ("sex", SEX, "U"),
+        ("case_type", CASE_TYPES, None),
+        ("status", CASE_STATUSES, "unresolved"),
+    ):
+        raw = values[column]
+        code = vocab.normalise(raw) if raw else default
+        if raw and code is None:
+            problems.append(_vocab_problem(table, row, _column_name(mapping, column), raw, vocab))
+        codes.append(code)
+    return codes[0] or "U", codes[1], codes[2] or "unresolved"
+
+
+def _check_dates(
+    table: RawTable, mapping: Mapping, row: int, values: dict[str, str], problems: list[Problem]
+) -> tuple[PartialDate, PartialDate]:
+    parsed = []
+    for column in ("birth_date", "event_date"):
+        date = parse_partial_date(values[column])
+        if values[column] and not date.is_known:
+            problems.append(
+                Problem(
+                    table.file,
+                    row,
+                    _column_name(mapping, column),
+                    values[column],
+                    "date not understood; kept as written with precision 'unknown'",
+                    "warning",
+                )
+            )
+        parsed.append(date)
+    return parsed[0], parsed[1]
+
+
+def _has_name(values: dict[str, str]) -> bool:
+    return any(values[c] for c in ("full_name", "name_hangul", "family_name", "given_name", "aliases"))
+
+
+def validate(
+    table: RawTable, mapping: Mapping, *, existing_ids: Collection[str] = ()
+) -> tuple[list[RowPlan], list[Problem]]:
+    """Check every row of ``table``; return the plans of the rows and all problems found.
+
+    ``existing_ids`` are the record ids the source already holds in the store.
+    """
+    problems: list[Problem] = []
+    for missing in mapping.missing_columns(table.columns):
+        problems.append(
+            Problem(table.file, 1, missing, "", f"column named in {mapping.origin} is not in the file")
+        )
+    seen: dict[str, int] = {}
+    plans: list[RowPlan] = []
+    id_column = _column_name(mapping, "record_id")
+    for row, cells in table.rows:
+        values, extra, protected = mapping.canonical_row(cells)
+        record_id = values["record_id"]
+        if not record_id:
+            problems.append(Problem(table.file, row, id_column, "", "record_id is missing"))
+        elif record_id in seen:
+            problems.append(
+                Problem(
+                    table.file,
+                    row,
+                    id_column,
+                    record_id,
+                    f"duplicate record_id (first on row {seen[record_id]})",
+                )
+            )
+        elif record_id in existing_ids:
+            problems.append(
+                Problem(table.file, row, id_column, record_id, "record_id already imported from this source")
+            )
+        seen.setdefault(record_id, row)
+        if not _has_name(values):
+            problems.append(
+                Problem(
+                    table.file,
+                    row,
+                    _column_name(mapping, "full_name"),
+                    "",
+                    "no name at all (full_name, name_hangul, family_name, given_name and aliases are empty)",
+                )
+            )
+        sex, case_type, status = _check_vocab(table, mapping, row, values, problems)
+        birth, event = _check_dates(table, mapping, row, values, problems)
+        plans.append(RowPlan(row, record_id, values, extra, protected, sex, case_type, status, birth, event))
+    return plans, problems

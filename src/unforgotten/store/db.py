@@ -1,0 +1,78 @@
+"""Engines for SQLite and PostgreSQL, and the migrations that build the schema on both.
+
+SQLite runs in WAL mode with foreign keys on; a write transaction starts ``BEGIN IMMEDIATE`` so
+two writers queue instead of failing half-way. On PostgreSQL a transaction-scoped advisory lock
+serialises writers of the audit chain.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy.exc import OperationalError
+
+from unforgotten.errors import ConfigError
+
+__all__ = ["alembic_config", "create_store_engine", "is_current", "migrate"]
+
+_MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" event issues BEGIN itself
+    cursor = dbapi_conn.cursor()
+    for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL", "busy_timeout=30000"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for ``url`` with the pragmas and locking the store relies on."""
+    try:
+        engine = create_engine(url, future=True)
+    except Exception as exc:
+        raise ConfigError(f"cannot use database URL: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    elif engine.dialect.name != "postgresql":
+        raise ConfigError(f"unsupported database {engine.dialect.name}; use SQLite or PostgreSQL")
+    return engine
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic's configuration for the migrations shipped in the package."""
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def migrate(engine: Engine, *, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (the same migrations on SQLite and PostgreSQL)."""
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+def is_current(engine: Engine) -> bool:
+    """Whether the database exists and its schema is at the newest migration."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    try:
+        with engine.connect() as connection:
+            if "alembic_version" not in inspect(connection).get_table_names():
+                return False
+            return MigrationContext.configure(connection).get_current_revision() == head
+    except OperationalError as exc:
+        raise ConfigError(f"cannot open the database: {exc.orig}") from exc

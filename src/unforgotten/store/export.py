@@ -1,0 +1,81 @@
+"""Exports of persons and records, as CSV or JSON, always audited.
+
+Protected fields (informant name and contact, protected extra columns) are left out unless the
+caller holds ``export_protected`` and asks for them; such an export is audited as such.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection
+
+from unforgotten.domain.roles import Permission
+from unforgotten.errors import ValidationError
+from unforgotten.store.queries import person_rows, protected_of_records, record_rows
+from unforgotten.store.workspace import Workspace
+
+__all__ = ["EXPORTS", "export"]
+
+EXPORTS: dict[str, Callable[[Connection], list[dict[str, Any]]]] = {
+    "persons": person_rows,
+    "records": record_rows,
+}
+
+
+def _write(rows: list[dict[str, Any]], out: Path, fmt: str) -> None:
+    tmp = out.with_name(out.name + ".partial")
+    with tmp.open("w", encoding="utf-8", newline="") as handle:
+        if fmt == "json":
+            json.dump(rows, handle, ensure_ascii=False, indent=1, default=str)
+        else:
+            columns = list(dict.fromkeys(k for row in rows for k in row))
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(rows)
+    os.replace(tmp, out)
+
+
+def export(
+    ws: Workspace,
+    what: str,
+    out: Path,
+    *,
+    fmt: str = "csv",
+    include_protected: bool = False,
+    rows_for: Callable[[Connection], list[dict[str, Any]]] | None = None,
+) -> int:
+    """Write an export; returns the number of rows. Protected fields only on request, for admins."""
+    ws.require(Permission.EXPORT)
+    if include_protected:
+        ws.require(Permission.EXPORT_PROTECTED)
+    if fmt not in ("csv", "json"):
+        raise ValidationError(f"unknown export format {fmt!r}; use csv or json")
+    producer = rows_for or EXPORTS.get(what)
+    if producer is None:
+        raise ValidationError(f"unknown export {what!r}; use one of {', '.join(EXPORTS)}")
+    ws.ensure_ready()
+    with ws.read() as conn:
+        rows = producer(conn)
+        if include_protected and what == "records":
+            secret = protected_of_records(conn, ws.keyring, [r["_id"] for r in rows])
+            rows = [{**r, **secret.get(r["_id"], {})} for r in rows]
+    rows = [{k: v for k, v in r.items() if k != "_id"} for r in rows]
+    ws.audit(
+        action="export_protected" if include_protected else "export",
+        subject=f"export:{what}",
+        detail={
+            "what": what,
+            "rows": len(rows),
+            "file": out.name,
+            "format": fmt,
+            "include_protected": include_protected,
+        },
+    )
+    _write(rows, out, fmt)
+    return len(rows)

@@ -1,0 +1,201 @@
+"""Read-side queries: statistics, history, one person in full, export rows.
+
+Functions take a connection and return plain data; protected values appear only in the functions
+that say so, and their callers audit the read.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, select, tuple_
+
+from unforgotten.errors import NotFoundError
+from unforgotten.store import schema as s
+from unforgotten.store.crypto import Keyring
+
+__all__ = ["history", "person_detail", "person_rows", "protected_of_records", "record_rows", "stats"]
+
+
+def _counts(conn: Connection, column: Any, *, join: Any = None, label: str) -> dict[str, int]:
+    query = select(column, func.count()).group_by(column).order_by(func.count().desc())
+    if join is not None:
+        query = query.select_from(join)
+    return {str(k) if k is not None else label: int(n) for k, n in conn.execute(query)}
+
+
+def stats(conn: Connection) -> dict[str, Any]:
+    """Counts by source, case type and province of the event, and totals."""
+    live = s.person.c.merged_into.is_(None)
+    event_place = s.case.outerjoin(s.location, s.location.c.id == s.case.c.event_place_id)
+    return {
+        "persons": conn.execute(select(func.count()).where(live)).scalar_one(),
+        "records": conn.execute(select(func.count()).select_from(s.source_record)).scalar_one(),
+        "batches": conn.execute(select(func.count()).select_from(s.import_batch)).scalar_one(),
+        "audit_events": conn.execute(select(func.count()).select_from(s.audit_event)).scalar_one(),
+        "by_source": _counts(conn, s.source.c.name, label="(none)", join=s.source_record.join(s.source)),
+        "by_case_type": _counts(conn, s.case.c.case_type, label="(none)"),
+        "by_province": _counts(conn, s.location.c.province_code, join=event_place, label="unresolved"),
+    }
+
+
+def _person_children(conn: Connection, person_id: int) -> list[tuple[str, int]]:
+    keys: list[tuple[str, int]] = [("person", person_id)]
+    for table in (s.name, s.case, s.source_record, s.consent):
+        ids = conn.execute(select(table.c.id).where(table.c.person_id == person_id)).scalars()
+        keys += [(table.name, i) for i in ids]
+    records = [i for t, i in keys if t == "source_record"]
+    cases = [i for t, i in keys if t == "case"]
+    if records:
+        ids = conn.execute(select(s.informant.c.id).where(s.informant.c.source_record_id.in_(records)))
+        keys += [("informant", i) for i in ids.scalars()]
+    if cases:
+        ids = conn.execute(select(s.incident.c.id).where(s.incident.c.case_id.in_(cases))).scalars()
+        keys += [("incident", i) for i in ids]
+    return keys
+
+
+def history(conn: Connection, person_id: int) -> list[dict[str, Any]]:
+    """Every version of a person and of what hangs on it, oldest first, with who and why."""
+    if conn.execute(select(s.person.c.id).where(s.person.c.id == person_id)).first() is None:
+        raise NotFoundError(f"person {person_id} does not exist")
+    keys = _person_children(conn, person_id)
+    v, e = s.record_version, s.audit_event
+    query = (
+        select(
+            v.c.id,
+            v.c.table_name,
+            v.c.row_id,
+            v.c.version,
+            v.c.op,
+            v.c.reason,
+            v.c.data,
+            e.c.at,
+            e.c.actor,
+            e.c.action,
+        )
+        .join(e, e.c.id == v.c.event_id)
+        .where(tuple_(v.c.table_name, v.c.row_id).in_(keys))
+        .order_by(v.c.id)
+    )
+    rows = []
+    for row in conn.execute(query).mappings():
+        data = json.loads(row["data"])
+        if row["table_name"] == "informant":  # never show protected content, even as ciphertext
+            data = {k: ("[protected]" if k.endswith("_enc") and val else val) for k, val in data.items()}
+        rows.append({**{k: row[k] for k in row if k != "data"}, "data": data})
+    return rows
+
+
+def person_detail(conn: Connection, person_id: int) -> dict[str, Any]:
+    """A person with names, cases and source records (no protected values)."""
+    person = conn.execute(select(s.person).where(s.person.c.id == person_id)).mappings().first()
+    if person is None:
+        raise NotFoundError(f"person {person_id} does not exist")
+    names = conn.execute(select(s.name).where(s.name.c.person_id == person_id)).mappings().all()
+    cases = conn.execute(select(s.case).where(s.case.c.person_id == person_id)).mappings().all()
+    records = (
+        conn.execute(
+            select(
+                s.source_record.c.id,
+                s.source_record.c.record_id,
+                s.source_record.c.row_number,
+                s.source_record.c.batch_id,
+                s.source_record.c.raw,
+                s.source.c.name.label("source"),
+            )
+            .join(s.source)
+            .where(s.source_record.c.person_id == person_id)
+        )
+        .mappings()
+        .all()
+    )
+    return {
+        "person": dict(person),
+        "names": [dict(n) for n in names],
+        "cases": [dict(c) for c in cases],
+        "records": [dict(r) for r in records],
+    }
+
+
+def protected_of_records(
+    conn: Connection, keyring: Keyring, record_ids: list[int]
+) -> dict[int, dict[str, Any]]:
+    """Decrypted informant fields and protected extras by record id. Callers must audit."""
+    out: dict[int, dict[str, Any]] = {rid: {} for rid in record_ids}
+    inf = conn.execute(select(s.informant).where(s.informant.c.source_record_id.in_(record_ids)))
+    for row in inf.mappings():
+        out[row["source_record_id"]].update(
+            {
+                "informant_name": keyring.decrypt(row["name_enc"], context=f"informant.name_enc.{row['id']}"),
+                "informant_contact": keyring.decrypt(
+                    row["contact_enc"], context=f"informant.contact_enc.{row['id']}"
+                ),
+            }
+        )
+    extras = conn.execute(
+        select(s.source_record.c.id, s.source_record.c.protected_extra).where(
+            and_(s.source_record.c.id.in_(record_ids), s.source_record.c.protected_extra.is_not(None))
+        )
+    )
+    for rid, blob in extras:
+        clear = keyring.decrypt(blob, context=f"source_record.protected_extra.{rid}")
+        out[rid].update(json.loads(clear or "{}"))
+    return out
+
+
+def person_rows(conn: Connection) -> list[dict[str, Any]]:
+    """One row per live person: id, primary name, sex, birth date, all spellings, case types, sources."""
+    names: dict[int, list[str]] = {}
+    for pid, text in conn.execute(select(s.name.c.person_id, s.name.c.text).order_by(s.name.c.id)):
+        names.setdefault(pid, []).append(text)
+    cases: dict[int, set[str]] = {}
+    for pid, ctype in conn.execute(select(s.case.c.person_id, s.case.c.case_type)):
+        cases.setdefault(pid, set()).add(ctype)
+    sources: dict[int, set[str]] = {}
+    for pid, src in conn.execute(select(s.source_record.c.person_id, s.source.c.name).join(s.source)):
+        sources.setdefault(pid, set()).add(src)
+    query = select(s.person).where(s.person.c.merged_into.is_(None)).order_by(s.person.c.id)
+    return [
+        {
+            "person_id": p["id"],
+            "primary_name": p["primary_name"],
+            "sex": p["sex"],
+            "birth_date": p["birth_date_raw"] or "",
+            "birth_date_precision": p["birth_date_precision"],
+            "names": "|".join(names.get(p["id"], [])),
+            "case_types": "|".join(sorted(cases.get(p["id"], []))),
+            "sources": "|".join(sorted(sources.get(p["id"], []))),
+        }
+        for p in conn.execute(query).mappings()
+    ]
+
+
+def record_rows(conn: Connection) -> list[dict[str, Any]]:
+    """One row per source record: source, record id, person, then the record's cells as imported."""
+    query = (
+        select(
+            s.source_record.c.id,
+            s.source.c.name,
+            s.source_record.c.record_id,
+            s.source_record.c.person_id,
+            s.source_record.c.batch_id,
+            s.source_record.c.row_number,
+            s.source_record.c.raw,
+        )
+        .join(s.source)
+        .order_by(s.source_record.c.id)
+    )
+    return [
+        {
+            "_id": r.id,
+            "source": r.name,
+            "record_id": r.record_id,
+            "person_id": r.person_id,
+            "batch_id": r.batch_id,
+            "row_number": r.row_number,
+            **{k: v for k, v in r.raw.items() if k != "record_id"},
+        }
+        for r in conn.execute(query)
+    ]

@@ -1,0 +1,149 @@
+"""Verification: recompute the audit chain and every record version; report the first break.
+
+Catches a value edited behind the application's back (the row no longer matches its newest
+version), a deleted row (a version without its row), an inserted row (a row without a version),
+an edited, inserted or deleted version (its hash, or its event's digest), and an edited, inserted
+or deleted audit event (the chain). Deleting the newest events *and* everything they wrote is
+caught only against a head hash kept elsewhere: pass it as ``expect_head``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from unforgotten.store.audit import GENESIS, canonical_json, event_hash, normalise_row, version_hash
+from unforgotten.store.schema import VERSIONED_TABLES, audit_event, record_version
+
+__all__ = ["VerifyReport", "verify_store"]
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    """The outcome of a verification: counts, the head hash, and the first break found."""
+
+    events: int
+    versions: int
+    rows: int
+    head: str
+    breaks: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether nothing was found wrong."""
+        return not self.breaks
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "ok": self.ok,
+            "events": self.events,
+            "versions": self.versions,
+            "rows": self.rows,
+            "head": self.head,
+            "breaks": self.breaks,
+        }
+
+
+def _check_chain(conn: Connection, breaks: list[str]) -> tuple[int, str, dict[int, dict[str, Any]]]:
+    prev, expected_id, digests = GENESIS, 1, {}
+    count = 0
+    for event in conn.execute(select(audit_event).order_by(audit_event.c.id)).mappings():
+        count += 1
+        if event["id"] != expected_id:
+            breaks.append(f"audit event {expected_id} is missing (next is {event['id']})")
+        if event["prev_hash"] != prev:
+            breaks.append(f"audit event {event['id']}: previous-hash link broken")
+        if event_hash(event["prev_hash"], event) != event["hash"]:
+            breaks.append(f"audit event {event['id']}: content does not match its hash (edited)")
+        versions = _detail(event["detail"]).get("versions")
+        if versions:
+            digests[event["id"]] = versions
+        prev, expected_id = event["hash"], event["id"] + 1
+        if breaks:
+            break
+    return count, prev, digests
+
+
+def _detail(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _check_versions(
+    conn: Connection, digests: dict[int, dict[str, Any]], breaks: list[str]
+) -> tuple[int, dict[tuple[str, int], tuple[str, str]]]:
+    latest: dict[tuple[str, int], tuple[str, str]] = {}
+    running: dict[int, Any] = {}
+    counts: dict[int, int] = {}
+    total = 0
+    query = select(record_version).order_by(record_version.c.id)
+    for v in conn.execute(query).mappings():
+        total += 1
+        if version_hash(v["table_name"], v["row_id"], v["version"], v["op"], v["data"]) != v["hash"]:
+            breaks.append(f"version {v['id']} of {v['table_name']} {v['row_id']}: content edited")
+            return total, latest
+        if v["event_id"] not in digests:
+            breaks.append(f"version {v['id']} of {v['table_name']} {v['row_id']}: no audit event wrote it")
+            return total, latest
+        running.setdefault(v["event_id"], hashlib.sha256()).update(v["hash"].encode("ascii"))
+        counts[v["event_id"]] = counts.get(v["event_id"], 0) + 1
+        latest[(v["table_name"], v["row_id"])] = (v["op"], v["data"])
+    for event_id, expected in digests.items():
+        got = running.get(event_id)
+        if got is None or got.hexdigest() != expected["digest"] or counts[event_id] != expected["count"]:
+            breaks.append(f"audit event {event_id}: its record versions were added, removed or changed")
+            break
+    return total, latest
+
+
+def _rows(conn: Connection) -> Iterator[tuple[str, int, str]]:
+    for name, table in VERSIONED_TABLES.items():
+        for row in conn.execute(select(table).order_by(table.c.id)).mappings():
+            yield name, row["id"], canonical_json(normalise_row(row))
+
+
+def _check_rows(conn: Connection, latest: dict[tuple[str, int], tuple[str, str]], breaks: list[str]) -> int:
+    seen: set[tuple[str, int]] = set()
+    count = 0
+    for name, row_id, data in _rows(conn):
+        count += 1
+        seen.add((name, row_id))
+        version = latest.get((name, row_id))
+        if version is None:
+            breaks.append(f"{name} {row_id}: row has no version (inserted behind the application's back)")
+        elif version[0] == "delete" or version[1] != data:
+            breaks.append(
+                f"{name} {row_id}: row differs from its last version (edited behind the application's back)"
+            )
+        if breaks:
+            return count
+    for (name, row_id), (op, _) in latest.items():
+        if op != "delete" and (name, row_id) not in seen:
+            breaks.append(f"{name} {row_id}: row is missing (deleted behind the application's back)")
+            break
+    return count
+
+
+def verify_store(conn: Connection, *, expect_head: str | None = None) -> VerifyReport:
+    """Walk the chain, the versions and the rows; stop at the first break of each walk."""
+    breaks: list[str] = []
+    events, head, digests = _check_chain(conn, breaks)
+    versions, rows = 0, 0
+    if not breaks:
+        versions, latest = _check_versions(conn, digests, breaks)
+        if not breaks:
+            rows = _check_rows(conn, latest, breaks)
+    if expect_head and not breaks and head != expect_head:
+        breaks.append(
+            f"the chain's head is {head[:16]}…, not the expected {expect_head[:16]}… (events removed)"
+        )
+    return VerifyReport(events, versions, rows, head, breaks)

@@ -1,0 +1,115 @@
+"""The registry as one object: database, keyring and who is acting.
+
+>>> from unforgotten.settings import Settings
+>>> ws = Workspace(Settings.build(db="sqlite:///:memory:"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from unforgotten.domain.roles import Permission, may
+from unforgotten.errors import ConfigError, PermissionDenied
+from unforgotten.settings import Settings
+from unforgotten.store.crypto import Keyring
+from unforgotten.store.db import create_store_engine, is_current, migrate
+from unforgotten.store.writer import Writer, append_event, lock_chain
+
+__all__ = ["InitReport", "Workspace"]
+
+
+@dataclass(frozen=True, slots=True)
+class InitReport:
+    """What ``init`` did."""
+
+    db_url: str
+    key_file: str | None
+    key_created: bool
+
+
+class Workspace:
+    """Opens the registry named by the settings; every write and protected read is audited."""
+
+    def __init__(self, settings: Settings, *, engine: Engine | None = None) -> None:
+        self.settings = settings
+        self._engine = engine
+
+    @property
+    def engine(self) -> Engine:
+        """The database engine (created on first use)."""
+        if self._engine is None:
+            self._engine = create_store_engine(self.settings.db_url)
+        return self._engine
+
+    @cached_property
+    def keyring(self) -> Keyring:
+        """The keyring that protects fields at rest (loaded on first use)."""
+        return Keyring.load(self.settings.key_file)
+
+    def init(self) -> InitReport:
+        """Create or upgrade the schema and write a key file if there is no key yet."""
+        self.require(Permission.MANAGE)
+        if sqlite := self.settings.sqlite_path:
+            sqlite.parent.mkdir(parents=True, exist_ok=True)
+        created = False
+        if not os.environ.get("UNFORGOTTEN_KEY") and not self.settings.key_file.exists():
+            Keyring.generate().save(self.settings.key_file)
+            created = True
+        migrate(self.engine)
+        with self.write(action="init", subject="store") as writer:
+            writer.detail["schema"] = "head"
+        key_file = None if os.environ.get("UNFORGOTTEN_KEY") else str(self.settings.key_file)
+        return InitReport(self.settings.db_url, key_file, created)
+
+    def ensure_ready(self) -> None:
+        """Fail with a clear message unless the database is initialised and current."""
+        if not is_current(self.engine):
+            raise ConfigError(
+                f"the database {self.settings.db_url} is not initialised or not current; "
+                "run `unforgotten init` first"
+            )
+
+    def require(self, permission: Permission) -> None:
+        """Raise :class:`PermissionDenied` unless the acting role holds ``permission``."""
+        if not may(self.settings.role, permission):
+            raise PermissionDenied(f"role {self.settings.role.value!r} may not {permission.value}")
+
+    @contextmanager
+    def write(self, *, action: str, subject: str) -> Iterator[Writer]:
+        """A transaction whose rows are versioned and closed by one audit event."""
+        with self._begin(write=True) as conn:
+            writer = Writer(conn, actor=self.settings.actor, role=self.settings.role.value)
+            yield writer
+            writer.close(action=action, subject=subject)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only transaction."""
+        with self._begin(write=False) as conn:
+            yield conn
+
+    def audit(self, *, action: str, subject: str, detail: dict[str, Any]) -> None:
+        """Record an event that writes no rows (a read of protected data, an export)."""
+        with self._begin(write=True) as conn:
+            lock_chain(conn)
+            append_event(
+                conn,
+                actor=self.settings.actor,
+                role=self.settings.role.value,
+                action=action,
+                subject=subject,
+                detail=detail,
+            )
+
+    @contextmanager
+    def _begin(self, *, write: bool) -> Iterator[Connection]:
+        options = {"sqlite_begin": "IMMEDIATE" if write else "DEFERRED"}
+        with self.engine.connect().execution_options(**options) as conn, conn.begin():
+            yield conn

@@ -1,0 +1,169 @@
+"""One unit of work: rows written with their versions, closed by one audit event.
+
+Every write to the registry goes through a :class:`Writer`. It allocates ids, inserts or updates
+rows, writes a version of each row it touches (content + SHA-256) and, when the unit closes,
+appends one event to the audit chain that carries a digest of those versions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, select
+
+from unforgotten.errors import NotFoundError
+from unforgotten.store.audit import (
+    GENESIS,
+    canonical_json,
+    event_hash,
+    normalise_row,
+    version_hash,
+)
+from unforgotten.store.schema import audit_event, record_version
+
+__all__ = ["Writer", "append_event", "now_iso"]
+
+_PG_LOCK = 7_272_024  # advisory lock key that serialises writers of the audit chain
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO text (how the audit log stores time)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _next_id(conn: Connection, table: Table) -> int:
+    return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
+
+
+def _complete(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    """Every column of ``table`` present, so the version holds exactly what the row holds."""
+    full = {}
+    for column in table.columns:
+        if column.name in row:
+            full[column.name] = row[column.name]
+        else:
+            default = column.default
+            full[column.name] = default.arg if default is not None and default.is_scalar else None
+    return full
+
+
+def lock_chain(conn: Connection) -> None:
+    """Serialise writers (PostgreSQL; SQLite's BEGIN IMMEDIATE already does)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_LOCK})")
+
+
+def append_event(
+    conn: Connection, *, actor: str, role: str, action: str, subject: str, detail: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Append one event to the audit chain (the caller holds the write lock)."""
+    last = conn.execute(
+        select(audit_event.c.id, audit_event.c.hash).order_by(audit_event.c.id.desc()).limit(1)
+    ).first()
+    event = {
+        "id": (last.id + 1) if last else 1,
+        "at": now_iso(),
+        "actor": actor,
+        "role": role,
+        "action": action,
+        "subject": subject,
+        "detail": canonical_json(detail),
+    }
+    prev = last.hash if last else GENESIS
+    row = {**event, "prev_hash": prev, "hash": event_hash(prev, event)}
+    conn.execute(audit_event.insert(), [row])
+    return row
+
+
+class Writer:
+    """Writes rows with versions inside one transaction; :meth:`close` appends the event."""
+
+    def __init__(self, conn: Connection, *, actor: str, role: str) -> None:
+        self.conn = conn
+        self.actor = actor
+        self.role = role
+        self.detail: dict[str, Any] = {}
+        self._next: dict[str, int] = {}
+        self._digest = hashlib.sha256()
+        self._versions = 0
+        self._first_version: int | None = None
+        lock_chain(conn)
+        self._event_id = _next_id(conn, audit_event)
+        self._version_id = _next_id(conn, record_version)
+
+    def allocate(self, table: Table, count: int = 1) -> int:
+        """Reserve ``count`` consecutive ids in ``table``; returns the first."""
+        first = self._next.get(table.name) or _next_id(self.conn, table)
+        self._next[table.name] = first + count
+        return first
+
+    def insert(self, table: Table, rows: Sequence[dict[str, Any]], *, reason: str | None = None) -> None:
+        """Insert rows (each with its ``id``) and their first versions."""
+        if not rows:
+            return
+        rows = [_complete(table, row) for row in rows]
+        self.conn.execute(table.insert(), rows)
+        self._write_versions(table.name, ((r["id"], 1, "insert", r) for r in rows), reason)
+
+    def update(self, table: Table, row_id: int, changes: Mapping[str, Any], *, reason: str) -> dict[str, Any]:
+        """Change columns of one row and write its next version; returns the new row."""
+        current = self.conn.execute(select(table).where(table.c.id == row_id)).mappings().first()
+        if current is None:
+            raise NotFoundError(f"{table.name} {row_id} does not exist")
+        self.conn.execute(table.update().where(table.c.id == row_id).values(**changes))
+        row = {**dict(current), **changes}
+        self._write_versions(
+            table.name, [(row_id, self._latest(table.name, row_id) + 1, "update", row)], reason
+        )
+        return row
+
+    def _latest(self, table_name: str, row_id: int) -> int:
+        query = select(func.max(record_version.c.version)).where(
+            record_version.c.table_name == table_name, record_version.c.row_id == row_id
+        )
+        return int(self.conn.execute(query).scalar_one() or 0)
+
+    def _write_versions(
+        self, table_name: str, items: Iterable[tuple[int, int, str, Mapping[str, Any]]], reason: str | None
+    ) -> None:
+        batch = []
+        for row_id, version, op, row in items:
+            data = canonical_json(normalise_row(row))
+            digest = version_hash(table_name, row_id, version, op, data)
+            self._digest.update(digest.encode("ascii"))
+            batch.append(
+                {
+                    "id": self._version_id,
+                    "event_id": self._event_id,
+                    "table_name": table_name,
+                    "row_id": row_id,
+                    "version": version,
+                    "op": op,
+                    "reason": reason,
+                    "data": data,
+                    "hash": digest,
+                }
+            )
+            self._first_version = self._first_version or self._version_id
+            self._version_id += 1
+        self._versions += len(batch)
+        self.conn.execute(record_version.insert(), batch)
+
+    def close(self, *, action: str, subject: str) -> dict[str, Any]:
+        """Append the event that closes this unit; call once, just before commit."""
+        detail = dict(self.detail)
+        if self._versions:
+            detail["versions"] = {
+                "count": self._versions,
+                "first": self._first_version,
+                "digest": self._digest.hexdigest(),
+            }
+        event = append_event(
+            self.conn, actor=self.actor, role=self.role, action=action, subject=subject, detail=detail
+        )
+        if event["id"] != self._event_id:  # pragma: no cover - guarded by the write lock
+            raise RuntimeError("audit chain moved during a write")
+        return event
