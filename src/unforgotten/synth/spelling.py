@@ -1,0 +1,103 @@
+"""How a list keeper spells a name: the one seam between the lists and the name models.
+
+:class:`Speller` is the extension point; :class:`KoreanSpeller` is the real one, built on
+:mod:`unforgotten.synth.names` and :mod:`unforgotten.korean`. :class:`HangulOnlySpeller`
+is a test double that writes Hangul only (no romanization at all), for tests that do not
+care about spellings.
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+from collections.abc import Callable
+from typing import Any, Protocol
+
+__all__ = ["HangulOnlySpeller", "KoreanSpeller", "Speller", "is_hangul"]
+
+
+def is_hangul(text: str) -> bool:
+    """Whether ``text`` contains at least one Hangul syllable."""
+    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
+
+
+def _south_to_north() -> Callable[[str], Any]:
+    korean = importlib.import_module("unforgotten.korean")
+    found = getattr(korean, "south_to_north", None)
+    if found is None:  # not re-exported yet: take it from its module
+        found = importlib.import_module("unforgotten.korean.initial_law").south_to_north
+    convert: Callable[[str], Any] = found
+    return convert
+
+
+class Speller(Protocol):
+    """Writes one person's name the ways lists do."""
+
+    def hangul(self, family: str, given: str, *, north: bool) -> str:
+        """The name in Hangul, Southern or Northern spelling (리설주 / 이설주)."""
+        ...
+
+    def romanized(self, family: str, given: str, rng: random.Random) -> str:
+        """One romanized spelling (RR, MR, DPRK or ad hoc), chosen with ``rng``."""
+        ...
+
+    def variant(self, family: str, given: str, rng: random.Random) -> str:
+        """One spelling in any script or system, typos included."""
+        ...
+
+    def random_name(self, rng: random.Random) -> tuple[str, str]:
+        """A fresh (family, given) Hangul name, for informants."""
+        ...
+
+
+class KoreanSpeller:
+    """The real speller: :mod:`unforgotten.synth.names` over :mod:`unforgotten.korean`."""
+
+    def __init__(self) -> None:
+        self._names: Any = importlib.import_module("unforgotten.synth.names")
+        self._to_north = _south_to_north()
+        self._roman_cache: dict[tuple[str, str], list[str]] = {}
+
+    def hangul(self, family: str, given: str, *, north: bool) -> str:
+        """The name in Hangul, Southern or Northern spelling."""
+        written = family + given
+        return str(self._to_north(written)) if north else written
+
+    def romanized(self, family: str, given: str, rng: random.Random) -> str:
+        """One romanized spelling out of :func:`names.variant_spellings`."""
+        key = (family, given)
+        options = self._roman_cache.get(key)
+        if options is None:
+            spellings = self._names.variant_spellings(family, given)
+            options = [s for s in spellings if not is_hangul(s)] or list(spellings)
+            self._roman_cache[key] = options
+        return options[rng.randrange(len(options))]
+
+    def variant(self, family: str, given: str, rng: random.Random) -> str:
+        """One noisy spelling from :func:`names.noisy_variant`."""
+        return str(self._names.noisy_variant(family, given, rng))
+
+    def random_name(self, rng: random.Random) -> tuple[str, str]:
+        """A name from :func:`names.random_korean_name`."""
+        family, given = self._names.random_korean_name(rng)
+        return str(family), str(given)
+
+
+class HangulOnlySpeller:
+    """A test double: Hangul always, North spelling left as is, a spaced variant as noise."""
+
+    def hangul(self, family: str, given: str, *, north: bool) -> str:
+        """``family + given``, whatever ``north`` says."""
+        return family + given
+
+    def romanized(self, family: str, given: str, rng: random.Random) -> str:
+        """``"family given"`` (still Hangul: this double does not romanize)."""
+        return f"{family} {given}"
+
+    def variant(self, family: str, given: str, rng: random.Random) -> str:
+        """Either the plain or the spaced form."""
+        return f"{family} {given}" if rng.random() < 0.5 else family + given
+
+    def random_name(self, rng: random.Random) -> tuple[str, str]:
+        """One of a few fixed names."""
+        return rng.choice((("김", "영수"), ("이", "순자"), ("박", "철호"), ("최", "미영")))

@@ -1,0 +1,121 @@
+"""Write synthetic lists and their truth to CSV, JSON and XLSX.
+
+CSV is the fast path: rows go through :mod:`csv` as tuples in one buffered pass (100,000
+rows in well under a second). ``encoding="cp949"`` writes what an older Korean
+spreadsheet would: characters CP949 cannot hold (McCune–Reischauer breves) lose their marks,
+as they do when such files are typed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from unforgotten.synth.lists import SourceList, SyntheticLists
+from unforgotten.synth.population import Population
+
+__all__ = [
+    "FORMATS",
+    "POPULATION_COLUMNS",
+    "TRUTH_COLUMNS",
+    "write_csv",
+    "write_json",
+    "write_list",
+    "write_population_csv",
+    "write_truth_csv",
+    "write_xlsx",
+]
+
+TRUTH_COLUMNS = ("list", "record_id", "person_id")
+POPULATION_COLUMNS = (
+    "person_id", "family_hangul", "given_hangul", "sex", "birth_date", "birth_province",
+    "birth_county", "case_type", "event_date", "event_place", "status",
+)
+FORMATS = ("csv", "json", "xlsx")
+
+
+def _table(source: SourceList) -> list[list[str]]:
+    columns = source.columns
+    return [[row.get(column, "") for column in columns] for row in source.rows]
+
+
+def _fit(text: str, encoding: str) -> str:
+    """``text`` as it survives ``encoding``: marks dropped first, then ``?`` for the rest."""
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        bare = "".join(ch for ch in unicodedata.normalize("NFD", text)
+                       if not unicodedata.combining(ch))
+        return unicodedata.normalize("NFC", bare).encode(encoding, "replace").decode(encoding)
+    return text
+
+
+def _write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]], *,
+                encoding: str = "utf-8", delimiter: str = ",") -> Path:
+    if encoding.replace("-", "").lower() not in {"utf8", "utf8sig"}:
+        rows = [[_fit(cell, encoding) for cell in row] for row in rows]
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def write_csv(source: SourceList, path: str | Path, *, encoding: str = "utf-8",
+              delimiter: str = ",") -> Path:
+    """Write one list as CSV with a header of its columns; returns the path."""
+    return _write_rows(Path(path), source.columns, _table(source), encoding=encoding,
+                       delimiter=delimiter)
+
+
+def write_json(source: SourceList, path: str | Path) -> Path:
+    """Write one list as a JSON array of objects (UTF-8, Hangul unescaped)."""
+    target = Path(path)
+    records = [{column: row.get(column, "") for column in source.columns} for row in source.rows]
+    target.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return target
+
+
+def write_xlsx(source: SourceList, path: str | Path) -> Path:
+    """Write one list as an XLSX workbook with a single sheet named after the list."""
+    target = Path(path)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=source.name[:31])
+    sheet.append(list(source.columns))
+    for row in _table(source):
+        sheet.append(row)
+    book.save(target)
+    return target
+
+
+def write_list(source: SourceList, directory: str | Path, *, fmt: str = "csv") -> Path:
+    """Write one list as ``<directory>/<name>.<fmt>`` in ``csv``, ``json`` or ``xlsx``."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    path = Path(directory) / f"{source.name}.{fmt}"
+    if fmt == "json":
+        return write_json(source, path)
+    if fmt == "xlsx":
+        return write_xlsx(source, path)
+    return write_csv(source, path)
+
+
+def write_truth_csv(lists: SyntheticLists, path: str | Path) -> Path:
+    """Write ``list, record_id, person_id`` for every row of every list."""
+    return _write_rows(Path(path), TRUTH_COLUMNS, lists.truth_rows())
+
+
+def write_population_csv(population: Population, path: str | Path) -> Path:
+    """Write the true population, one person a row, dates in ISO form."""
+    rows = (
+        [p.person_id, p.family_hangul, p.given_hangul, p.sex, p.birth_date.isoformat(),
+         p.birth_province, p.birth_county, p.case_type, p.event_date.isoformat(),
+         p.event_place, p.status]
+        for p in population
+    )
+    return _write_rows(Path(path), POPULATION_COLUMNS, rows)
