@@ -1,0 +1,142 @@
+"""Import on both backends: all-or-nothing, every bad row named, same file refused, nothing lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from unforgotten.errors import BatchRejected, DuplicateBatchError, PermissionDenied, ValidationError
+from unforgotten.ingest import import_file
+from unforgotten.settings import Settings
+from unforgotten.store import queries
+from unforgotten.store import schema as s
+from unforgotten.store.verify import verify_store
+from unforgotten.store.workspace import Workspace
+
+from tests.helpers import canonical_rows, write_csv
+
+
+def _snapshot(ws: Workspace) -> tuple[int, int, int, str]:
+    with ws.read() as conn:
+        counts = [conn.execute(select(func.count()).select_from(t)).scalar_one()
+                  for t in (s.source_record, s.person, s.record_version)]
+        head = conn.execute(select(s.audit_event.c.hash).order_by(s.audit_event.c.id.desc())).scalar()
+    return counts[0], counts[1], counts[2], str(head)
+
+
+def test_import_writes_every_entity_with_versions(ws: Workspace, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "list.csv", canonical_rows(30))
+    report = import_file(ws, path, source="KWAFU list")
+    assert (report.rows, report.batch_id, report.warnings) == (30, 1, [])
+    with ws.read() as conn:
+        data = queries.stats(conn)
+        assert verify_store(conn).ok
+        informants = conn.execute(select(func.count()).select_from(s.informant)).scalar_one()
+    assert (data["persons"], data["records"], data["by_source"], data["by_case_type"]) == (
+        30, 30, {"KWAFU list": 30}, {"abductee_wartime": 30})
+    assert informants == 3
+
+
+def test_three_bad_rows_in_ten_thousand_reject_the_batch(ws: Workspace, tmp_path: Path) -> None:
+    rows = canonical_rows(10_000)
+    rows[99]["record_id"] = ""
+    rows[4999].update(full_name="", name_hangul="")
+    rows[9998]["case_type"] = "detainne"
+    path = write_csv(tmp_path / "big.csv", rows)
+    before = _snapshot(ws)
+    with pytest.raises(BatchRejected) as caught:
+        import_file(ws, path, source="S")
+    assert [str(p) for p in caught.value.problems] == [
+        "big.csv: row 101, column 'record_id': record_id is missing",
+        "big.csv: row 5001, column 'full_name': no name at all (full_name, name_hangul, family_name, "
+        "given_name and aliases are empty)",
+        "big.csv: row 10000, column 'case_type': 'detainne' not a known case_type; did you mean 'detainee'?",
+    ]
+    assert _snapshot(ws) == before
+
+
+def test_duplicate_record_ids_are_named_with_the_first_row(ws: Workspace, tmp_path: Path) -> None:
+    rows = canonical_rows(3)
+    rows[2]["record_id"] = rows[0]["record_id"]
+    with pytest.raises(BatchRejected) as caught:
+        import_file(ws, write_csv(tmp_path / "d.csv", rows), source="S")
+    assert [p.reason for p in caught.value.problems] == ["duplicate record_id (first on row 2)"]
+
+
+def test_same_file_twice_is_refused_and_changes_nothing(ws: Workspace, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "list.csv", canonical_rows(5))
+    import_file(ws, path, source="S")
+    before = _snapshot(ws)
+    with pytest.raises(DuplicateBatchError, match=r"already imported as batch 1 into source 'S'"):
+        import_file(ws, path, source="Other")
+    assert _snapshot(ws) == before
+
+
+def test_record_ids_already_in_the_source_are_refused(ws: Workspace, tmp_path: Path) -> None:
+    import_file(ws, write_csv(tmp_path / "a.csv", canonical_rows(3)), source="S")
+    with pytest.raises(BatchRejected, match="1 bad row"):
+        import_file(ws, write_csv(tmp_path / "b.csv", canonical_rows(1, start=3)), source="S")
+    assert import_file(ws, write_csv(tmp_path / "c.csv", canonical_rows(1, start=3)), source="T").rows == 1
+
+
+def test_dry_run_writes_nothing(ws: Workspace, tmp_path: Path) -> None:
+    before = _snapshot(ws)
+    report = import_file(ws, write_csv(tmp_path / "l.csv", canonical_rows(4)), source="S", dry_run=True)
+    assert (report.rows, report.batch_id, report.dry_run) == (4, None, True)
+    assert _snapshot(ws) == before
+
+
+def test_unreadable_date_is_a_warning_and_kept_raw(ws: Workspace, tmp_path: Path) -> None:
+    rows = canonical_rows(2)
+    rows[1]["birth_date"] = "after the war"
+    report = import_file(ws, write_csv(tmp_path / "l.csv", rows), source="S")
+    assert [str(w) for w in report.warnings] == [
+        "l.csv: row 3, column 'birth_date': 'after the war' date not understood; kept as written with "
+        "precision 'unknown'"]
+    with ws.read() as conn:
+        person = conn.execute(select(s.person).where(s.person.c.id == 2)).mappings().one()
+    assert (person["birth_date_raw"], person["birth_date_precision"], person["birth_date_start"]) == (
+        "after the war", "unknown", None)
+
+
+def test_mapping_unknown_columns_and_protected_extras(ws: Workspace, tmp_path: Path) -> None:
+    (tmp_path / "m.toml").write_text(
+        '[columns]\nrecord_id = "번호"\nfull_name = "성명"\ninformant_contact = "제보자 연락처"\n'
+        '[values.sex]\n"남자" = "M"\n[defaults]\ncase_type = "pow"\n[protected]\ncolumns = ["가족 주소"]\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "명단.csv"
+    path.write_text("번호,성명,sex,제보자 연락처,가족 주소,부대\n7,김철수,남자,010-0000-0001,비밀 주소,1사단\n",
+                    encoding="cp949")
+    import_file(ws, path, source="국방부", mapping=tmp_path / "m.toml")
+    with ws.read() as conn:
+        record = conn.execute(select(s.source_record)).mappings().one()
+        case_type = conn.execute(select(s.case.c.case_type)).scalar_one()
+        secret = queries.protected_of_records(conn, ws.keyring, [record["id"]])
+    assert record["raw"]["부대"] == "1사단"
+    assert "가족 주소" not in record["raw"] and "비밀 주소" not in str(record["raw"])
+    assert record["parsed"]["sex"] == "M" and case_type == "pow"
+    assert secret == {record["id"]: {"informant_name": None, "informant_contact": "010-0000-0001",
+                                     "가족 주소": "비밀 주소"}}
+
+
+def test_mapping_naming_a_missing_column_is_an_error(ws: Workspace, tmp_path: Path) -> None:
+    (tmp_path / "m.toml").write_text('[columns]\nfull_name = "Name"\n', encoding="utf-8")
+    with pytest.raises(BatchRejected) as caught:
+        import_file(ws, write_csv(tmp_path / "l.csv", canonical_rows(1)), source="S", mapping=tmp_path / "m.toml")
+    assert str(caught.value.problems[0]).endswith("column 'Name': column named in " + str(tmp_path / "m.toml")
+                                                  + " is not in the file")
+
+
+def test_bad_mapping_file(ws: Workspace, tmp_path: Path) -> None:
+    (tmp_path / "m.toml").write_text('[columns]\nfullname = "Name"\n', encoding="utf-8")
+    with pytest.raises(ValidationError, match=r"\[columns\] 'fullname' is not a canonical column"):
+        import_file(ws, write_csv(tmp_path / "l.csv", canonical_rows(1)), source="S", mapping=tmp_path / "m.toml")
+
+
+def test_viewer_may_not_import(settings: Settings, ws: Workspace, tmp_path: Path) -> None:
+    viewer = Workspace(Settings.build(db=settings.db_url, key_file=str(settings.key_file), role="viewer"))
+    with pytest.raises(PermissionDenied, match="role 'viewer' may not import"):
+        import_file(viewer, write_csv(tmp_path / "l.csv", canonical_rows(1)), source="S")

@@ -1,0 +1,76 @@
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from unforgotten.errors import ValidationError
+from unforgotten.ingest.readers import detect_format, read_table
+
+ROWS = [{"record_id": "1", "full_name": "이영희", "birth_date": "1952"},
+        {"record_id": "2", "full_name": "Ri Sol Ju", "birth_date": "c. 1950"}]
+
+
+def _csv(delimiter: str) -> str:
+    lines = [delimiter.join(ROWS[0])] + [delimiter.join(r.values()) for r in ROWS]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp949"])
+def test_csv_any_delimiter_and_korean_encodings(delimiter: str, encoding: str) -> None:
+    table = read_table(_csv(delimiter).encode(encoding), name="list.csv", fmt="csv")
+    assert table.columns == ("record_id", "full_name", "birth_date")
+    assert [cells for _, cells in table.rows] == ROWS
+    assert [n for n, _ in table.rows] == [2, 3]
+
+
+def test_csv_keeps_cells_verbatim_and_skips_blank_lines() -> None:
+    data = 'record_id,full_name,notes\n1," 이영희 ","a, b"\n\n2,x,"line\nbreak"\n'.encode()
+    table = read_table(data, name="l.csv", fmt="csv")
+    assert [c for _, c in table.rows] == [
+        {"record_id": "1", "full_name": " 이영희 ", "notes": "a, b"},
+        {"record_id": "2", "full_name": "x", "notes": "line\nbreak"},
+    ]
+
+
+def test_xlsx(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["record_id", "full_name", "birth_date"])
+    sheet.append([1, "이영희", 1952])
+    sheet.append([2.0, "Ri Sol Ju", "c. 1950"])
+    book.save(tmp_path / "l.xlsx")
+    table = read_table((tmp_path / "l.xlsx").read_bytes(), name="l.xlsx", fmt="xlsx")
+    assert [c for _, c in table.rows] == ROWS
+
+
+def test_json_and_ndjson() -> None:
+    assert [c for _, c in read_table(json.dumps(ROWS).encode(), name="l.json", fmt="json").rows] == ROWS
+    wrapped = json.dumps({"records": ROWS}).encode()
+    assert len(read_table(wrapped, name="l.json", fmt="json").rows) == 2
+    nd = "\n".join(json.dumps(r, ensure_ascii=False) for r in ROWS).encode()
+    assert [c for _, c in read_table(nd, name="l.ndjson", fmt="ndjson").rows] == ROWS
+
+
+@pytest.mark.parametrize(("data", "fmt", "message"), [
+    (b"", "csv", "l.x: the file is empty"),
+    (b"a,,c\n1,2,3\n", "csv", "l.x: row 1, column 2: the header cell is empty"),
+    (b"a,a\n1,2\n", "csv", "l.x: row 1: column 'a' appears twice in the header"),
+    (b"a,b\n1,2,3\n", "csv", "l.x: row 2: 3 cells but the header has 2 columns"),
+    (b"[1, 2", "json", "l.x: not valid JSON (line 1: Expecting ',' delimiter)"),
+    (b'{"a": 1}\n{oops}\n', "ndjson", "l.x: line 2: not valid JSON (Expecting property name enclosed in double quotes)"),
+    (b"\xff\xfe\xfa\xfb\xfc", "csv", "l.x: not UTF-8 and not CP949/EUC-KR text; save it as UTF-8 CSV"),
+])
+def test_bad_files_are_named_precisely(data: bytes, fmt: str, message: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        read_table(data, name="l.x", fmt=fmt)
+    assert str(caught.value) == message
+
+
+def test_format_from_extension() -> None:
+    assert [detect_format(Path(n)) for n in ("a.CSV", "b.tsv", "c.xlsx", "d.jsonl", "e.json")] == [
+        "csv", "csv", "xlsx", "ndjson", "json"]
+    with pytest.raises(ValidationError, match="unknown file type '.pdf'"):
+        detect_format(Path("x.pdf"))
