@@ -73,6 +73,7 @@ class LoglinearFit:
     n_params: int
     converged: bool
     glm: PoissonFit = field(repr=False)
+    design: FloatArray = field(repr=False)
     dropped_pairs: tuple[Term, ...] = ()
 
 
@@ -198,6 +199,7 @@ def fit_design(
         n_params=p,
         converged=glm.converged,
         glm=glm,
+        design=x,
         dropped_pairs=dropped_pairs,
     )
 

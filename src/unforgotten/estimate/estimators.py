@@ -1,0 +1,328 @@
+"""Log-linear estimators with the estimator contract: model search, closedp menu, stepwise.
+
+``__init__`` stores keyword-only parameters, ``fit(table)`` returns ``self``, fitted attributes
+end in ``_`` and ``result_`` is the frozen :class:`~unforgotten.estimate.result.EstimateResult`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from typing import Any, Literal
+
+from unforgotten.errors import EstimationError
+from unforgotten.estimate.intervals import (
+    bootstrap_interval,
+    lognormal_interval,
+    profile_interval,
+    wald_interval,
+)
+from unforgotten.estimate.loglinear import (
+    LoglinearFit,
+    fit_terms,
+    hierarchical_models,
+    parse_model,
+)
+from unforgotten.estimate.models import CLOSEDP_MODELS, closedp_model
+from unforgotten.estimate.result import ConvergenceWarning, EstimateResult, IdentifiabilityWarning
+from unforgotten.estimate.stepwise import StepwisePath, silverman_stepwise, sparse_stepwise
+from unforgotten.estimate.table import CaptureTable
+
+__all__ = ["ClosedPopulation", "Loglinear", "Stepwise"]
+
+Interval = Literal["lognormal", "profile", "wald", "bootstrap"]
+MAX_SEARCH_MODELS = 5_000
+
+
+def _check_fit(fit: LoglinearFit) -> None:
+    """Refuse impossible fits; warn on non-convergence and huge intervals."""
+    if not math.isfinite(fit.estimate) or fit.mu0 > 1e12:
+        raise EstimationError(f"model {fit.name}: the missing cell diverges (no finite MLE)")
+    if not fit.converged:
+        warnings.warn(
+            f"model {fit.name}: IRLS did not converge; some cell is fitted near zero "
+            "(a non-existent MLE, see Chan, Silverman & Vincent 2021)",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+
+
+def _interval(
+    table: CaptureTable, fit: LoglinearFit, kind: str, level: float
+) -> tuple[float, float, float]:
+    """(point, lower, upper) for a fitted model; profile intervals also move the point."""
+    if kind == "lognormal":
+        return (fit.estimate, *lognormal_interval(fit, level))
+    if kind == "wald":
+        return (fit.estimate, *wald_interval(fit, level))
+    if kind == "profile":
+        if fit.dropped_pairs:
+            raise EstimationError("the profile interval needs every cell; use lognormal")
+        return profile_interval(table, fit.design, start=fit.mu0, level=level)
+    raise ValueError(f"unknown interval {kind!r}")
+
+
+class Loglinear:
+    """One log-linear model, or the best hierarchical model by AIC or BIC (Rcapture).
+
+    Parameters
+    ----------
+    model
+        ``[123,14,34]`` or ``A*B+C`` to fit one model; ``None`` searches every hierarchical
+        model with interactions up to ``max_order`` (Rcapture ``closedpMS.t``).
+    criterion
+        ``"aic"`` (``−2 logL + 2p``) or ``"bic"`` (``−2 logL + p log n``).
+    max_order
+        Highest interaction searched; default ``J − 1`` for up to 4 lists, else 2.
+    interval
+        ``"lognormal"`` (on the dark figure), ``"profile"`` (Cormack 1992), ``"wald"`` or
+        ``"bootstrap"`` (the whole search redone on multinomial resamples; BCa).
+
+    Examples
+    --------
+    >>> from unforgotten.estimate.table import CaptureTable
+    >>> t = CaptureTable.from_counts(["A", "B"], {(1, 0): 60, (0, 1): 40, (1, 1): 20})
+    >>> round(Loglinear(model="[1,2]").fit(t).result_.estimate, 1)
+    240.0
+    """
+
+    def __init__(
+        self,
+        *,
+        model: str | None = None,
+        criterion: Literal["aic", "bic"] = "bic",
+        max_order: int | None = None,
+        interval: Interval = "lognormal",
+        level: float = 0.95,
+        n_boot: int = 200,
+        seed: int | None = 0,
+    ) -> None:
+        self.model = model
+        self.criterion = criterion
+        self.max_order = max_order
+        self.interval = interval
+        self.level = level
+        self.n_boot = n_boot
+        self.seed = seed
+
+    def _candidates(self, table: CaptureTable) -> list[LoglinearFit]:
+        if self.model is not None:
+            return [fit_terms(table, parse_model(self.model, table.lists))]
+        order = self.max_order or (table.n_lists - 1 if table.n_lists <= 4 else 2)
+        models = hierarchical_models(table.n_lists, order)
+        if len(models) > MAX_SEARCH_MODELS:
+            raise EstimationError(
+                f"{len(models)} models to search for {table.n_lists} lists; use --method "
+                "stepwise, a lower max_order, or merge lists"
+            )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            fits = [fit_terms(table, m) for m in models]
+        return sorted(fits, key=lambda f: getattr(f, self.criterion))
+
+    def _select(self, table: CaptureTable) -> LoglinearFit:
+        fits = [f for f in self._candidates(table) if math.isfinite(f.estimate)]
+        if not fits:
+            raise EstimationError("no log-linear model gives a finite estimate for this table")
+        return fits[0]
+
+    def fit(self, table: CaptureTable) -> Loglinear:
+        """Fit (or search and fit) and compute the interval; returns ``self``."""
+        started = time.perf_counter()
+        self.fits_ = self._candidates(table)
+        self.fit_ = next((f for f in self.fits_ if math.isfinite(f.estimate)), self.fits_[0])
+        _check_fit(self.fit_)
+        if self.interval == "bootstrap":
+            point = self.fit_.estimate
+            lower, upper, self.replicates_ = bootstrap_interval(
+                table,
+                lambda t: self._select(t).estimate,
+                n_boot=self.n_boot,
+                seed=self.seed or 0,
+                level=self.level,
+            )
+        else:
+            point, lower, upper = _interval(table, self.fit_, self.interval, self.level)
+        self.result_ = self._result(table, point, lower, upper, time.perf_counter() - started)
+        return self
+
+    def _result(
+        self, table: CaptureTable, point: float, lower: float, upper: float, seconds: float
+    ) -> EstimateResult:
+        fit = self.fit_
+        ranking = [
+            {"model": f.name, "estimate": f.estimate, "aic": f.aic, "bic": f.bic, "df": f.df}
+            for f in self.fits_[:10]
+        ]
+        diag: dict[str, Any] = {
+            "model": fit.name,
+            "poisson_estimate": fit.estimate,
+            "deviance": fit.deviance,
+            "df": fit.df,
+            "aic": fit.aic,
+            "bic": fit.bic,
+            "converged": fit.converged,
+            "models_compared": len(self.fits_),
+            "top_models": ranking,
+        }
+        return EstimateResult(
+            method="loglinear",
+            observed=table.observed,
+            estimate=point,
+            lower=lower,
+            upper=upper,
+            level=self.level,
+            seed=self.seed if self.interval == "bootstrap" else None,
+            settings=self.get_params(),
+            diagnostics=diag,
+            seconds=seconds,
+        )
+
+    def get_params(self) -> dict[str, Any]:
+        """Parameters as given to ``__init__``."""
+        return {
+            "model": self.model,
+            "criterion": self.criterion,
+            "max_order": self.max_order,
+            "interval": self.interval,
+            "n_boot": self.n_boot,
+        }
+
+
+class ClosedPopulation:
+    """One model of Rcapture's ``closedp.t`` menu (M0, Mt, Mh…, Mth…, Mb, Mbh).
+
+    Parameters
+    ----------
+    model
+        A name from :data:`~unforgotten.estimate.models.CLOSEDP_MODELS`.
+    interval
+        ``"wald"`` (Rcapture's ``closedp.t``), ``"lognormal"`` or ``"profile"`` (not for Mb/Mbh).
+    """
+
+    def __init__(
+        self, *, model: str = "Mt", interval: Interval = "wald", level: float = 0.95
+    ) -> None:
+        self.model = model
+        self.interval = interval
+        self.level = level
+
+    def fit(self, table: CaptureTable) -> ClosedPopulation:
+        """Fit the model; returns ``self``."""
+        started = time.perf_counter()
+        if self.model not in CLOSEDP_MODELS:
+            raise ValueError(f"unknown model {self.model!r}")
+        self.fit_ = closedp_model(table, self.model)
+        _check_fit(self.fit_)
+        if self.interval == "profile":
+            if self.model in ("Mb", "Mbh"):
+                raise EstimationError("the profile interval is not defined for Mb / Mbh here")
+        point, lower, upper = _interval(table, self.fit_, self.interval, self.level)
+        f = self.fit_
+        self.result_ = EstimateResult(
+            method=f"closedp {self.model}",
+            observed=table.observed,
+            estimate=point,
+            lower=lower,
+            upper=upper,
+            level=self.level,
+            seed=None,
+            settings={"model": self.model, "interval": self.interval},
+            diagnostics={"se": f.se, "deviance": f.deviance, "df": f.df, "aic": f.aic,
+                         "bic": f.bic, "converged": f.converged},
+            seconds=time.perf_counter() - started,
+        )
+        return self
+
+
+class Stepwise:
+    """Stepwise pairwise selection: Silverman's ``MSEfit`` or SparseMSE's ``stepwisefit``.
+
+    Parameters
+    ----------
+    rule
+        ``"silverman"`` (AIC steps, Wald p-value stop, default ``pthresh`` 0.05, profile
+        interval) or ``"sparsemse"`` (overlap p-values, ``pthresh`` 0.02, log-normal interval).
+    interval
+        Default by rule; ``"bootstrap"`` redoes the whole selection on resamples (BCa).
+    """
+
+    def __init__(
+        self,
+        *,
+        rule: Literal["silverman", "sparsemse"] = "silverman",
+        pthresh: float | None = None,
+        interval: Interval | None = None,
+        level: float = 0.95,
+        n_boot: int = 200,
+        seed: int | None = 0,
+    ) -> None:
+        self.rule = rule
+        self.pthresh = pthresh
+        self.interval = interval
+        self.level = level
+        self.n_boot = n_boot
+        self.seed = seed
+
+    def _run(self, table: CaptureTable) -> StepwisePath:
+        if self.rule == "silverman":
+            return silverman_stepwise(table, pthresh=self.pthresh or 0.05)
+        if self.rule == "sparsemse":
+            return sparse_stepwise(table, pthresh=self.pthresh or 0.02)
+        raise ValueError(f"unknown rule {self.rule!r}")
+
+    def fit(self, table: CaptureTable) -> Stepwise:
+        """Run the selection and the interval; returns ``self``."""
+        started = time.perf_counter()
+        self.path_ = self._run(table)
+        self.fit_ = self.path_.fit
+        _check_fit(self.fit_)
+        self._warn_pairs(table)
+        kind = self.interval or ("profile" if self.rule == "silverman" else "lognormal")
+        if kind == "bootstrap":
+            point = self.fit_.estimate
+            lower, upper, self.replicates_ = bootstrap_interval(
+                table, lambda t: self._run(t).fit.estimate, n_boot=self.n_boot,
+                seed=self.seed or 0, level=self.level,
+            )
+        else:
+            point, lower, upper = _interval(table, self.fit_, kind, self.level)
+        self.result_ = EstimateResult(
+            method="stepwise",
+            observed=table.observed,
+            estimate=point,
+            lower=lower,
+            upper=upper,
+            level=self.level,
+            seed=self.seed if kind == "bootstrap" else None,
+            settings={"rule": self.rule, "pthresh": self.pthresh, "interval": kind,
+                      "n_boot": self.n_boot},
+            diagnostics={"model": self.fit_.name, "poisson_estimate": self.fit_.estimate,
+                         "deviance": self.fit_.deviance, "df": self.fit_.df,
+                         "aic": self.fit_.aic, "steps": list(self.path_.steps),
+                         "nonoverlapping_pairs": _nonoverlapping(table)},
+            seconds=time.perf_counter() - started,
+        )
+        return self
+
+    def _warn_pairs(self, table: CaptureTable) -> None:
+        pairs = _nonoverlapping(table)
+        if pairs:
+            warnings.warn(
+                f"lists that share no unit: {', '.join(pairs)}; their interaction is not "
+                "estimable (MLE −∞) and was not offered to the selection",
+                IdentifiabilityWarning,
+                stacklevel=3,
+            )
+
+
+def _nonoverlapping(table: CaptureTable) -> list[str]:
+    names = table.lists
+    return [
+        f"{a}·{b}"
+        for i, a in enumerate(names)
+        for b in names[i + 1 :]
+        if table.overlap(a, b) == 0
+    ]
+
