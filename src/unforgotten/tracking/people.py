@@ -1,0 +1,229 @@
+"""Find the officials named in a readout: name, title and organisation, English and Korean.
+
+Only sentences that describe taking part in a meeting are read (a *cue*: "co-hosted",
+"led by", "head delegates", "had a meeting with", 참석, 면담, 만나, ...), so a person merely
+mentioned is not taken for a participant. Patterns, each with its rule id:
+
+- ``PA-APPOS``   Name, Title [of the Organisation] / Name, Organisation Title
+- ``PA-TITLE``   Title Name [of the Organisation]
+- ``PA-KO-LATIN`` [기관] 이름(Latin Name) 직함
+- ``PA-KO-NAME`` 이름 [기관] 직함 (followed by a particle or a space)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from unforgotten.tracking.text import Sentence
+
+__all__ = ["Mention", "find_people"]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_CUE_EN = re.compile(
+    r"co-hosted|\bhosted\b|\bled by\b|\bhead delegates?\b|\bdelegations?\b|\bhad a meeting with\b"
+    r"|\bmet with\b|\bparticipated\b|\battended\b|\bchaired\b|\bjoined by\b",
+    re.IGNORECASE,
+)
+_CUE_KO = re.compile(r"참석|만나|만났|면담|방문|주재|회담|협의|개최|임명식|접견")
+_TITLE_HEADS = _words(
+    "Director Director-General Envoy Ambassador Ambassador-at-large Minister Secretary Official "
+    "Representative Chair Chairman Chairperson President Commissioner Rapporteur Coordinator "
+    "Counselor Counsellor Adviser Advisor Spokesperson Head Chief Administrator"
+)
+_ORG_HEADS = _words(
+    "Ministry Department Office Bureau Agency Council Commission Embassy Mission Government "
+    "Institute Center Centre Foundation University Service Committee Secretariat Congress"
+)
+_NOT_NAME = (
+    _TITLE_HEADS
+    | _ORG_HEADS
+    | _words(
+        "General Special Deputy Assistant Under Senior Vice High Affairs Issues Rights Human North "
+        "South Korean Korea Koreans Peninsula Peace Regime Policy Unification Foreign State States "
+        "United Republic Consultation Consultations Summit Trilateral The In On Both Various Led "
+        "Through Among Furthermore Additionally Also Washington Seoul Brussels Tokyo Geneva Japan "
+        "Japanese Russia National Security Interagency January February March April May June July "
+        "August September October November December Day Defectors Act"
+    )
+)
+_NAME_TOKEN = re.compile(r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?")
+_WORD = re.compile(r"[\w’'.()-]+")
+_CONNECTORS = frozenset({"for", "on", "of", "the", "to"})
+
+_KO_ORG = (
+    r"(?:미국|한국|일본|중국|영국|유엔|우리|[가-힣]+(?:외교부|국무부|통일부|부|처|청|연구소|위원회|재단"
+    r"|대학교|대학|대사관|협회|센터))(?:\([A-Z]+\))?"
+)
+_KO_TITLE = (
+    r"(?:[^\s,()]+\s+){0,3}?[^\s,()]*?(?:특별부대표|부대표|대표|특사|대사|차관보|차관|장관|국장|석좌"
+    r"|단장|실장|본부장|위원장|보좌관|조정관|의원|대변인|심의관)"
+)
+_KO_LATIN = re.compile(
+    rf"(?P<org>(?:{_KO_ORG}\s+)*)(?P<name>[가-힣]{{1,4}}(?:\s[가-힣]{{1,4}})?)"
+    rf"\((?P<latin>[A-Z][A-Za-z.' -]+)\)\s*(?P<title>{_KO_TITLE})"
+)
+_KO_NAME = re.compile(
+    rf"(?<![가-힣])(?P<name>[가-힣]{{2,4}})\s+(?P<org>(?:{_KO_ORG}\s+)*)(?P<title>{_KO_TITLE})"
+    r"(?=[은는이가의을를와과께도\s,]|$)"
+)
+_KO_NOT_NAME = re.compile(rf"^(?:{_KO_ORG})$|[여며고서는은을를의에와과도로가다면해]$")
+_KO_JOIN = re.compile(r"^\s*(?:및|와|과|,)?\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A person found in one sentence, with the rule that found them."""
+
+    name: str
+    title: str | None
+    organization: str | None
+    sentence: Sentence
+    start: int
+    end: int
+    rule: str
+
+    @property
+    def key(self) -> str:
+        """The name folded for de-duplication (Hangul part and Latin part both count)."""
+        return _fold(self.name.split(" (")[0])
+
+
+def _fold(name: str) -> str:
+    return re.sub(r"[\s\-.'’]", "", name).lower()
+
+
+def _tidy(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = re.sub(r"\s+", " ", text).strip(" ,.")
+    text = re.sub(r"^(?:the|The)\s+", "", text)
+    return text or None
+
+
+def _split_appositive(appos: str) -> tuple[str | None, str | None]:
+    """``Title of the Org`` or ``Org Title`` → (title, organisation)."""
+    words = appos.split()
+    head = next((i for i, w in enumerate(words) if w in _TITLE_HEADS), len(words))
+    if any(w in _ORG_HEADS for w in words[:head]):
+        return _tidy(" ".join(words[head:])), _tidy(" ".join(words[:head]))
+    for m in re.finditer(r"\s+of\s+(?:the\s+)?", appos):
+        rest = appos[m.end() :]
+        if any(w in _ORG_HEADS for w in rest.split()):
+            return _tidy(appos[: m.start()]), _tidy(rest)
+    return _tidy(appos), None
+
+
+def _name_runs(text: str) -> list[tuple[int, int]]:
+    """Runs of 2–3 capitalised words that are not title, organisation or place words."""
+    runs: list[list[re.Match[str]]] = [[]]
+    for m in _WORD.finditer(text):
+        ok = _NAME_TOKEN.fullmatch(m.group(0)) and m.group(0) not in _NOT_NAME
+        adjacent = runs[-1] and text[runs[-1][-1].end() : m.start()] == " "
+        if ok and (adjacent or not runs[-1]):
+            runs[-1].append(m)
+        elif ok:
+            runs.append([m])
+        elif runs[-1]:
+            runs.append([])
+    return [(r[0].start(), r[-1].end()) for r in runs if 2 <= len(r) <= 3]
+
+
+def _has_head(words: str, heads: frozenset[str]) -> bool:
+    return any(w.strip(",.") in heads for w in words.split())
+
+
+def _appositive(sentence: Sentence, a: int, b: int) -> Mention | None:
+    m = re.match(r",\s*(?P<appos>[^,;]+?)\s*(?=,|;|\.?$)", sentence.text[b:])
+    if not m or not _has_head(m.group("appos"), _TITLE_HEADS):
+        return None
+    title, org = _split_appositive(m.group("appos"))
+    name = sentence.text[a:b]
+    return Mention(name, title, org, sentence, a, b + m.end(), "PA-APPOS")
+
+
+def _title_before(text: str, a: int) -> tuple[str, int] | None:
+    words = list(_WORD.finditer(text[:a]))
+    start = a
+    for w in reversed(words):
+        token = w.group(0)
+        if not (token[0].isupper() or token in _CONNECTORS):
+            break
+        start = w.start()
+    title = text[start:a].strip()
+    title = re.sub(r"^(?:(?:the|for|on|of|to)\s+)+", "", title)
+    return (title, start) if _has_head(title, _TITLE_HEADS) else None
+
+
+def _org_after(text: str) -> str | None:
+    m = re.match(r"\s+of\s+(?:the\s+)?(?P<org>[A-Z][\w.’'-]*(?:\s+(?:of|for|[A-Z][\w.’'-]*))*)", text)
+    if m and _has_head(m.group("org"), _ORG_HEADS):
+        return _tidy(m.group("org"))
+    return None
+
+
+def _title_name(sentence: Sentence, a: int, b: int) -> Mention | None:
+    found = _title_before(sentence.text, a)
+    if found is None:
+        return None
+    title, start = found
+    org = _org_after(sentence.text[b:])
+    name = sentence.text[a:b]
+    return Mention(name, _tidy(title), org, sentence, start, b, "PA-TITLE")
+
+
+def _english(sentence: Sentence) -> list[Mention]:
+    found: list[Mention] = []
+    for a, b in _name_runs(sentence.text):
+        mention = _appositive(sentence, a, b) or _title_name(sentence, a, b)
+        if mention:
+            found.append(mention)
+    return found
+
+
+def _korean(sentence: Sentence) -> list[Mention]:
+    text = sentence.text
+    found: list[Mention] = []
+    for m in _KO_LATIN.finditer(text):
+        name = f"{m.group('name')} ({m.group('latin').strip()})"
+        org, title = _tidy(m.group("org")), _tidy(m.group("title"))
+        found.append(Mention(name, title, org, sentence, m.start(), m.end(), "PA-KO-LATIN"))
+    for m in _KO_NAME.finditer(text):
+        taken = any(f.start < m.end() and m.start() < f.end for f in found)
+        if taken or _KO_NOT_NAME.search(m.group("name")):
+            continue
+        org, title = _tidy(m.group("org")), _tidy(m.group("title"))
+        found.append(Mention(m.group("name"), title, org, sentence, m.start(), m.end(), "PA-KO-NAME"))
+    return _share_organisation(sorted(found, key=lambda f: f.start), text)
+
+
+def _share_organisation(found: list[Mention], text: str) -> list[Mention]:
+    """``미국 국무부 A 차관 및 B 부대표``: B, with no organisation of its own, shares A's."""
+    out: list[Mention] = []
+    for mention in found:
+        prev = out[-1] if out else None
+        joined = prev is not None and _KO_JOIN.match(text[prev.end : mention.start])
+        if prev and joined and mention.organization is None and prev.organization:
+            out.append(replace(mention, organization=prev.organization))
+        else:
+            out.append(mention)
+    return out
+
+
+def find_people(sentences: tuple[Sentence, ...]) -> list[Mention]:
+    """Participants named in the cue sentences, first mention of each person kept."""
+    seen: set[str] = set()
+    people: list[Mention] = []
+    for sentence in sentences:
+        korean = bool(re.search(r"[가-힣]", sentence.text))
+        if not (_CUE_KO if korean else _CUE_EN).search(sentence.text):
+            continue
+        for mention in _korean(sentence) if korean else _english(sentence):
+            if mention.key not in seen:
+                seen.add(mention.key)
+                people.append(mention)
+    return people
