@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from unforgotten.errors import ValidationError
 from unforgotten.synth.population import CASE_TYPES, ERAS, Population
 
 __all__ = [
@@ -159,9 +160,9 @@ def preset(name: str, *, lists: int = 5) -> CaptureModel:
     classes with list-specific loadings, no direct dependence. ``mixed``: all of it.
     """
     if name not in PRESETS:
-        raise ValueError(f"unknown capture model {name!r}; choose one of {', '.join(PRESETS)}")
+        raise ValidationError(f"unknown capture model {name!r}; use one of {', '.join(PRESETS)}")
     if lists < 1:
-        raise ValueError(f"lists must be >= 1, got {lists}")
+        raise ValidationError(f"lists must be >= 1, got {lists}")
     return _build_preset(name, _base_lists(lists))
 
 

@@ -83,6 +83,7 @@ class SyntheticLists:
     capture: CaptureTruth
     lists: tuple[SourceList, ...]
     truth: dict[tuple[str, str], str]
+    seed: int
 
     def __getitem__(self, name: str) -> SourceList:
         for source in self.lists:
@@ -144,7 +145,7 @@ def make_lists(
         source, ids = _write_list(name, style_for(name, j), persons, settings, rng)
         lists.append(source)
         truth.update(((name, rid), pid) for rid, pid in ids)
-    return SyntheticLists(population, truth_capture, tuple(lists), truth)
+    return SyntheticLists(population, truth_capture, tuple(lists), truth, seed)
 
 
 def _int_seed(sequence: np.random.SeedSequence) -> int:

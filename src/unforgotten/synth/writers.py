@@ -16,6 +16,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from unforgotten.errors import ValidationError
+from unforgotten.synth.capture import capture_table_counts
 from unforgotten.synth.lists import SourceList, SyntheticLists
 from unforgotten.synth.population import Population
 
@@ -23,6 +25,8 @@ __all__ = [
     "FORMATS",
     "POPULATION_COLUMNS",
     "TRUTH_COLUMNS",
+    "write_all",
+    "write_capture_table_csv",
     "write_csv",
     "write_json",
     "write_list",
@@ -96,7 +100,7 @@ def write_xlsx(source: SourceList, path: str | Path) -> Path:
 def write_list(source: SourceList, directory: str | Path, *, fmt: str = "csv") -> Path:
     """Write one list as ``<directory>/<name>.<fmt>`` in ``csv``, ``json`` or ``xlsx``."""
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        raise ValidationError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     path = Path(directory) / f"{source.name}.{fmt}"
     if fmt == "json":
         return write_json(source, path)
@@ -119,3 +123,25 @@ def write_population_csv(population: Population, path: str | Path) -> Path:
         for p in population
     )
     return _write_rows(Path(path), POPULATION_COLUMNS, rows)
+
+
+def write_capture_table_csv(lists: SyntheticLists, path: str | Path) -> Path:
+    """Write the true observed capture table (persons, not rows) in the reference MSE format.
+
+    One 0/1 column per list and a ``count`` column; all ``2^J − 1`` observable patterns,
+    zero counts included; the unobserved pattern is never written.
+    """
+    counts = capture_table_counts(lists.capture)
+    rows = ([*map(str, pattern), str(count)] for pattern, count in counts.items())
+    return _write_rows(Path(path), [*lists.list_names, "count"], rows)
+
+
+def write_all(lists: SyntheticLists, directory: str | Path, *, fmt: str = "csv") -> list[Path]:
+    """Write every list, ``truth.csv``, ``population.csv`` and ``capture_table.csv``."""
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [write_list(source, out, fmt=fmt) for source in lists.lists]
+    paths.append(write_truth_csv(lists, out / "truth.csv"))
+    paths.append(write_population_csv(lists.population, out / "population.csv"))
+    paths.append(write_capture_table_csv(lists, out / "capture_table.csv"))
+    return paths
