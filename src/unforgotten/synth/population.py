@@ -4,9 +4,9 @@ Every person has an exact birth date, a birth place in North Korea, a case type 
 realistic era for its event, an event place and a status. Nothing here is noisy: the noise
 is added when lists are written (:mod:`unforgotten.synth.lists`).
 
->>> population = generate_population(5, seed=1)
->>> len(population), population.persons[0].person_id
-(5, 'P0000001')
+>>> population = generate_population(5, seed=1, name_source=lambda rng: ("김", "영수"))
+>>> len(population), population.persons[0].person_id, population.persons[0].name_hangul
+(5, 'P0000001', '김영수')
 """
 
 from __future__ import annotations
