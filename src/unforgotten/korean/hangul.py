@@ -19,6 +19,8 @@ import unicodedata
 from enum import StrEnum
 from functools import lru_cache
 
+from unforgotten.errors import ValidationError
+
 __all__ = [
     "FINALS",
     "INITIALS",
@@ -181,9 +183,9 @@ def _take_final(letters: list[str], j: int) -> tuple[str, int]:
 
     if j >= len(letters) or letters[j] not in _FINAL_INDEX or starts_syllable(j):
         return "", j
-    if j + 1 < len(letters) and (letters[j], letters[j + 1]) in _FINAL_PAIRS:
-        if not starts_syllable(j + 1):
-            return _FINAL_PAIRS[(letters[j], letters[j + 1])], j + 2
+    pair = (letters[j], letters[j + 1]) if j + 1 < len(letters) else ("", "")
+    if pair in _FINAL_PAIRS and not starts_syllable(j + 1):
+        return _FINAL_PAIRS[pair], j + 2
     return letters[j], j + 1
 
 
@@ -209,11 +211,13 @@ def normalize(text: str, *, form: str = "NFC") -> str:
     >>> len(normalize("한", form="NFD"))
     3
     """
-    if form not in ("NFC", "NFD"):
-        raise ValueError(f"form must be NFC or NFD, not {form!r}")
     text = "".join(_narrow(ch) for ch in text.translate(_INVISIBLE))
     text = " ".join(text.split())
-    return unicodedata.normalize(form, text)
+    if form == "NFC":
+        return unicodedata.normalize("NFC", text)
+    if form == "NFD":
+        return unicodedata.normalize("NFD", text)
+    raise ValidationError(f"form must be NFC or NFD, not {form!r}")
 
 
 def _narrow(ch: str) -> str:

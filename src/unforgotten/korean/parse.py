@@ -28,6 +28,7 @@ from functools import lru_cache
 
 from unforgotten.korean.hangul import Script, is_hangul_syllable, normalize, script_of
 from unforgotten.korean.surnames import (
+    COMPOUND_SHARE,
     COMPOUND_SURNAMES,
     fold_latin,
     is_surname,
@@ -38,6 +39,7 @@ from unforgotten.korean.surnames import (
 __all__ = ["ParsedName", "parse_name", "surname_share_of_token"]
 
 _FAMILY_FIRST_ODDS = 5.0
+_COMPOUND_WEIGHT = 0.05  # a two-syllable surname token is hardly ever a given name
 _HANJA_SURNAMES = {
     "金": "김", "李": "이", "朴": "박", "崔": "최", "鄭": "정", "姜": "강", "趙": "조", "尹": "윤",
     "張": "장", "林": "임", "韓": "한", "吳": "오", "徐": "서", "申": "신", "權": "권", "黃": "황",
@@ -127,9 +129,11 @@ def _latin_surname_prefix(token: str) -> int:
 
 
 def _token_share(token: str) -> float:
+    """How likely a token is a family name: its surname share (compound ones count as 5 %)."""
     if token in _HANJA_SURNAMES:
         return surname_frequency(_HANJA_SURNAMES[token])
-    return surname_share_of_token(token.strip("-"))
+    share = surname_share_of_token(token.strip("-"))
+    return _COMPOUND_WEIGHT if share == COMPOUND_SHARE else share
 
 
 def _several_tokens(tokens: list[str], script: Script) -> ParsedName:
@@ -145,7 +149,7 @@ def _several_tokens(tokens: list[str], script: Script) -> ParsedName:
     if not first:
         return ParsedName(*_fields(family_first), ambiguous=True)
     caps = [t.isupper() and len(t) > 1 for t in (tokens[0], tokens[-1])]
-    if caps == [True, False] or caps == [False, True]:
+    if caps in ([True, False], [False, True]):
         return family_first if caps[0] else given_first
     odds = first * _FAMILY_FIRST_ODDS / last
     chosen = family_first if odds >= 1 else given_first

@@ -191,7 +191,7 @@ def _given(given: str, system: str, hyphen: bool) -> str:
     if system in ("dprk", "kps"):
         pieces = _separate(parts, system)
         return " ".join(_capital(p) for p in pieces)
-    pieces = romanize_syllables(pronounce_word(parts), system="mr")
+    pieces = romanize_syllables(pronounce_word(parts, liaison=False), system="mr")
     text = _capital(("-" if hyphen else "").join(pieces)).replace("-'", "-")
     return _plain(text) if system == "mr_plain" else text
 

@@ -25,6 +25,7 @@ Tensification is not written by any system and is left out; neither is the aspir
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import pairwise
 
 from unforgotten.korean.hangul import (
     FINALS,
@@ -61,11 +62,15 @@ def neutral_final(final: str) -> str:
     return _NEUTRAL[final]
 
 
-def pronounce_word(syllables: list[Syllable]) -> list[Syllable]:
-    """Apply the rules above across each syllable boundary of one word, left to right."""
+def pronounce_word(syllables: list[Syllable], *, liaison: bool = True) -> list[Syllable]:
+    """Apply the rules above across each syllable boundary of one word, left to right.
+
+    ``liaison=False`` keeps every final in its syllable (MR given names: 필은 P'il-ŭn).
+    """
     word = [list(s) for s in syllables]
-    for left, right in zip(word, word[1:], strict=False):
-        _boundary(left, right)
+    for left, right in pairwise(word):
+        if liaison or right[0] != "ㅇ":
+            _boundary(left, right)
     return [(s[0], s[1], s[2]) for s in word]
 
 

@@ -72,12 +72,14 @@ class Surname:
 def fold_latin(text: str) -> str:
     """Lower-case Latin with breves, accents and apostrophes removed (``Ch'ŏng`` → ``chong``).
 
+    Hangul and other scripts pass through unchanged.
+
     >>> fold_latin("Ch'ŏng-Ŭn")
     'chong-un'
     """
     decomposed = unicodedata.normalize("NFD", text.lower())
-    kept = (ch for ch in decomposed if not unicodedata.combining(ch))
-    return "".join(kept).replace("'", "").replace("’", "").replace("`", "")
+    kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", kept).replace("'", "").replace("’", "").replace("`", "")
 
 
 def _words(cell: str) -> tuple[str, ...]:
@@ -188,8 +190,10 @@ def surnames_spelled() -> dict[str, tuple[str, ...]]:
             found.setdefault(spelling, []).append(row.hangul)
     conventional = romanize_conventional_surnames()
     for hangul in known_surnames():
+        north = _north_form(hangul)
         written = {romanize(hangul, system=s) for s in SYSTEMS} | {conventional.get(hangul, "")}
-        written |= {romanize(_north_form(hangul), system=s) for s in ("dprk", "mr", "kps")}
+        written |= {romanize(north, system=s) for s in ("dprk", "mr", "kps")}
+        written |= {conventional.get(north, "")}
         for spelling in filter(None, written):
             found.setdefault(fold_latin(spelling), []).append(hangul)
     return {k: tuple(dict.fromkeys(v)) for k, v in found.items()}

@@ -1,0 +1,194 @@
+"""``resolve_place``: a place name as written → gazetteer units with a confidence.
+
+Every unit's names and aliases, and the text asked about, are reduced to one *place key*:
+English level words (province, city, county, special …) dropped; "North"/"South"/"N."/
+"S." turned into the syllable they stand for (북/남) and put where Korean puts it, after
+the base name; the rest read as phonetic classes (:mod:`unforgotten.korean.phonetic`, so
+Hangul, RR, MR, KPS and ad-hoc spellings meet); the level suffix (도 do to, 시 si,
+직할시, 특별시, 군 gun kun, 구역) removed; and the initial-sound law applied (량강 =
+양강, 라선 = 나선). Provinces also answer to their two-syllable abbreviations (함북,
+평남). A key shared by several units splits the confidence between them; when no key
+matches exactly, the nearest keys within an edit distance ratio of 0.75 answer with a
+confidence scaled down by their distance.
+
+>>> [m.code for m in resolve_place("Hamgyŏngbuk-do")], [m.code for m in resolve_place("함북")]
+(['KP-09'], ['KP-09'])
+>>> [(m.code, m.confidence) for m in resolve_place("강원도")]
+[('KP-07', 0.5), ('KR-42', 0.5)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from unforgotten.korean.gazetteer import PlaceUnit, counties, facilities, provinces
+from unforgotten.korean.hangul import is_hangul_syllable, normalize
+from unforgotten.korean.phonetic import canonical, hangul_classes, initial_law, latin_classes
+from unforgotten.korean.similarity import levenshtein
+from unforgotten.korean.surnames import fold_latin
+
+__all__ = ["PlaceMatch", "place_key", "resolve_place"]
+
+FUZZY_FLOOR = 0.75
+_LEVEL_WORDS = frozenset((
+    "province", "prov", "city", "county", "special", "directly", "governed", "metropolitan",
+    "capital", "district", "dist", "of", "the", "region", "autonomous", "self", "governing",
+    "do", "to", "si", "gun", "kun", "guyok", "kuyok", "guyeok", "jikhalsi", "chikhalsi",
+    "teukbyeolsi", "tukpyolsi", "tukbyolsi",
+))
+_DIRECTIONS = {"north": "북", "n": "북", "northern": "북", "south": "남", "s": "남", "southern": "남"}
+_SUFFIXES = tuple(
+    hangul_classes(s) for s in ("특별자치도", "직할시", "특별시", "구역", "도", "시", "군")
+)
+_QUALITY = {"name": 1.0, "abbreviation": 0.9, "county": 0.9, "shadow": 0.3, "facility": 1.0}
+_FACILITY_WORDS = re.compile(r"camp|kwan?liso|gwalliso|kwalliso|관리소|kyohwaso|gyohwaso|교화소")
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMatch:
+    """One unit a place name may mean, and how sure the match is (0–1)."""
+
+    code: str
+    name_hangul: str
+    name_en: str
+    level: str
+    province_code: str
+    confidence: float
+    note: str = ""
+
+
+def _token_classes(token: str) -> str:
+    if any(is_hangul_syllable(ch) for ch in token):
+        return hangul_classes(token)
+    return latin_classes(fold_latin(token))
+
+
+@lru_cache(maxsize=65536)
+def place_key(text: str) -> str:
+    """The place key of a name (see the module note); ``""`` when nothing is left.
+
+    >>> place_key("North Hamgyong Province") == place_key("함경북도") == place_key("Hamkyeongpukto")
+    True
+    """
+    tokens = [t for t in re.split(r"[\s\-'’.,()]+", fold_latin(normalize(text))) if t]
+    direction = ""
+    kept = []
+    for token in tokens:
+        if token in _DIRECTIONS:
+            direction = _DIRECTIONS[token]
+        elif token not in _LEVEL_WORDS:
+            kept.append(token)
+    classes = canonical(_strip_suffix("".join(map(_token_classes, kept))))
+    if direction:
+        classes = canonical(classes + hangul_classes(direction))
+    return initial_law(classes)
+
+
+def _strip_suffix(classes: str) -> str:
+    for suffix in _SUFFIXES:
+        if classes.endswith(suffix) and len(classes) - len(suffix) >= 2:
+            return classes[: -len(suffix)]
+    return classes
+
+
+def _abbreviation(hangul: str) -> str | None:
+    """함경북도 → 함북, 평안남도 → 평남; ``None`` for units without a direction."""
+    if len(hangul) >= 4 and hangul[-2:] in ("남도", "북도"):
+        return hangul[0] + hangul[-2]
+    return None
+
+
+def _unit_names(unit: PlaceUnit) -> list[tuple[str, str]]:
+    names = [(unit.name_hangul, "name"), (unit.name_en, "name")]
+    names += [(alias, "name") for alias in unit.aliases]
+    abbreviation = _abbreviation(unit.name_hangul)
+    if abbreviation:
+        names.append((abbreviation, "abbreviation"))
+    return [(n, kind) for n, kind in names if n]
+
+
+@cache
+def _index() -> dict[str, dict[PlaceUnit, str]]:
+    index: dict[str, dict[PlaceUnit, str]] = {}
+    for unit in provinces():
+        for name, kind in _unit_names(unit):
+            index.setdefault(place_key(name), {}).setdefault(unit, kind)
+    province_keys = set(index)
+    for unit in counties():
+        for name in {unit.name_en, *unit.aliases}:
+            key = place_key(name)
+            kind = "shadow" if key in province_keys else "county"
+            index.setdefault(key, {}).setdefault(unit, kind)
+    return index
+
+
+def _matches(found: dict[PlaceUnit, str], scale: float) -> list[PlaceMatch]:
+    total = sum(_QUALITY[kind] for kind in found.values())
+    out = []
+    for unit, kind in found.items():
+        note = unit.note
+        if kind == "shadow":
+            note = f"also listed as a county in the source dataset ({unit.note}); older boundary"
+        confidence = round(scale * _QUALITY[kind] / total, 3)
+        out.append(PlaceMatch(unit.code, unit.name_hangul, unit.name_en, unit.level,
+                              unit.province_code, confidence, note))
+    return sorted(out, key=lambda m: (-m.confidence, m.code))
+
+
+def _fuzzy(key: str, limit: int) -> list[PlaceMatch]:
+    scored = []
+    for other, found in _index().items():
+        if not other:
+            continue
+        ratio = 1 - levenshtein(key, other) / max(len(key), len(other))
+        if ratio >= FUZZY_FLOOR:
+            scored.append((ratio, other, found))
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    out: list[PlaceMatch] = []
+    for ratio, _, found in scored[:limit]:
+        out.extend(_matches(found, scale=round(ratio * 0.8, 3)))
+    return sorted(out, key=lambda m: (-m.confidence, m.code))[:limit]
+
+
+def _facility_matches(text: str) -> list[PlaceMatch]:
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    words = fold_latin(text)
+    kinds = {"kyohwaso"} if re.search("kyohwaso|gyohwaso|교화소", words) else set()
+    kinds |= {"kwanliso"} if re.search("kwan?liso|gwalliso|kwalliso|관리소", words) else set()
+    kinds = kinds or {"kwanliso", "kyohwaso"}
+    found = [f for f in facilities() if f.number in numbers and f.code.split("-")[0] in kinds]
+    if not found:
+        stripped = _FACILITY_WORDS.sub(" ", words)
+        key = place_key(stripped)
+        found = [f for f in facilities() if key and key in {place_key(a) for a in _names(f)}]
+    share = round(1 / len(found), 3) if found else 0.0
+    return [PlaceMatch(f.code, f.name_hangul, f.name_en, f.level, f.province_code, share,
+                       f.note) for f in found]
+
+
+def _names(unit: PlaceUnit) -> list[str]:
+    first = re.split(r"[\s(]", unit.name_en)[0]
+    return [first, *(a.split()[0] for a in unit.aliases if a), unit.name_hangul.split()[0]]
+
+
+def resolve_place(text: str, *, limit: int = 5) -> list[PlaceMatch]:
+    """The gazetteer units a written place name may mean, most likely first.
+
+    >>> resolve_place("Ryanggang")[0].code, resolve_place("양강도")[0].code
+    ('KP-10', 'KP-10')
+    >>> resolve_place("Yodok camp 15")[0].code
+    'kwanliso-15'
+    """
+    if _FACILITY_WORDS.search(fold_latin(text)):
+        found = _facility_matches(text)
+        if found:
+            return found[:limit]
+    key = place_key(text)
+    if not key:
+        return []
+    exact = _index().get(key)
+    if exact:
+        return _matches(exact, scale=1.0)[:limit]
+    return _fuzzy(key, limit)
