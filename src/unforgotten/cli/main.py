@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "unforgotten.cli.estimate",
     "unforgotten.cli.tracking",
     "unforgotten.cli.synth",
+    "unforgotten.cli.demo",
 ]
 
 app = typer.Typer(
