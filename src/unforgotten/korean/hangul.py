@@ -15,6 +15,7 @@ romanizers and the name keys never repeat the arithmetic.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from enum import StrEnum
 from functools import lru_cache
@@ -196,6 +197,10 @@ def split_final(final: str) -> tuple[str, str]:
 
 _WIDE_SPACE = "\u3000"
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"))
+_NEEDS_NARROWING = re.compile("[\u3000\uff01-\uff5e\uffa0-\uffdc]")
+_HANGUL_RE = re.compile("[\uac00-\ud7a3\u3131-\u318e\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]")
+_LATIN_RE = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_HANJA_RE = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")
 
 
 def normalize(text: str, *, form: str = "NFC") -> str:
@@ -211,7 +216,10 @@ def normalize(text: str, *, form: str = "NFC") -> str:
     >>> len(normalize("한", form="NFD"))
     3
     """
-    text = "".join(_narrow(ch) for ch in text.translate(_INVISIBLE))
+    if not text.isascii():
+        text = text.translate(_INVISIBLE)
+        if _NEEDS_NARROWING.search(text):
+            text = "".join(_narrow(ch) for ch in text)
     text = " ".join(text.split())
     if form == "NFC":
         return unicodedata.normalize("NFC", text)
@@ -233,19 +241,6 @@ def _narrow(ch: str) -> str:
     return ch
 
 
-def _char_script(ch: str) -> Script | None:
-    code = ord(ch)
-    if SYLLABLE_BASE <= code <= SYLLABLE_LAST or 0x3131 <= code <= 0x318E:
-        return Script.HANGUL
-    if 0x1100 <= code <= 0x11FF or 0xA960 <= code <= 0xA97F or 0xD7B0 <= code <= 0xD7FF:
-        return Script.HANGUL
-    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF:
-        return Script.HANJA
-    if ch.isalpha():
-        return Script.LATIN if unicodedata.name(ch, "").startswith("LATIN") else Script.OTHER
-    return None
-
-
 def script_of(text: str) -> Script:
     """The script of ``text``: ``HANGUL``, ``LATIN``, ``HANJA``, ``MIXED``, ``OTHER`` or ``EMPTY``.
 
@@ -254,7 +249,19 @@ def script_of(text: str) -> Script:
     >>> script_of("金正恩"), script_of("Kim Jong-un"), script_of("12-3")
     (<Script.HANJA: 'hanja'>, <Script.LATIN: 'latin'>, <Script.EMPTY: 'empty'>)
     """
-    seen = {s for s in map(_char_script, normalize(text)) if s is not None}
+    text = normalize(text)
+    if text.isascii():
+        return Script.LATIN if any(ch.isalpha() for ch in text) else Script.EMPTY
+    seen = set()
+    if _HANGUL_RE.search(text):
+        seen.add(Script.HANGUL)
+    if _HANJA_RE.search(text):
+        seen.add(Script.HANJA)
+    rest = _HANJA_RE.sub("", _HANGUL_RE.sub("", text))
+    if _LATIN_RE.search(rest):
+        seen.add(Script.LATIN)
+    if any(ch.isalpha() for ch in _LATIN_RE.sub("", rest)):
+        seen.add(Script.OTHER)
     if not seen:
         return Script.EMPTY
     if len(seen) > 1:

@@ -15,6 +15,8 @@ changes what it can know: a surname at the start of a word, by the surname table
 
 from __future__ import annotations
 
+from functools import cache, lru_cache
+
 from unforgotten.korean.hangul import compose, decompose, is_hangul_syllable
 from unforgotten.korean.surnames import COMPOUND_SURNAMES, south_surname, surname_table
 
@@ -31,6 +33,7 @@ _Y_MEDIALS = {20, 2, 6, 12, 17, 7}  # ㅣ ㅑ ㅕ ㅛ ㅠ ㅖ
 _EXTRA_NORTH = {"노": "로", "나": "라", "여": "려", "육": "륙", "용": "룡", "염": "렴"}
 
 
+@lru_cache(maxsize=16384)
 def south_initial(syllable: str) -> str:
     """One word-initial syllable respelled the Southern way (룡 → 용, 로 → 노, 녀 → 여).
 
@@ -66,12 +69,14 @@ def north_to_south_name(family: str, given: str) -> tuple[str, str]:
     return family, north_to_south(given)
 
 
+@cache
 def _north_forms() -> dict[str, str]:
     forms = {row.hangul_north: row.hangul for row in surname_table()}
     forms.update({north: south for south, north in _EXTRA_NORTH.items()})
     return forms
 
 
+@lru_cache(maxsize=4096)
 def north_surname(family: str) -> str:
     """The Northern spelling of a surname (이 → 리, 임 → 림, 유 → 류, 양 → 량, 노 → 로).
 

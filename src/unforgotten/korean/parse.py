@@ -128,6 +128,7 @@ def _latin_surname_prefix(token: str) -> int:
     return 0
 
 
+@lru_cache(maxsize=65536)
 def _token_share(token: str) -> float:
     """How likely a token is a family name: its surname share (compound ones count as 5 %)."""
     if token in _HANJA_SURNAMES:

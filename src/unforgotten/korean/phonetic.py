@@ -39,6 +39,7 @@ __all__ = [
     "initial_law",
     "jamo_class",
     "latin_classes",
+    "latin_readings",
     "syllable_class",
 ]
 
@@ -62,8 +63,8 @@ _LATIN_UNITS = (
     ("yu", "o"), ("ya", "a"), ("ye", "e"), ("yi", "I"), ("wae", "v"), ("woe", "v"),
     ("weo", "u"), ("woo", "O"), ("we", "v"), ("wo", "u"), ("wu", "O"), ("wa", "w"),
     ("wi", "i"), ("eui", "I"), ("ui", "I"), ("eo", "O"), ("eu", "O"), ("ee", "I"),
-    ("ei", "E"), ("ie", "I"), ("oe", "v"), ("oi", "v"), ("oy", "v"), ("oo", "O"),
-    ("ou", "O"), ("au", "O"), ("ae", "E"), ("ai", "E"), ("ay", "E"), ("tch", "C"),
+    ("ei", "E"), ("ie", "I"), ("oe", "v"), ("oi", "v"), ("oo", "O"),
+    ("ou", "O"), ("au", "O"), ("ae", "E"), ("ai", "E"), ("tch", "C"),
     ("ch", "C"), ("kh", "K"), ("th", "T"), ("ph", "P"), ("sh", "S"), ("ng", "G"),
     ("ck", "K"), ("gh", "K"), ("rh", "L"), ("a", "A"), ("e", "E"), ("i", "I"), ("o", "O"),
     ("u", "O"), ("y", "I"), ("w", ""), ("k", "K"), ("g", "K"), ("c", "K"), ("q", "K"),
@@ -81,6 +82,7 @@ _SOUND_RULES = (
     (re.compile(r"K(?=[NM])"), "G"),  # 국민 Kungmin
     (re.compile(r"T(?=[NM])"), "N"),
     (re.compile(r"P(?=[NM])"), "M"),
+    (re.compile(r"(?<=[KTPC])H"), ""),  # 택효 Thaekhyo: kh, th, ph read as one letter
     (re.compile(r"([KTPCSHMNLG])\1+"), r"\1"),  # kk, ll, nn: doubled letters
 )
 
@@ -142,6 +144,24 @@ def latin_classes(folded: str) -> str:
     """
     letters = "".join(ch for ch in folded if "a" <= ch <= "z")
     return _LATIN_RE.sub(_latin_unit, letters)
+
+
+@lru_cache(maxsize=65536)
+def latin_readings(folded: str) -> tuple[str, ...]:
+    """Class strings of a solid romanized token: the greedy reading, then up to three more
+    that split one vowel pair across a syllable boundary (``jain`` → 자인 as well as 잰).
+
+    >>> latin_readings("jain")
+    ('CEN', 'CAIN')
+    """
+    letters = "".join(ch for ch in folded if "a" <= ch <= "z")
+    readings = [latin_classes(letters)]
+    for k in range(len(letters) - 1):
+        if letters[k] in "aeiou" and letters[k + 1] in "aeiou":
+            split = latin_classes(letters[: k + 1]) + latin_classes(letters[k + 1 :])
+            if split not in readings:
+                readings.append(split)
+    return tuple(readings[:4])
 
 
 @lru_cache(maxsize=262144)

@@ -31,7 +31,13 @@ from functools import lru_cache
 from unforgotten.korean.hangul import Script, is_hangul_syllable, to_jamo
 from unforgotten.korean.initial_law import north_to_south, north_to_south_name
 from unforgotten.korean.parse import ParsedName, hanja_surname_reading, parse_name
-from unforgotten.korean.phonetic import canonical, hangul_classes, initial_law, latin_classes
+from unforgotten.korean.phonetic import (
+    canonical,
+    hangul_classes,
+    initial_law,
+    latin_classes,
+    latin_readings,
+)
 from unforgotten.korean.surnames import fold_latin, surnames_spelled
 
 __all__ = ["NameForm", "levenshtein", "name_forms", "name_key", "name_keys", "name_similarity"]
@@ -39,6 +45,7 @@ __all__ = ["NameForm", "levenshtein", "name_forms", "name_key", "name_keys", "na
 FAMILY_WEIGHT = 0.3
 EDIT_PENALTY = 2.0
 MISSING_FAMILY = 0.5
+_MAX_READINGS = 3
 _SPLIT = re.compile(r"[\s\-·.]+")
 
 
@@ -78,26 +85,32 @@ def _family(token: str) -> tuple[str, str | None]:
 
 
 @lru_cache(maxsize=262144)
-def _given(given: str) -> tuple[str, str | None]:
+def _given(given: str) -> tuple[tuple[str, str | None], ...]:
+    """Readings of a given name: (classes, jamo); romanized vowel pairs may add readings."""
     parts = [p for p in _SPLIT.split(given) if p]
     if parts and all(map(_is_hangul, parts)):
         south = north_to_south("".join(parts))
-        return canonical(initial_law(hangul_classes(south))), to_jamo(south)
-    classes = []
+        return ((canonical(initial_law(hangul_classes(south))), to_jamo(south)),)
+    readings: list[tuple[str, ...]] = []
     for part in parts:
+        folded = fold_latin(part)
         if _is_hangul(part):
-            classes.append(hangul_classes(part))
-        elif fold_latin(part).isascii():
-            classes.append(latin_classes(fold_latin(part)))
+            readings.append((hangul_classes(part),))
+        elif folded.isascii():
+            readings.append(latin_readings(folded))
         else:
-            return "#" + "".join(parts), None
-    return canonical(initial_law("".join(classes))), None
+            return (("#" + "".join(parts), None),)
+    primary = [r[0] for r in readings]
+    variants = [primary]
+    for i, options in enumerate(readings):
+        variants += [[*primary[:i], other, *primary[i + 1 :]] for other in options[1:]]
+    found = (canonical(initial_law("".join(v))) for v in variants[:_MAX_READINGS])
+    return tuple((classes, None) for classes in dict.fromkeys(found))
 
 
-def _form(parsed: ParsedName) -> NameForm:
+def _forms(parsed: ParsedName) -> list[NameForm]:
     family, family_jamo = _family(parsed.family) if parsed.family else ("", None)
-    given, given_jamo = _given(parsed.given)
-    return NameForm(family, given, family_jamo, given_jamo)
+    return [NameForm(family, g, family_jamo, jamo) for g, jamo in _given(parsed.given)]
 
 
 @lru_cache(maxsize=262144)
@@ -106,9 +119,9 @@ def name_forms(text: str) -> tuple[NameForm, ...]:
     parsed = parse_name(text)
     if not parsed.family and not parsed.given:
         return ()
-    forms = [_form(parsed)]
+    forms = _forms(parsed)
     if parsed.ambiguous and parsed.script is not Script.HANGUL:
-        forms.append(_form(parsed.swapped()))
+        forms += _forms(parsed.swapped())
     return tuple(dict.fromkeys(forms))
 
 
@@ -121,10 +134,9 @@ def name_keys(text: str) -> tuple[str, ...]:
     >>> name_keys("") == ()
     True
     """
-    keys: list[str] = []
-    for form in name_forms(text):
-        keys.append(f"{form.family}|{form.given}")
-    for form in name_forms(text):
+    forms = name_forms(text)
+    keys = [f"{form.family}|{form.given}" for form in forms]
+    for form in forms[:2]:
         given = form.given
         if len(given) >= 3 and not given.startswith("#"):
             keys.extend(f"{form.family}|{given[:i]}{given[i + 1 :]}" for i in range(len(given)))

@@ -77,6 +77,8 @@ def fold_latin(text: str) -> str:
     >>> fold_latin("Ch'ŏng-Ŭn")
     'chong-un'
     """
+    if text.isascii():
+        return text.lower().replace("'", "").replace("`", "")
     decomposed = unicodedata.normalize("NFD", text.lower())
     kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", kept).replace("'", "").replace("’", "").replace("`", "")

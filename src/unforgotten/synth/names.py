@@ -27,6 +27,7 @@ lists are hard, in roughly the proportions the reference lists show.
 from __future__ import annotations
 
 import random
+import re
 import string
 from functools import cache
 
@@ -45,7 +46,7 @@ __all__ = ["noisy_variant", "random_korean_name", "variant_spellings"]
 
 _SYSTEM_WEIGHTS = {"rr": 0.15, "rr_conventional": 0.30, "mr": 0.10, "mr_plain": 0.20, "dprk": 0.25}
 _GIVEN_LENGTHS: tuple[tuple[int, float], ...] = ((2, 0.90), (1, 0.06), (3, 0.04))
-_PASSPORT_VOWELS = (("eo", "u"), ("eo", "o"), ("eu", "u"), ("ui", "ee"), ("u", "oo"))
+_PASSPORT_VOWELS = ((r"eo", "u"), (r"eo", "o"), (r"eu", "u"), (r"ui", "ee"), (r"(?<![eoy])u(?!i)", "oo"))
 _TYPO_RATE = 0.04
 _JAMO_SLIP_RATE = 0.03
 
@@ -131,7 +132,7 @@ def _seen_surname(family: str, rng: random.Random) -> str | None:
 
 def _passport_vowels(given: str, rng: random.Random) -> str:
     old, new = rng.choice(_PASSPORT_VOWELS)
-    return given.replace(old, new)
+    return re.sub(old, new, given)
 
 
 def _order_and_case(surname: str, given: str, rng: random.Random) -> str:
