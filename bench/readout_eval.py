@@ -1,0 +1,197 @@
+"""Precision and recall of readout import against the hand-written expectations.
+
+Run: ``.venv/bin/python bench/readout_eval.py`` (writes bench/results/readout.md).
+
+Items scored: participants, agreed items, next steps, references (and, besides, topics).
+Matching is one-to-one and greedy:
+
+- a participant matches when its name equals the expected name or one of its aliases, after
+  folding case, spaces, hyphens and dots (the romanized part in parentheses counts too);
+  title and organisation are then scored separately as exact-match accuracy;
+- an agreed item, next step or reference matches when the word-overlap F1 of the two texts
+  is at least 0.5 (exact matches are counted too); a matched next step's due dates are then
+  scored as exact-match accuracy;
+- a topic matches when the code is the same.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from unforgotten.tracking.readout import DraftRound, parse_readout
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPECTED = ROOT / "tests" / "tracking" / "expected"
+READOUTS = ROOT / "tests" / "tracking" / "readouts"
+RESULTS = ROOT / "bench" / "results" / "readout.md"
+KINDS = ("participants", "agreed", "next_steps", "references", "topics")
+TEXT_MATCH = 0.5
+
+
+@dataclass
+class Score:
+    """Counts for one kind of item, summed over readouts."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    exact: int = 0
+    field_right: int = 0
+    field_total: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\s\-.'’]", "", text).lower()
+
+
+def _names(name: str) -> set[str]:
+    parts = {name, *re.findall(r"\(([^)]*)\)", name), re.sub(r"\s*\(.*\)", "", name)}
+    return {_fold(p) for p in parts if p.strip()}
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def overlap_f1(a: str, b: str) -> float:
+    """Word-overlap F1 of two texts (bag of words)."""
+    ta, tb = _tokens(a), _tokens(b)
+    common = sum(min(ta.count(w), tb.count(w)) for w in set(ta))
+    if not common:
+        return 0.0
+    p, r = common / len(ta), common / len(tb)
+    return 2 * p * r / (p + r)
+
+
+def _similar(kind: str, got: dict[str, Any], want: dict[str, Any]) -> float:
+    if kind == "participants":
+        wanted = set().union(*(_names(n) for n in [want["name"], *want.get("aliases", [])]))
+        return 1.0 if _names(got["name"]) & wanted else 0.0
+    if kind == "topics":
+        return 1.0 if got["code"] == want["code"] else 0.0
+    return overlap_f1(got["text"], want["text"])
+
+
+def _predicted(draft: DraftRound) -> dict[str, list[dict[str, Any]]]:
+    data = draft.to_dict()
+    return {
+        "participants": data["participants"],
+        "agreed": [{"text": t} for t in data["agreed"]],
+        "next_steps": data["next_steps"],
+        "references": [{"text": t} for t in data["references"]],
+        "topics": [{"code": c} for c in data["topics"]],
+    }
+
+
+def _expected(exp: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    return {**{k: exp[k] for k in KINDS[:-1]}, "topics": [{"code": c} for c in exp["topics"]]}
+
+
+def _fields(kind: str, got: dict[str, Any], want: dict[str, Any], score: Score) -> None:
+    names = {"participants": ("title", "organization"), "next_steps": ("due_from", "due_to")}
+    for name in names.get(kind, ()):
+        score.field_total += 1
+        score.field_right += got[name] == want[name]
+
+
+def _match(kind: str, got: list[dict[str, Any]], want: list[dict[str, Any]], score: Score, doc: str) -> None:
+    pairs = sorted(
+        ((_similar(kind, g, w), i, j) for i, g in enumerate(got) for j, w in enumerate(want)),
+        reverse=True,
+    )
+    used_g: set[int] = set()
+    used_w: set[int] = set()
+    threshold = 1.0 if kind in {"participants", "topics"} else TEXT_MATCH
+    for sim, i, j in pairs:
+        if sim >= threshold and i not in used_g and j not in used_w:
+            used_g.add(i)
+            used_w.add(j)
+            score.exact += sim == 1.0
+            _fields(kind, got[i], want[j], score)
+    score.tp += len(used_w)
+    score.fp += len(got) - len(used_g)
+    score.fn += len(want) - len(used_w)
+    score.misses += [f"{doc}: extra {got[i]}" for i in range(len(got)) if i not in used_g]
+    score.misses += [f"{doc}: missed {want[j]}" for j in range(len(want)) if j not in used_w]
+
+
+def evaluate() -> tuple[dict[str, Score], list[dict[str, Any]]]:
+    """Score every readout that has an expectation file; also date/place/format per readout."""
+    scores = {k: Score() for k in KINDS}
+    per_doc: list[dict[str, Any]] = []
+    for path in sorted(EXPECTED.glob("*.json")):
+        exp = json.loads(path.read_text(encoding="utf-8"))
+        text = (READOUTS / exp["source"]).read_text(encoding="utf-8")
+        draft = parse_readout(text, source=exp["source"])
+        got, want = _predicted(draft), _expected(exp)
+        for kind in KINDS:
+            _match(kind, got[kind], want[kind], scores[kind], exp["source"])
+        data = draft.to_dict()
+        per_doc.append({
+            "source": exp["source"],
+            "date": data["date"] == exp["date"],
+            "place": data["place"] == exp["place"],
+            "format": draft.format == exp["format"],
+        })  # fmt: skip
+    return scores, per_doc
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def report(scores: dict[str, Score], per_doc: list[dict[str, Any]]) -> str:
+    """The results as Markdown."""
+    lines = [
+        "# Readout import: precision and recall",
+        "",
+        "Produced by `bench/readout_eval.py` against the hand-written expectations in",
+        "`tests/tracking/expected/` (four readouts: the seed MOFA readout, the State Department",
+        "media note on the same round, the 2016 MOFA release and the Korean 2023 MOFA release).",
+        "",
+        "**Read with care:** the rules were written while reading these same four readouts, so",
+        "these are in-sample (development-set) figures, not an estimate for unseen readouts.",
+        "",
+        "| items | expected | extracted | matched | exact | precision | recall | field accuracy |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for kind, s in scores.items():
+        fields = f"{s.field_right}/{s.field_total}" if s.field_total else "—"
+        lines.append(
+            f"| {kind} | {s.tp + s.fn} | {s.tp + s.fp} | {s.tp} | {s.exact} | {_pct(s.precision)} "
+            f"| {_pct(s.recall)} | {fields} |"
+        )
+    lines += ["", "Field accuracy: title and organisation of matched participants; due_from and",
+              "due_to of matched next steps.", "", "| readout | date | place | format |", "|---|---|---|---|"]  # fmt: skip
+    for d in per_doc:
+        marks = ["yes" if d[k] else "NO" for k in ("date", "place", "format")]
+        lines.append(f"| {d['source']} | {' | '.join(marks)} |")
+    misses = [m for s in scores.values() for m in s.misses]
+    lines += ["", "Errors:" if misses else "No extra or missed item.", *[f"- {m}" for m in misses], ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """Score, print and write bench/results/readout.md."""
+    text = report(*evaluate())
+    RESULTS.write_text(text, encoding="utf-8")
+    sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
