@@ -265,7 +265,8 @@ def _stratum_logits(population: Population, model: CaptureModel) -> np.ndarray:
     for j, spec in enumerate(model.lists):
         case_log = np.log([spec.case_type_odds.get(c, 1.0) for c in CASE_TYPES])
         era_log = np.log([spec.era_odds.get(e, 1.0) for e in eras])
-        base = np.log(spec.base_rate / (1.0 - spec.base_rate))
+        rate = min(max(spec.base_rate, 1e-12), 1.0 - 1e-12)  # 0 and 1 allowed: never, always
+        base = np.log(rate / (1.0 - rate))
         out[:, j] = base + case_log[case] + era_log[era]
     return out
 

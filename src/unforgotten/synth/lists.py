@@ -9,6 +9,8 @@ within-list duplicates, and informants for some rows. ``truth`` maps every
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -158,13 +160,26 @@ class _Context:
     settings: _Settings
     birth: DateWriter
     event: DateWriter
+    systems: tuple[str, ...]
+    system_weights: tuple[float, ...]
+
+    def system(self, rng: random.Random) -> str:
+        """A romanization system drawn by the list's weights."""
+        pick = bisect.bisect_right(self.system_weights, rng.random() * self.system_weights[-1])
+        return self.systems[min(pick, len(self.systems) - 1)]
+
+
+def _context(style: ListStyle, s: _Settings) -> _Context:
+    systems = tuple(style.systems)
+    weights = tuple(itertools.accumulate(style.systems[name] for name in systems))
+    return _Context(style, s, DateWriter(style.birth_formats, s.date_noise),
+                    DateWriter(style.event_formats, s.date_noise), systems, weights)
 
 
 def _write_list(
     name: str, style: ListStyle, persons: list[TruePerson], s: _Settings, rng: random.Random
 ) -> tuple[SourceList, list[tuple[str, str]]]:
-    ctx = _Context(style, s, DateWriter(style.birth_formats, s.date_noise),
-                   DateWriter(style.event_formats, s.date_noise))
+    ctx = _context(style, s)
     drafts: list[tuple[dict[str, str], str]] = []
     for person in persons:
         first = _row(person, ctx, rng)
@@ -183,7 +198,7 @@ def _row(person: TruePerson, ctx: _Context, rng: random.Random, *, avoid: str = 
          ) -> dict[str, str]:
     style, s = ctx.style, ctx.settings
     row = dict.fromkeys(CANONICAL_COLUMNS + style.extra_columns, "")
-    row.update(_names(person, style, s, rng, avoid))
+    row.update(_names(person, ctx, rng, avoid))
     row["sex"] = _sex(person.sex, style, rng)
     row["birth_date"] = ctx.birth(person.birth_date, rng)
     row["birth_place"] = _birth_place(person, style, rng)
@@ -193,18 +208,17 @@ def _row(person: TruePerson, ctx: _Context, rng: random.Random, *, avoid: str = 
     row["status"] = _label(person.status, STATUS_LABELS, style, s, rng)
     row["notes"] = _notes(person, style, rng)
     if rng.random() < style.informants:
-        row.update(_informant(style, s.speller, rng))
+        row.update(_informant(ctx, rng))
     for column in style.extra_columns:
         row[column] = f"PRK {rng.randrange(1, 1000)}/{person.event_date.year}"
     return row
 
 
-def _names(
-    person: TruePerson, style: ListStyle, s: _Settings, rng: random.Random, avoid: str
-) -> dict[str, str]:
+def _names(person: TruePerson, ctx: _Context, rng: random.Random, avoid: str) -> dict[str, str]:
+    style, s = ctx.style, ctx.settings
     family, given = person.family_hangul, person.given_hangul
     north = rng.random() < style.north_hangul
-    full = _full_name(person, style, s, rng, north=north, avoid=avoid)
+    full = _full_name(person, ctx, rng, north=north, avoid=avoid)
     out = {"full_name": full}
     if rng.random() < style.name_parts:
         out["family_name"], out["given_name"] = _split(full, len(family))
@@ -215,10 +229,9 @@ def _names(
     return out
 
 
-def _full_name(
-    person: TruePerson, style: ListStyle, s: _Settings, rng: random.Random, *, north: bool,
-    avoid: str,
-) -> str:
+def _full_name(person: TruePerson, ctx: _Context, rng: random.Random, *, north: bool, avoid: str
+               ) -> str:
+    s = ctx.settings
     family, given = person.family_hangul, person.given_hangul
     if avoid or rng.random() < s.name_noise:
         written = s.speller.variant(family, given, rng)
@@ -227,9 +240,9 @@ def _full_name(
                 break
             written = s.speller.variant(family, given, rng)
         return written
-    if style.script == "hangul":
+    if ctx.style.script == "hangul":
         return s.speller.hangul(family, given, north=north)
-    return s.speller.romanized(family, given, rng)
+    return s.speller.romanized(family, given, system=ctx.system(rng))
 
 
 def _split(full: str, family_length: int) -> tuple[str, str]:
@@ -283,12 +296,13 @@ def _notes(person: TruePerson, style: ListStyle, rng: random.Random) -> str:
     return korean if style.language == "ko" else english
 
 
-def _informant(style: ListStyle, speller: Speller, rng: random.Random) -> dict[str, str]:
+def _informant(ctx: _Context, rng: random.Random) -> dict[str, str]:
+    speller = ctx.settings.speller
     family, given = speller.random_name(rng)
-    if style.script == "hangul":
+    if ctx.style.script == "hangul":
         name = speller.hangul(family, given, north=False)
     else:
-        name = speller.romanized(family, given, rng)
+        name = speller.romanized(family, given, system=ctx.system(rng))
     if rng.random() < 0.7:
         contact = f"+82-10-0000-{rng.randrange(10000):04d}"
     else:

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from unforgotten.data import data_path
+
 __all__ = [
     "PROVINCES",
     "County",
@@ -123,8 +125,6 @@ def _counties_from_korean() -> tuple[County, ...]:
 
 
 def _counties_from_csv() -> tuple[County, ...]:
-    from unforgotten.data import data_path  # noqa: PLC0415  (kept local: data is optional)
-
     node = data_path("korean", "nk_counties.csv")
     if not node.is_file():
         return ()

@@ -19,6 +19,7 @@ from functools import cached_property
 
 import numpy as np
 
+from unforgotten.synth.names import random_korean_name
 from unforgotten.synth.places import PROVINCES, County, counties, event_places
 
 __all__ = [
@@ -155,7 +156,7 @@ def generate_population(
     """
     if n < 0:
         raise ValueError(f"n must be >= 0, got {n}")
-    draw_name = name_source or _default_name_source()
+    draw_name = name_source or random_korean_name
     seeds = np.random.SeedSequence(seed).spawn(2)
     gen = np.random.default_rng(seeds[0])
     names_rng = random.Random(int(seeds[1].generate_state(1)[0]))
@@ -163,12 +164,6 @@ def generate_population(
     names = [draw_name(names_rng) for _ in range(n)]
     persons = tuple(_person(i, names[i], columns) for i in range(n))
     return Population(persons=persons, seed=seed)
-
-
-def _default_name_source() -> NameSource:
-    from unforgotten.synth.names import random_korean_name  # noqa: PLC0415  (lazy: optional)
-
-    return random_korean_name
 
 
 @dataclass(frozen=True)

@@ -8,17 +8,22 @@ care about spellings.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import random
+import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
 __all__ = ["HangulOnlySpeller", "KoreanSpeller", "Speller", "is_hangul"]
 
 
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
 def is_hangul(text: str) -> bool:
     """Whether ``text`` contains at least one Hangul syllable."""
-    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
+    return _HANGUL.search(text) is not None
 
 
 def _south_to_north() -> Callable[[str], Any]:
@@ -30,6 +35,15 @@ def _south_to_north() -> Callable[[str], Any]:
     return convert
 
 
+def _romanize_name() -> Callable[[str, str, str], Any]:
+    korean = importlib.import_module("unforgotten.korean")
+
+    def romanize(family: str, given: str, system: str) -> Any:
+        return korean.romanize_name(family, given, system=system)
+
+    return romanize
+
+
 class Speller(Protocol):
     """Writes one person's name the ways lists do."""
 
@@ -37,8 +51,8 @@ class Speller(Protocol):
         """The name in Hangul, Southern or Northern spelling (리설주 / 이설주)."""
         ...
 
-    def romanized(self, family: str, given: str, rng: random.Random) -> str:
-        """One romanized spelling (RR, MR, DPRK or ad hoc), chosen with ``rng``."""
+    def romanized(self, family: str, given: str, *, system: str) -> str:
+        """The name in one romanization system (``rr``, ``rr_conventional``, ``mr``, …)."""
         ...
 
     def variant(self, family: str, given: str, rng: random.Random) -> str:
@@ -56,22 +70,16 @@ class KoreanSpeller:
     def __init__(self) -> None:
         self._names: Any = importlib.import_module("unforgotten.synth.names")
         self._to_north = _south_to_north()
-        self._roman_cache: dict[tuple[str, str], list[str]] = {}
+        self._romanize = functools.lru_cache(maxsize=1 << 16)(_romanize_name())
 
     def hangul(self, family: str, given: str, *, north: bool) -> str:
         """The name in Hangul, Southern or Northern spelling."""
         written = family + given
         return str(self._to_north(written)) if north else written
 
-    def romanized(self, family: str, given: str, rng: random.Random) -> str:
-        """One romanized spelling out of :func:`names.variant_spellings`."""
-        key = (family, given)
-        options = self._roman_cache.get(key)
-        if options is None:
-            spellings = self._names.variant_spellings(family, given)
-            options = [s for s in spellings if not is_hangul(s)] or list(spellings)
-            self._roman_cache[key] = options
-        return options[rng.randrange(len(options))]
+    def romanized(self, family: str, given: str, *, system: str) -> str:
+        """:func:`unforgotten.korean.romanize_name` in ``system`` (cached)."""
+        return str(self._romanize(family, given, system))
 
     def variant(self, family: str, given: str, rng: random.Random) -> str:
         """One noisy spelling from :func:`names.noisy_variant`."""
@@ -90,7 +98,7 @@ class HangulOnlySpeller:
         """``family + given``, whatever ``north`` says."""
         return family + given
 
-    def romanized(self, family: str, given: str, rng: random.Random) -> str:
+    def romanized(self, family: str, given: str, *, system: str) -> str:
         """``"family given"`` (still Hangul: this double does not romanize)."""
         return f"{family} {given}"
 

@@ -52,13 +52,15 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
 class ListStyle:
     """How one list writes its rows.
 
-    ``script`` is ``"hangul"`` or ``"roman"`` (the usual form of ``full_name``);
+    ``script`` is ``"hangul"`` or ``"roman"`` (the usual form of ``full_name``), and
+    ``systems`` the romanization systems a roman list uses, by weight;
     ``place_forms`` the place spellings used (fields of :class:`~.places.Place` or
     ``"key"``); the shares are probabilities per row.
     """
 
     prefix: str
     script: str
+    systems: Mapping[str, float] = field(default_factory=lambda: {"rr": 1.0})
     north_hangul: float = 0.1
     name_parts: float = 0.3
     name_hangul: float = 0.0
@@ -93,7 +95,9 @@ _FAMILIES = ListStyle(
     notes=0.35,
 )
 _NGO = ListStyle(
-    prefix="NGO", script="roman", name_parts=0.5, name_hangul=0.5, aliases=0.15,
+    prefix="NGO", script="roman",
+    systems={"rr": 0.4, "mr_plain": 0.3, "mr": 0.1, "dprk": 0.2},
+    name_parts=0.5, name_hangul=0.5, aliases=0.15,
     sex_notations=("letter", "word"), sex_blank=0.05,
     birth_formats={"iso": 0.3, "year_month": 0.2, "year": 0.3, "circa": 0.1, "blank": 0.1},
     event_formats={"iso": 0.4, "year_month": 0.3, "year": 0.3},
@@ -101,7 +105,8 @@ _NGO = ListStyle(
     notes=0.3, language="en",
 )
 _UN = ListStyle(
-    prefix="WGEID", script="roman", name_parts=0.8, name_hangul=0.2, aliases=0.2,
+    prefix="WGEID", script="roman", systems={"rr_conventional": 0.6, "mr_plain": 0.4},
+    name_parts=0.8, name_hangul=0.2, aliases=0.2,
     sex_notations=("Word",), sex_blank=0.1,
     birth_formats={"month_name": 0.3, "year": 0.4, "iso": 0.2, "blank": 0.1},
     event_formats={"month_name": 0.5, "iso": 0.3, "year": 0.2},
@@ -109,7 +114,8 @@ _UN = ListStyle(
     extra_columns=("communication_ref",),
 )
 _PRESS = ListStyle(
-    prefix="PRS", script="roman", name_parts=0.0, name_hangul=0.1, aliases=0.05,
+    prefix="PRS", script="roman", systems={"rr_conventional": 0.7, "mr_plain": 0.3},
+    name_parts=0.0, name_hangul=0.1, aliases=0.05,
     sex_notations=("word", "letter"), sex_blank=0.3,
     birth_formats={"year": 0.5, "circa": 0.2, "blank": 0.3},
     event_formats={"month_name": 0.4, "year": 0.4, "iso": 0.2},
