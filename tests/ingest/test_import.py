@@ -140,3 +140,14 @@ def test_viewer_may_not_import(settings: Settings, ws: Workspace, tmp_path: Path
     viewer = Workspace(Settings.build(db=settings.db_url, key_file=str(settings.key_file), role="viewer"))
     with pytest.raises(PermissionDenied, match="role 'viewer' may not import"):
         import_file(viewer, write_csv(tmp_path / "l.csv", canonical_rows(1)), source="S")
+
+
+def test_places_resolve_to_the_gazetteer_and_ambiguous_ones_stay_free_text(ws: Workspace, tmp_path: Path) -> None:
+    rows = canonical_rows(3)
+    for row, place in zip(rows, ["함북", "Hamgyong-bukto", "강원도"], strict=True):
+        row["event_place"] = place
+    import_file(ws, write_csv(tmp_path / "l.csv", rows), source="S")
+    with ws.read() as conn:
+        assert queries.stats(conn)["by_province"] == {"KP-09": 2, "unresolved": 1}
+        names = conn.execute(select(s.name.c.text, s.name.c.script).where(s.name.c.person_id == 1)).all()
+    assert [tuple(n) for n in names] == [("Kim Test1", "latin"), ("이영희", "hangul")]

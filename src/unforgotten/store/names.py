@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from unforgotten import korean
+
 __all__ = ["name_rows", "primary_name", "script_of"]
 
 
 def script_of(text: str) -> str:
     """``hangul``, ``latin``, ``hanja``, ``mixed`` or ``other`` for a name as written."""
-    kinds = set()
-    for char in text:
-        code = ord(char)
-        if 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
-            kinds.add("hangul")
-        elif (char.isascii() and char.isalpha()) or 0xC0 <= code <= 0x24F:
-            kinds.add("latin")
-        elif 0x4E00 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF:
-            kinds.add("hanja")
-    if len(kinds) == 1:
-        return kinds.pop()
-    return "mixed" if kinds else "other"
+    script = str(korean.script_of(text))
+    return "other" if script == "empty" else script
 
 
 def _joined(family: str, given: str) -> str:

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
+from unforgotten import korean
+
 from unforgotten.store import schema as s
 from unforgotten.store.writer import Writer
 
@@ -40,5 +42,13 @@ class PlaceResolver:
         return self._ids[cleaned] if cleaned else None
 
 
+_CONFIDENT = 0.75
+
+
 def _resolve(text: str) -> dict[str, str | None]:
-    return {"code": None, "level": None, "province_code": None}
+    """The gazetteer unit of a place text when one unit is a confident, unambiguous match."""
+    matches = korean.resolve_place(text)
+    if not matches or matches[0].confidence < _CONFIDENT:
+        return {"code": None, "level": None, "province_code": None}
+    best = matches[0]
+    return {"code": best.code, "level": best.level, "province_code": best.province_code}
