@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink.internals.comparison_creator import ComparisonCreator
@@ -18,7 +19,7 @@ from splink.internals.comparison_creator import ComparisonCreator
 from unforgotten.linkage.config import LinkageConfig
 
 __all__ = [
-    "PLAIN_COLUMNS",
+    "UNSPLIT_NAMES",
     "birth_date_comparison",
     "comparisons_for",
     "event_year_comparison",
@@ -26,10 +27,11 @@ __all__ = [
     "extra_comparison",
     "name_part_comparison",
     "place_comparison",
+    "present_columns",
 ]
 
-#: Raw columns the ``plain`` profile compares.
-PLAIN_COLUMNS = ("full_name", "sex", "birth_date", "birth_place", "case_type", "event_date")
+#: Pseudo-column present when some record's name was not split into parts.
+UNSPLIT_NAMES = "+unsplit_names"
 
 
 def _both(column: str, test: str = "IS NOT NULL") -> str:
@@ -161,33 +163,55 @@ def extra_comparison(column: str) -> ComparisonCreator:
     return cl.JaroWinklerAtThresholds(column, [0.9, 0.7])
 
 
-def _profile_comparisons(config: LinkageConfig) -> list[ComparisonCreator]:
+def _profile_comparisons(config: LinkageConfig, present: frozenset[str]) -> list[ComparisonCreator]:
     korean = config.profile == "korean"
-    return [
-        name_part_comparison("surname", thresholds=(0.9,)),
-        name_part_comparison("given", thresholds=(0.92, 0.85) if korean else (0.9, 0.8)),
-        full_name_comparison(),
-        birth_date_comparison(),
-        exact_comparison("sex"),
-        place_comparison("birth", provinces=korean),
-        place_comparison("event", provinces=korean),
-        exact_comparison("case_type"),
-        event_year_comparison(),
+    given = (0.92, 0.85) if korean else (0.9, 0.8)
+    candidates: list[tuple[str, ComparisonCreator]] = [
+        ("surname_form", name_part_comparison("surname", thresholds=(0.9,))),
+        ("given_form", name_part_comparison("given", thresholds=given)),
+        (UNSPLIT_NAMES, full_name_comparison()),
+        ("birth_decade", birth_date_comparison()),
+        ("sex", exact_comparison("sex")),
+        ("birth_place_code", place_comparison("birth", provinces="birth_province" in present)),
+        ("event_place_code", place_comparison("event", provinces="event_province" in present)),
+        ("case_type", exact_comparison("case_type")),
+        ("event_year", event_year_comparison()),
     ]
+    return [comparison for column, comparison in candidates if column in present]
 
 
-def _plain_comparisons() -> list[ComparisonCreator]:
-    return [
-        cl.NameComparison("full_name"),
-        cl.ExactMatch("sex"),
-        cl.LevenshteinAtThresholds("birth_date", [1, 2]),
-        cl.ExactMatch("birth_place"),
-        cl.ExactMatch("case_type"),
-        cl.LevenshteinAtThresholds("event_date", [1, 2]),
+def _plain_comparisons(present: frozenset[str]) -> list[ComparisonCreator]:
+    candidates: list[tuple[str, ComparisonCreator]] = [
+        ("full_name", cl.NameComparison("full_name")),
+        ("sex", cl.ExactMatch("sex")),
+        ("birth_date", cl.LevenshteinAtThresholds("birth_date", [1, 2])),
+        ("birth_place", cl.ExactMatch("birth_place")),
+        ("case_type", cl.ExactMatch("case_type")),
+        ("event_date", cl.LevenshteinAtThresholds("event_date", [1, 2])),
     ]
+    return [comparison for column, comparison in candidates if column in present]
 
 
-def comparisons_for(config: LinkageConfig) -> list[ComparisonCreator]:
-    """The comparison set of ``config.profile`` plus its extra columns."""
-    base = _plain_comparisons() if config.profile == "plain" else _profile_comparisons(config)
-    return base + [extra_comparison(c) for c in config.extra_columns]
+def present_columns(table: pd.DataFrame) -> frozenset[str]:
+    """Columns holding at least one value, plus :data:`UNSPLIT_NAMES` when some record's
+    name could not be split into surname and given name."""
+    present = {c for c in table.columns if table[c].notna().any()}
+    if {"full_form", "surname_form"} <= set(table.columns):
+        unsplit = table["full_form"].notna() & table["surname_form"].isna()
+        if unsplit.any():
+            present.add(UNSPLIT_NAMES)
+    return frozenset(present)
+
+
+def comparisons_for(config: LinkageConfig, *, present: frozenset[str]) -> list[ComparisonCreator]:
+    """The comparison set of ``config.profile`` plus its extra columns.
+
+    A comparison whose columns are empty in every record (``present`` lacks them) is left
+    out: it could not be trained and would add nothing.
+    """
+    if config.profile == "plain":
+        base = _plain_comparisons(present)
+    else:
+        base = _profile_comparisons(config, present)
+    extras = [extra_comparison(c) for c in config.extra_columns if c in present]
+    return base + extras

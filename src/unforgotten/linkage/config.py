@@ -72,7 +72,7 @@ class LinkageConfig:
     clustering: ClusterMethod = "components"
     review_band: tuple[float, float] = (0.5, 0.95)
     keep_floor: float = 0.05
-    u_max_pairs: float = 5e6
+    u_max_pairs: float = 3e6
     em_max_pairs: float | None = 2e6
     prior_recall: float = 0.7
     extra_columns: tuple[str, ...] = ()

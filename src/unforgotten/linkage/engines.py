@@ -3,7 +3,9 @@
 DuckDB needs nothing: an in-memory database with its spill directory in a temporary
 folder. Spark needs ``pyspark`` (an optional dependency); without a session given, a
 local one is started (``local[*]``), which is what the tests use. On a cluster, pass
-the cluster's session.
+the cluster's session, started with Splink's similarity functions on its class path
+(``spark.jars`` = ``splink.backends.spark.similarity_jar_location()``: Jaro-Winkler is
+not built into Spark SQL).
 """
 
 from __future__ import annotations
@@ -40,8 +42,11 @@ def _local_spark(config: LinkageConfig) -> Any:
         from pyspark.sql import SparkSession
     except ImportError as error:  # pragma: no cover - depends on the installation
         raise ConfigError("--engine spark needs pyspark: pip install pyspark") from error
+    from splink.backends.spark import similarity_jar_location
+
     cores = config.threads or "*"
     builder = SparkSession.builder.master(f"local[{cores}]").appName("unforgotten-link")
+    builder = builder.config("spark.jars", similarity_jar_location())
     builder = builder.config("spark.sql.shuffle.partitions", "8")
     builder = builder.config("spark.ui.enabled", "false")
     return builder.getOrCreate()
@@ -65,6 +70,9 @@ def database_api(
         from splink import SparkAPI
 
         session = spark_session if spark_session is not None else _local_spark(config)
-        yield SparkAPI(spark_session=session)
+        with tempfile.TemporaryDirectory(prefix="unforgotten-spark-") as checkpoints:
+            if session.sparkContext.getCheckpointDir() is None:
+                session.sparkContext.setCheckpointDir(checkpoints)
+            yield SparkAPI(spark_session=session)
     else:
         raise ConfigError(f"engine {engine!r} is not duckdb or spark")

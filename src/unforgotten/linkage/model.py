@@ -75,11 +75,15 @@ def _prior_rules(config: LinkageConfig) -> list[BlockingRuleCreator]:
     return [block_on("surname_key", "given_key", "birth_year")]
 
 
-def settings_for(config: LinkageConfig) -> SettingsCreator:
-    """Splink settings of ``config``: one table deduplicated (within and across lists)."""
+def settings_for(config: LinkageConfig, *, present: frozenset[str]) -> SettingsCreator:
+    """Splink settings of ``config``: one table deduplicated (within and across lists).
+
+    ``present``: the columns that hold data (see
+    :func:`~unforgotten.linkage.comparisons.present_columns`).
+    """
     return SettingsCreator(
         link_type="dedupe_only",
-        comparisons=list(comparisons_for(config)),
+        comparisons=list(comparisons_for(config, present=present)),
         blocking_rules_to_generate_predictions=list(blocking_rules(config)),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=True,
@@ -107,9 +111,14 @@ def surname_frequency_table(features: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"surname_key": grouped.index.astype(str), "tf_surname_key": tf.values})
 
 
+def has_surname_prior(features: pd.DataFrame) -> bool:
+    """Whether the feature step knew the population share of some surname."""
+    return "surname_share" in features and bool(features["surname_share"].notna().any())
+
+
 def register_surname_prior(linker: Linker, features: pd.DataFrame) -> None:
     """Use :func:`surname_frequency_table` as the surname's term frequencies."""
-    if features["surname_share"].notna().any():
+    if has_surname_prior(features):
         table = linker._db_api.register(surname_frequency_table(features))
         linker.table_management.register_term_frequency_lookup(table, "surname_key")
 
@@ -160,5 +169,6 @@ def train(
 def new_linker(
     table: SplinkDataFrame, settings: SettingsCreator | dict[str, Any]
 ) -> Linker:
-    """A linker on one registered table, quiet unless something goes wrong."""
-    return Linker(table, settings, log_level=logging.WARNING)
+    """A linker on one registered table; Splink logs errors only (training notes such as
+    "level not observed" are expected when a list lacks a field)."""
+    return Linker(table, settings, log_level=logging.ERROR)

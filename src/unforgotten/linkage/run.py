@@ -20,9 +20,16 @@ from splink.internals.splink_dataframe import SplinkDataFrame
 
 from unforgotten.errors import ValidationError
 from unforgotten.linkage.cluster import cluster_pairs
+from unforgotten.linkage.comparisons import present_columns
 from unforgotten.linkage.config import LinkageConfig
 from unforgotten.linkage.engines import Engine, database_api
-from unforgotten.linkage.model import new_linker, register_surname_prior, settings_for, train
+from unforgotten.linkage.model import (
+    has_surname_prior,
+    new_linker,
+    register_surname_prior,
+    settings_for,
+    train,
+)
 from unforgotten.linkage.prepare import prepare
 
 __all__ = ["LinkageResult", "link_new_records", "link_records"]
@@ -94,9 +101,9 @@ def _check_records(records: pd.DataFrame) -> None:
 
 
 def _pairs_frame(linker: Linker, predictions: SplinkDataFrame) -> pd.DataFrame:
-    wanted = ["unique_id_l", "unique_id_r", "match_probability", "match_weight", "match_key"]
-    wanted += [c for c in predictions.columns if c.name.startswith(("gamma_", "mw_"))]
-    names = [c if isinstance(c, str) else c.name for c in wanted]
+    names = ["unique_id_l", "unique_id_r", "match_probability", "match_weight", "match_key"]
+    columns = [c.unquote().name for c in predictions.columns]
+    names += [c for c in columns if c.startswith(("gamma_", "mw_"))]
     sql = f"SELECT {', '.join(names)} FROM {predictions.physical_name}"
     frame: pd.DataFrame = linker.misc.query_sql(sql, output_type="pandas")
     return _ordered_ids(frame)
@@ -165,7 +172,8 @@ def link_records(
     with clock.phase("features"):
         features = prepare(records, config=config)
     with database_api(engine, config=config, spark_session=spark_session) as api:
-        linker = new_linker(api.register(features), settings_for(config))
+        settings = settings_for(config, present=present_columns(features))
+        linker = new_linker(api.register(features), settings)
         with clock.phase("training"):
             register_surname_prior(linker, features)
             train(linker, config=config, accepted=accepted)
@@ -206,7 +214,7 @@ def _register_tf_tables(linker: Linker, features: pd.DataFrame) -> None:
     register_surname_prior(linker, features)
     for column in linker._settings_obj._term_frequency_columns:
         name = column.unquote().name
-        if name == "surname_key" and features["surname_share"].notna().any():
+        if name == "surname_key" and has_surname_prior(features):
             continue
         linker.table_management.compute_tf_table(name)
 
