@@ -8,7 +8,9 @@ as they do when such files are typed.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import json
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -48,25 +50,34 @@ def _table(source: SourceList) -> list[list[str]]:
     return [[row.get(column, "") for column in columns] for row in source.rows]
 
 
-def _fit(text: str, encoding: str) -> str:
-    """``text`` as it survives ``encoding``: marks dropped first, then ``?`` for the rest."""
+def _strip_marks(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: an unencodable character loses its marks, else becomes ``?``."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start : error.end]
+    bare = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+    out = "".join(ch if _encodable(ch, error.encoding) else "?" for ch in bare)
+    return out, error.end
+
+
+def _encodable(ch: str, encoding: str) -> bool:
     try:
-        text.encode(encoding)
+        ch.encode(encoding)
     except UnicodeEncodeError:
-        bare = "".join(ch for ch in unicodedata.normalize("NFD", text)
-                       if not unicodedata.combining(ch))
-        return unicodedata.normalize("NFC", bare).encode(encoding, "replace").decode(encoding)
-    return text
+        return False
+    return True
+
+
+codecs.register_error("unforgotten-strip-marks", _strip_marks)
 
 
 def _write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]], *,
                 encoding: str = "utf-8", delimiter: str = ",") -> Path:
-    if encoding.replace("-", "").lower() not in {"utf8", "utf8sig"}:
-        rows = [[_fit(cell, encoding) for cell in row] for row in rows]
-    with path.open("w", encoding=encoding, newline="") as handle:
-        writer = csv.writer(handle, delimiter=delimiter)
-        writer.writerow(header)
-        writer.writerows(rows)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding, errors="unforgotten-strip-marks"))
     return path
 
 
