@@ -28,7 +28,11 @@ def test_readout_import_json() -> None:
     data = json.loads(out)
     assert (data["date"], data["place"]) == ("2024-04-15", "Washington, D.C.")
     assert data["next_steps"] == [
-        {"text": "hold the next consultations in the second half of this year", "due_from": "2024-07-01", "due_to": "2024-12-31"}
+        {
+            "text": "hold the next consultations in the second half of this year",
+            "due_from": "2024-07-01",
+            "due_to": "2024-12-31",
+        }
     ]
     assert data["evidence"]["source"] == SEED.name
 
@@ -42,7 +46,10 @@ def test_readout_import_table_says_it_is_a_draft() -> None:
 
 
 def test_readout_import_missing_file(tmp_path: Path) -> None:
-    assert _invoke("readout", "import", str(tmp_path / "absent.txt")) == (3, f"{tmp_path / 'absent.txt'}: no such file")
+    assert _invoke("readout", "import", str(tmp_path / "absent.txt")) == (
+        3,
+        f"{tmp_path / 'absent.txt'}: no such file",
+    )
 
 
 def test_readout_import_unreadable_file(tmp_path: Path) -> None:
@@ -73,7 +80,10 @@ def test_upr_summary_table() -> None:
 def test_upr_themes() -> None:
     code, out = _invoke("upr", "themes", "Abolish the death penalty", "--json")
     assert code == 0
-    assert json.loads(out) == {"themes": ["NKV-E5"], "hits": [{"code": "NKV-E5", "rule": "TH-EXEC", "matched": "death penalty"}]}
+    assert json.loads(out) == {
+        "themes": ["NKV-E5"],
+        "hits": [{"code": "NKV-E5", "rule": "TH-EXEC", "matched": "death penalty"}],
+    }
     code, out = _invoke("upr", "themes", "Cooperate with treaty bodies")
     assert (code, out.strip()) == (0, "no theme rule matches this text")
 

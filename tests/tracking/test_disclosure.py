@@ -58,14 +58,18 @@ def _true_counts(rows: list[PersonRow], by: tuple[str, ...]) -> dict[tuple[str, 
 
 @settings(max_examples=60, deadline=None)
 @given(rows=person_rows(), by=BYS, threshold=THRESHOLDS)
-def test_no_published_count_below_threshold(rows: list[PersonRow], by: tuple[str, ...], threshold: int) -> None:
+def test_no_published_count_below_threshold(
+    rows: list[PersonRow], by: tuple[str, ...], threshold: int
+) -> None:
     table = public_table(rows, by=by, threshold=threshold)
     assert all(v == 0 or v >= threshold for v in _published(table))
 
 
 @settings(max_examples=60, deadline=None)
 @given(rows=person_rows(), by=BYS, threshold=THRESHOLDS)
-def test_only_consenting_persons_are_counted(rows: list[PersonRow], by: tuple[str, ...], threshold: int) -> None:
+def test_only_consenting_persons_are_counted(
+    rows: list[PersonRow], by: tuple[str, ...], threshold: int
+) -> None:
     table = public_table(rows, by=by, threshold=threshold)
     assert table == public_table([r for r in rows if r.consented], by=by, threshold=threshold)
     truth = _true_counts(rows, by)
@@ -117,14 +121,18 @@ def _lines(table: PublicTable) -> list[list[tuple[tuple[str, ...], int]]]:
 
 @settings(max_examples=50, deadline=None)
 @given(rows=person_rows(), by=BYS, threshold=THRESHOLDS)
-def test_suppressed_counts_cannot_be_derived(rows: list[PersonRow], by: tuple[str, ...], threshold: int) -> None:
+def test_suppressed_counts_cannot_be_derived(
+    rows: list[PersonRow], by: tuple[str, ...], threshold: int
+) -> None:
     table = public_table(rows, by=by, threshold=threshold)
     for lo, hi in _bounds(table):
         assert hi - lo >= 1 - 1e-6
 
 
 def test_one_way_example() -> None:
-    rows = [PersonRow(str(i), "abductee", p, "1970s", consented=True) for i, p in enumerate("AAAAAAABBCCCCCC")]
+    rows = [
+        PersonRow(str(i), "abductee", p, "1970s", consented=True) for i, p in enumerate("AAAAAAABBCCCCCC")
+    ]
     rows.append(PersonRow("x", "abductee", "D", "1970s", consented=False))
     table = public_table(rows, by=["province"], threshold=5)
     assert [(c.key, c.count) for c in table.cells] == [(("A",), 7), (("B",), None), (("C",), None)]
@@ -132,9 +140,19 @@ def test_one_way_example() -> None:
 
 
 def test_two_way_example_and_estimates() -> None:
-    spec = {("abductee", "Hamgyong"): 9, ("abductee", "Pyongan"): 2, ("detainee", "Hamgyong"): 8, ("detainee", "Pyongan"): 12}
-    rows = [PersonRow(f"{k}{i}", k[0], k[1], "2000s", consented=True) for k, n in spec.items() for i in range(n)]
-    est = {("detainee", "Pyongan"): Estimate(20.0, 14.0, 31.0, "lcmcr"), ("abductee", "Pyongan"): Estimate(5.0, 2.0, 9.0, "lcmcr")}
+    spec = {
+        ("abductee", "Hamgyong"): 9,
+        ("abductee", "Pyongan"): 2,
+        ("detainee", "Hamgyong"): 8,
+        ("detainee", "Pyongan"): 12,
+    }
+    rows = [
+        PersonRow(f"{k}{i}", k[0], k[1], "2000s", consented=True) for k, n in spec.items() for i in range(n)
+    ]
+    est = {
+        ("detainee", "Pyongan"): Estimate(20.0, 14.0, 31.0, "lcmcr"),
+        ("abductee", "Pyongan"): Estimate(5.0, 2.0, 9.0, "lcmcr"),
+    }
     table = public_table(rows, by=["case_type", "province"], threshold=5, estimates=est)
     assert [(c.key, c.count) for c in table.cells] == [
         (("abductee", "Hamgyong"), None),
@@ -143,7 +161,12 @@ def test_two_way_example_and_estimates() -> None:
         (("detainee", "Pyongan"), None),
     ]
     assert table.get(["abductee", "Pyongan"]).estimate is None
-    assert table.to_dict()["totals"][0] == {"case_type": "abductee", "province": "*", "count": 11, "estimate": None}
+    assert table.to_dict()["totals"][0] == {
+        "case_type": "abductee",
+        "province": "*",
+        "count": 11,
+        "estimate": None,
+    }
 
 
 def test_estimate_beside_a_published_cell() -> None:
@@ -167,6 +190,9 @@ def test_refuses_bad_requests(by: list[str], threshold: int, message: str) -> No
 
 
 def test_refuses_repeated_person() -> None:
-    rows = [PersonRow("p1", "pow", "Kangwon", "1950s", True), PersonRow("p1", "pow", "Kangwon", "1950s", True)]
+    rows = [
+        PersonRow("p1", "pow", "Kangwon", "1950s", True),
+        PersonRow("p1", "pow", "Kangwon", "1950s", True),
+    ]
     with pytest.raises(ValidationError, match="unique"):
         public_table(rows, by=["province"])

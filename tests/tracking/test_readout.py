@@ -57,7 +57,9 @@ def test_next_steps(case: tuple[dict[str, Any], str, DraftRound]) -> None:
     expected, _, draft = case
     got = [(s["text"], s["due_from"], s["due_to"]) for s in draft.to_dict()["next_steps"]]
     assert got == [(s["text"], s["due_from"], s["due_to"]) for s in expected["next_steps"]]
-    assert [s.evidence.paragraph for s in draft.next_steps] == [s["paragraph"] for s in expected["next_steps"]]
+    assert [s.evidence.paragraph for s in draft.next_steps] == [
+        s["paragraph"] for s in expected["next_steps"]
+    ]
 
 
 def test_references_and_topics(case: tuple[dict[str, Any], str, DraftRound]) -> None:
@@ -71,7 +73,9 @@ def test_references_and_topics(case: tuple[dict[str, Any], str, DraftRound]) -> 
 def test_every_evidence_points_at_its_sentence(case: tuple[dict[str, Any], str, DraftRound]) -> None:
     _, text, draft = case
     evidence = draft.to_dict()["evidence"]
-    items = [ev for key in ("participants", "topics", "agreed", "next_steps", "references") for ev in evidence[key]]
+    items = [
+        ev for key in ("participants", "topics", "agreed", "next_steps", "references") for ev in evidence[key]
+    ]
     items += [evidence["date"], evidence["place"]]
     for ev in items:
         a, b = ev["span"]
@@ -82,7 +86,16 @@ def test_every_evidence_points_at_its_sentence(case: tuple[dict[str, Any], str, 
 def test_json_shape_is_the_issues_shape(case: tuple[dict[str, Any], str, DraftRound]) -> None:
     _, _, draft = case
     data = draft.to_dict()
-    assert list(data) == ["date", "place", "participants", "topics", "agreed", "next_steps", "references", "evidence"]
+    assert list(data) == [
+        "date",
+        "place",
+        "participants",
+        "topics",
+        "agreed",
+        "next_steps",
+        "references",
+        "evidence",
+    ]
     assert all(set(p) == {"name", "title", "organization"} for p in data["participants"])
     assert all(set(s) == {"text", "due_from", "due_to"} for s in data["next_steps"])
     assert all(isinstance(a, str) for a in data["agreed"] + data["references"] + data["topics"])
@@ -138,6 +151,28 @@ def test_segment_numbers_paragraphs_and_keeps_offsets() -> None:
     text = "# note\nTitle line\n1. First. Second U.S. sentence.\n[Heading]\n° Bullet text.\n2. Last."
     doc = segment(text)
     assert doc.title == "Title line"
-    assert [(b.paragraph, b.kind) for b in doc.blocks] == [(1, "paragraph"), (1, "heading"), (1, "bullet"), (2, "paragraph")]
+    assert [(b.paragraph, b.kind) for b in doc.blocks] == [
+        (1, "paragraph"),
+        (1, "heading"),
+        (1, "bullet"),
+        (2, "paragraph"),
+    ]
     assert [s.text for s in doc.sentences] == ["First.", "Second U.S. sentence.", "Bullet text.", "Last."]
     assert all(text[s.start : s.end] == s.text for s in doc.sentences)
+
+
+def test_title_name_patterns_with_and_honorifics_and_particles() -> None:
+    text = (
+        "1. Deputy Minister for Planning and Coordination Park Min-soo met with Special Envoy for "
+        "Human Rights Issues Anna De Vries and Foreign Ministry Director General for Asian Affairs "
+        "Dr. Sato Kenji in Seoul on May 2, 2025.\n"
+        "2. The three sides acknowledged the role of civil society and agreed to meet again later this year.\n"
+    )
+    draft = parse_readout(text)
+    assert [(p.name, p.title, p.organization) for p in draft.participants] == [
+        ("Park Min-soo", "Deputy Minister for Planning and Coordination", None),
+        ("Anna De Vries", "Special Envoy for Human Rights Issues", None),
+        ("Sato Kenji", "Director General for Asian Affairs", "Foreign Ministry"),
+    ]
+    assert draft.format == "trilateral"
+    assert [(s.text, s.due_to) for s in draft.next_steps] == [("meet again later this year", date(2025, 12, 31))]

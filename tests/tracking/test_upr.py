@@ -50,7 +50,10 @@ def test_every_rule_points_at_a_known_code() -> None:
     ("text", "themes"),
     [
         ("Close all political prison camps and end the practice of torture", ("NKV-E2", "NKV-E4")),
-        ("Provide the families of those abducted with full information on their fate and whereabouts", ("NKV-E6", "NKV-F1")),
+        (
+            "Provide the families of those abducted with full information on their fate and whereabouts",
+            ("NKV-E6", "NKV-F1"),
+        ),
         ("Ensure free access of all its citizens to information in line with ICCPR", ("NKV-A1",)),
         ("Eliminate from the Criminal Code the crime of guilt by association", ("NKV-E7",)),
         ("Release all prisoners of conscience", ("NKV-E2",)),
@@ -104,13 +107,17 @@ def test_import_csv(tmp_path: Path) -> None:
 
 
 def test_import_csv_names_every_bad_row_and_column(tmp_path: Path) -> None:
-    path = _write(tmp_path, HEADER + ",Japan,text,Noted,,,\n3,,text,Maybe,,,NKV-ZZ\n3,Peru,a,Noted,D,1,\n3,Peru,a,Noted,D,1,\n")
+    path = _write(
+        tmp_path,
+        HEADER + ",Japan,text,Noted,,,\n3,,text,Maybe,,,NKV-ZZ\n3,Peru,a,Noted,D,1,\n3,Peru,a,Noted,D,1,\n",
+    )
     with pytest.raises(BatchRejected) as err:
         import_csv(path)
     assert [str(p) for p in err.value.problems] == [
         "more.csv: row 2, column 'cycle': is required",
         "more.csv: row 3, column 'recommending_state': is required",
-        "more.csv: row 3, column 'response': 'Maybe' must be one of accepted, partially accepted, noted, rejected, pending (or Supported)",
+        "more.csv: row 3, column 'response': 'Maybe' must be one of accepted, partially accepted, noted, "
+        "rejected, pending (or Supported)",
         "more.csv: row 3, column 'themes': 'NKV-ZZ' unknown violation code(s) NKV-ZZ",
         "more.csv: row 5, column 'text': 'a' repeats row 4 (same paragraph, state and text)",
     ]
@@ -123,8 +130,11 @@ def test_import_csv_missing_column(tmp_path: Path) -> None:
 
 
 def test_import_csv_resolution_paragraph_needs_no_cycle(tmp_path: Path) -> None:
-    path = _write(tmp_path, "kind,recommending_state,text,response,document,paragraph\n"
-                  "resolution,General Assembly,Urges the DPRK to end forced labour,,A/RES/78/218,12\n")  # fmt: skip
+    header = "kind,recommending_state,text,response,document,paragraph\n"
+    path = _write(
+        tmp_path,
+        header + "resolution,General Assembly,Urges the DPRK to end forced labour,,A/RES/78/218,12\n",
+    )
     (rec,) = import_csv(path)
     assert (rec.kind, rec.cycle, rec.response, rec.document, rec.themes) == (
         "resolution", None, "pending", "A/RES/78/218", ("NKV-E8",),

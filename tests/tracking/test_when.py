@@ -58,7 +58,9 @@ def test_window_phrase_and_span() -> None:
 
 
 def test_find_dates() -> None:
-    found = find_dates("On April 15, 2024; 3 March 2025; 2016-11-14; 2024년 4월 15일; 11.6(월)-8(수); February 30")
+    found = find_dates(
+        "On April 15, 2024; 3 March 2025; 2016-11-14; 2024년 4월 15일; 11.6(월)-8(수); February 30"
+    )
     assert [(d.year, d.month, d.day, d.rule) for d in found] == [
         (2024, 4, 15, "D-MDY"),
         (2025, 3, 3, "D-DMY"),

@@ -138,7 +138,7 @@ def _grid(rows: Sequence[PersonRow], by: Sequence[str], cats: Sequence[Sequence[
     )
     grid = [[counts[(a, b)] for b in cols_cats] for a in rows_cats]
     grid = [[*line, sum(line)] for line in grid]
-    return [*grid, [sum(col) for col in zip(*grid, strict=True)]]
+    return [*grid, [sum(line[j] for line in grid) for j in range(len(cols_cats) + 1)]]
 
 
 def _adjacency(entries: Iterable[Entry]) -> dict[str, list[tuple[str, Entry]]]:

@@ -27,13 +27,14 @@ __all__ = ["Found", "find_agreed", "find_next_steps", "find_references"]
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _PARTY = r"(?:the\s+)?(?:United States|U\.S\.|US|ROK|Republic of Korea|Korea|Japan)"
 _SUBJECT = (
-    rf"(?:both sides|the two sides|the two countries|the two governments|the three countries"
-    rf"|the delegations|they|{_PARTY}(?:,?\s+(?:and\s+)?{_PARTY})+)"
+    rf"(?:both sides|the two sides|the three sides|the two countries|the two governments|the three countries"
+    rf"|the delegations|they|we|{_PARTY}(?:,?\s+(?:and\s+)?{_PARTY})+)"
 )
 _AGREED_EN = re.compile(
-    rf"\b{_SUBJECT}\s+(?:(?:also|further|further also|again)\s+)?"
-    r"(?:agreed|reaffirmed their (?:determination|commitment)|committed(?: themselves)?"
-    r"|decided|pledged)\s+(?:to|that|on)\s+(?P<item>.+?)\s*\.?$",
+    rf"\b{_SUBJECT}\s+(?:(?:also|further|further also|again)\s+)?(?:[^.;]*?,?\s+and\s+(?:also\s+)?)?"
+    r"(?:agreed|agree|reaffirmed (?:their|our) (?:determination|commitment)|reaffirm (?:their|our) "
+    r"(?:determination|commitment)|reaffirmed|committed(?: themselves)?|decided|pledged|intend)"
+    r"\s+(?:to|that|on)\s+(?P<item>.+?)\s*\.?$",
     re.IGNORECASE,
 )
 _AGREED_KO = re.compile(
@@ -51,8 +52,9 @@ _NEXT_ROUND = re.compile(r"\bnext (?:round|consultations?|meeting|talks|dialogue
 _NAME_WORD = r"[A-Z][\w.’'-]*"
 _REF_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("RF-WHEN-AFTER", re.compile(
-        rf"(?:{_NAME_WORD}\s+)*?{_NAME_WORD}?\s?(?:Summit|Meeting|Conference|Dialogue|Talks|Session"
-        rf"|Forum)\s+(?:held\s+)?in\s+{_MONTH}\s+(?:19|20)\d{{2}}")),
+        rf"(?:{_NAME_WORD}\s+)+(?:Summit|Meeting|meeting|Consultations?|Conference|Dialogue|Talks|Session"
+        rf"|Forum|Review)(?:\s+\([A-Z]+\))?(?:\s+on(?:\s+[A-Z][\w’'-]*)+)?\s+(?:held\s+)?(?:in|on)\s+{_MONTH}"
+        r"(?:\s+\d{1,2}\b,?)?(?:\s+(?:19|20)\d{2})?")),
     ("RF-WHEN-BEFORE", re.compile(
         rf"\b{_MONTH}\s+(?:19|20)\d{{2}}\s+(?:{_NAME_WORD}\s+)*(?:[Ss]ummit|[Mm]eeting|[Cc]onference"
         r"|[Tt]alks|[Dd]ialogue)")),

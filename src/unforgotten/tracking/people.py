@@ -26,7 +26,7 @@ def _words(text: str) -> frozenset[str]:
 
 _CUE_EN = re.compile(
     r"co-hosted|\bhosted\b|\bled by\b|\bhead delegates?\b|\bdelegations?\b|\bhad a meeting with\b"
-    r"|\bmet with\b|\bparticipated\b|\battended\b|\bchaired\b|\bjoined by\b",
+    r"|\bmet(?: with)?\b|\bparticipated\b|\battended\b|\bchaired\b|\bjoined by\b",
     re.IGNORECASE,
 )
 _CUE_KO = re.compile(r"참석|만나|만났|면담|방문|주재|회담|협의|개최|임명식|접견")
@@ -53,7 +53,9 @@ _NOT_NAME = (
 )
 _NAME_TOKEN = re.compile(r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?")
 _WORD = re.compile(r"[\w’'.()-]+")
-_CONNECTORS = frozenset({"for", "on", "of", "the", "to"})
+_CONNECTORS = frozenset({"for", "on", "of", "the", "to", "and"})
+_PARTICLES = frozenset({"Van", "Von", "De", "Der", "Del", "Da", "Di", "Bin", "Le", "La"})
+_HONORIFIC = re.compile(r"\s*\b(?:Dr|Mr|Ms|Mrs|Prof)\.$")
 
 _KO_ORG = (
     r"(?:미국|한국|일본|중국|영국|유엔|우리|[가-힣]+(?:외교부|국무부|통일부|부|처|청|연구소|위원회|재단"
@@ -105,21 +107,35 @@ def _tidy(text: str | None) -> str | None:
     return text or None
 
 
+def _is(word: str, heads: frozenset[str]) -> bool:
+    return word.strip(",.").lower() in {h.lower() for h in heads}
+
+
 def _split_appositive(appos: str) -> tuple[str | None, str | None]:
     """``Title of the Org`` or ``Org Title`` → (title, organisation)."""
     words = appos.split()
-    head = next((i for i, w in enumerate(words) if w in _TITLE_HEADS), len(words))
-    if any(w in _ORG_HEADS for w in words[:head]):
+    head = next((i for i, w in enumerate(words) if _is(w, _TITLE_HEADS)), len(words))
+    if any(_is(w, _ORG_HEADS) for w in words[:head]):
         return _tidy(" ".join(words[head:])), _tidy(" ".join(words[:head]))
     for m in re.finditer(r"\s+of\s+(?:the\s+)?", appos):
         rest = appos[m.end() :]
-        if any(w in _ORG_HEADS for w in rest.split()):
+        if any(_is(w, _ORG_HEADS) for w in rest.split()):
             return _tidy(appos[: m.start()]), _tidy(rest)
     return _tidy(appos), None
 
 
+def _trim(run: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The name at the end of a run of capitalised words: ``Justice Beth Van Schaack`` → 3
+    words, ``Intelligence Cho Koo-rae`` → 2 (a hyphenated Korean given name ends it)."""
+    if "-" in run[-1].group(0):
+        return run[-2:]
+    if len(run) >= 3 and run[-2].group(0) in _PARTICLES:
+        return run[-3:]
+    return run if len(run) <= 3 else run[-2:]
+
+
 def _name_runs(text: str) -> list[tuple[int, int]]:
-    """Runs of 2–3 capitalised words that are not title, organisation or place words."""
+    """Names: runs of capitalised words that are not title, organisation or place words."""
     runs: list[list[re.Match[str]]] = [[]]
     for m in _WORD.finditer(text):
         ok = _NAME_TOKEN.fullmatch(m.group(0)) and m.group(0) not in _NOT_NAME
@@ -130,11 +146,12 @@ def _name_runs(text: str) -> list[tuple[int, int]]:
             runs.append([m])
         elif runs[-1]:
             runs.append([])
-    return [(r[0].start(), r[-1].end()) for r in runs if 2 <= len(r) <= 3]
+    names = [_trim(r) for r in runs if len(r) >= 2]
+    return [(r[0].start(), r[-1].end()) for r in names]
 
 
 def _has_head(words: str, heads: frozenset[str]) -> bool:
-    return any(w.strip(",.") in heads for w in words.split())
+    return any(_is(w, heads) for w in words.split())
 
 
 def _appositive(sentence: Sentence, a: int, b: int) -> Mention | None:
@@ -146,42 +163,47 @@ def _appositive(sentence: Sentence, a: int, b: int) -> Mention | None:
     return Mention(name, title, org, sentence, a, b + m.end(), "PA-APPOS")
 
 
-def _title_before(text: str, a: int) -> tuple[str, int] | None:
-    words = list(_WORD.finditer(text[:a]))
+def _title_before(text: str, a: int, floor: int) -> tuple[str, int] | None:
+    words = list(_WORD.finditer(text, floor, a))
     start = a
     for w in reversed(words):
         token = w.group(0)
         if not (token[0].isupper() or token in _CONNECTORS):
             break
         start = w.start()
-    title = text[start:a].strip()
-    title = re.sub(r"^(?:(?:the|for|on|of|to)\s+)+", "", title)
+    title = _HONORIFIC.sub("", text[start:a].strip())
+    title = re.sub(r"^(?:(?:the|for|on|of|to|and)\s+)+", "", title)
     return (title, start) if _has_head(title, _TITLE_HEADS) else None
 
 
-def _org_after(text: str) -> str | None:
+def _org_after(text: str) -> tuple[str | None, int]:
     m = re.match(r"\s+of\s+(?:the\s+)?(?P<org>[A-Z][\w.’'-]*(?:\s+(?:of|for|[A-Z][\w.’'-]*))*)", text)
     if m and _has_head(m.group("org"), _ORG_HEADS):
-        return _tidy(m.group("org"))
-    return None
+        return _tidy(m.group("org")), m.end()
+    return None, 0
 
 
-def _title_name(sentence: Sentence, a: int, b: int) -> Mention | None:
-    found = _title_before(sentence.text, a)
+def _title_name(sentence: Sentence, a: int, b: int, floor: int) -> Mention | None:
+    found = _title_before(sentence.text, a, floor)
     if found is None:
         return None
-    title, start = found
-    org = _org_after(sentence.text[b:])
+    phrase, start = found
+    title, org_before = _split_appositive(phrase)
+    org_after, length = _org_after(sentence.text[b:])
     name = sentence.text[a:b]
-    return Mention(name, _tidy(title), org, sentence, start, b, "PA-TITLE")
+    return Mention(name, title, org_before or org_after, sentence, start, b + length, "PA-TITLE")
 
 
 def _english(sentence: Sentence) -> list[Mention]:
     found: list[Mention] = []
+    floor = 0  # a title never reaches back into the person before
     for a, b in _name_runs(sentence.text):
-        mention = _appositive(sentence, a, b) or _title_name(sentence, a, b)
+        if a < floor:
+            continue
+        mention = _appositive(sentence, a, b) or _title_name(sentence, a, b, floor)
         if mention:
             found.append(mention)
+            floor = mention.end
     return found
 
 

@@ -199,7 +199,7 @@ def _resolve(found: FoundDate, doc: Document, source: str | None) -> date | None
 
 
 def _find_date(doc: Document, source: str | None) -> tuple[date | None, Evidence | None]:
-    for sentence in doc.lead:
+    for sentence in (*doc.lead, *doc.opening):
         for found in find_dates(sentence.text):
             when = _resolve(found, doc, source)
             if when:
@@ -228,6 +228,7 @@ _TRILATERAL = re.compile(
     r"trilateral|3자|한미일|한·미·일|ROK-U\.S\.-Japan|U\.S\.-ROK-Japan|U\.S\.-Japan-ROK|Japan-U\.S\.-ROK",
     re.IGNORECASE,
 )
+_THREE_SIDES = re.compile(r"\bthe three (?:sides|countries|governments)\b|3국|삼국", re.IGNORECASE)
 _BILATERAL = re.compile(
     r"\bbilateral\b|\bROK-U\.?S\b|U\.?S\.?-ROK|Republic of Korea-United States|ROK and (?:the )?U\.?S"
     r"|both sides|the two sides|한미|한·미|양측|양국",
@@ -241,6 +242,9 @@ def _find_format(doc: Document) -> tuple[str | None, Evidence | None]:
     for sentence in doc.lead:
         if _TRILATERAL.search(sentence.text):
             return "trilateral", Evidence.of(sentence, "F-TRILATERAL")
+    for sentence in doc.sentences:
+        if _THREE_SIDES.search(sentence.text):
+            return "trilateral", Evidence.of(sentence, "F-THREE-SIDES")
     if doc.title and _BILATERAL.search(doc.title):
         return "bilateral", _header_evidence(doc, doc.title, "F-BILATERAL")
     for sentence in doc.sentences:

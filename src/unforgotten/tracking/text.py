@@ -70,6 +70,12 @@ class Document:
         return tuple(s for b in self.blocks for s in b.sentences)
 
     @property
+    def opening(self) -> tuple[Sentence, ...]:
+        """The sentences of the first three body paragraphs (a date not in the lead is here)."""
+        numbers = sorted({b.paragraph for b in self.blocks if b.kind == "paragraph"})[:3]
+        return tuple(s for b in self.blocks if b.paragraph in numbers for s in b.sentences)
+
+    @property
     def lead(self) -> tuple[Sentence, ...]:
         """The sentences of the first body paragraph (where date and place are looked for)."""
         first = next((b for b in self.blocks if b.kind == "paragraph"), None)
