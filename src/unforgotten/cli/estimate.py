@@ -51,8 +51,9 @@ def _print_runs(runs: list[MethodRun]) -> None:
             view.add_row(r.stratum, r.method, "", "", "", r.error or "")
             continue
         interval = f"{res.lower:,.0f} – {res.upper:,.0f} ({res.level:.0%})"
-        view.add_row(r.stratum, r.method, f"{res.observed:,}", f"{res.estimate:,.0f}",
-                     interval, "; ".join(r.warnings))
+        view.add_row(
+            r.stratum, r.method, f"{res.observed:,}", f"{res.estimate:,.0f}", interval, "; ".join(r.warnings)
+        )
     console.print(view)
 
 
@@ -64,17 +65,23 @@ def _json_payload(runs: list[MethodRun], several: bool) -> object:
 
 
 def estimate(
-    table: Annotated[Path, typer.Option("--table", help="Capture table CSV: a 0/1 column per "
-                                        "list and `count` (or one row per record).",
-                                        exists=True, dir_okay=False)],
+    table: Annotated[
+        Path,
+        typer.Option(
+            "--table",
+            help="Capture table CSV: a 0/1 column per list and `count` (or one row per record).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
     method: Annotated[Method, typer.Option(help="Estimation method.")] = Method.stepwise,
     seed: Annotated[int, typer.Option(help="Seed (LCMCR chains, bootstrap).")] = 0,
     level: Annotated[float, typer.Option(help="Interval level.")] = 0.95,
     criterion: Annotated[Criterion, typer.Option(help="Log-linear selection.")] = Criterion.bic,
-    model: Annotated[str | None, typer.Option(help="One log-linear model, e.g. [123,14,34].")]
-    = None,
-    interval: Annotated[str | None, typer.Option(
-        help="lognormal | profile | wald | bootstrap (log-linear methods).")] = None,
+    model: Annotated[str | None, typer.Option(help="One log-linear model, e.g. [123,14,34].")] = None,
+    interval: Annotated[
+        str | None, typer.Option(help="lognormal | profile | wald | bootstrap (log-linear methods).")
+    ] = None,
     n_boot: Annotated[int, typer.Option(help="Bootstrap replicates.")] = 200,
     k: Annotated[int, typer.Option("--k", help="LCMCR latent classes.")] = 10,
     burnin: Annotated[int, typer.Option(help="LCMCR burn-in sweeps.")] = 10_000,
@@ -82,8 +89,9 @@ def estimate(
     thinning: Annotated[int, typer.Option(help="LCMCR sweeps between draws.")] = 100,
     chains: Annotated[int, typer.Option(help="LCMCR chains.")] = 1,
     delta: Annotated[float | None, typer.Option(help="dga prior mass per cell (2^-J).")] = None,
-    report: Annotated[Path | None, typer.Option(help="Write a self-contained HTML report.",
-                                                dir_okay=False)] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Write a self-contained HTML report.", dir_okay=False)
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Estimate the total number of victims, counting those on no list.
@@ -97,9 +105,17 @@ def estimate(
     tables = load_tables(table)
     methods = list(METHODS) if method is Method.all else [method.value]
     settings = Settings(
-        seed=seed, level=level, criterion=criterion.value, model=model,
+        seed=seed,
+        level=level,
+        criterion=criterion.value,
+        model=model,
         interval=interval,  # type: ignore[arg-type]  # checked by the estimators
-        n_boot=n_boot, k=k, burnin=burnin, samples=samples, thinning=thinning, chains=chains,
+        n_boot=n_boot,
+        k=k,
+        burnin=burnin,
+        samples=samples,
+        thinning=thinning,
+        chains=chains,
         delta=delta,
     )
     runs = run_methods(tables, methods, settings, keep_going=method is Method.all)

@@ -293,8 +293,7 @@ class DGA:
         edge_mass = float(post.post_n[-max(1, post.post_n.shape[0] // 100) :].sum())
         if edge_mass > 1e-3:
             warnings.warn(
-                f"dga: {edge_mass:.1%} of the posterior lies in the top 1% of the grid; "
-                "raise max_total",
+                f"dga: {edge_mass:.1%} of the posterior lies in the top 1% of the grid; raise max_total",
                 EstimateWarning,
                 stacklevel=3,
             )

@@ -48,9 +48,7 @@ def _check_fit(fit: LoglinearFit) -> None:
         )
 
 
-def _interval(
-    table: CaptureTable, fit: LoglinearFit, kind: str, level: float
-) -> tuple[float, float, float]:
+def _interval(table: CaptureTable, fit: LoglinearFit, kind: str, level: float) -> tuple[float, float, float]:
     """(point, lower, upper) for a fitted model; profile intervals also move the point."""
     if kind == "lognormal":
         return (fit.estimate, *lognormal_interval(fit, level))
@@ -201,9 +199,7 @@ class ClosedPopulation:
         ``"wald"`` (Rcapture's ``closedp.t``), ``"lognormal"`` or ``"profile"`` (not for Mb/Mbh).
     """
 
-    def __init__(
-        self, *, model: str = "Mt", interval: Interval = "wald", level: float = 0.95
-    ) -> None:
+    def __init__(self, *, model: str = "Mt", interval: Interval = "wald", level: float = 0.95) -> None:
         self.model = model
         self.interval = interval
         self.level = level
@@ -215,9 +211,8 @@ class ClosedPopulation:
             raise ValueError(f"unknown model {self.model!r}")
         self.fit_ = closedp_model(table, self.model)
         _check_fit(self.fit_)
-        if self.interval == "profile":
-            if self.model in ("Mb", "Mbh"):
-                raise EstimationError("the profile interval is not defined for Mb / Mbh here")
+        if self.interval == "profile" and self.model in ("Mb", "Mbh"):
+            raise EstimationError("the profile interval is not defined for Mb / Mbh here")
         point, lower, upper = _interval(table, self.fit_, self.interval, self.level)
         f = self.fit_
         self.result_ = EstimateResult(
@@ -229,8 +224,14 @@ class ClosedPopulation:
             level=self.level,
             seed=None,
             settings={"model": self.model, "interval": self.interval},
-            diagnostics={"se": f.se, "deviance": f.deviance, "df": f.df, "aic": f.aic,
-                         "bic": f.bic, "converged": f.converged},
+            diagnostics={
+                "se": f.se,
+                "deviance": f.deviance,
+                "df": f.df,
+                "aic": f.aic,
+                "bic": f.bic,
+                "converged": f.converged,
+            },
             seconds=time.perf_counter() - started,
         )
         return self
@@ -283,8 +284,11 @@ class Stepwise:
         if kind == "bootstrap":
             point = self.fit_.estimate
             lower, upper, self.replicates_ = bootstrap_interval(
-                table, lambda t: self._run(t).fit.estimate, n_boot=self.n_boot,
-                seed=self.seed or 0, level=self.level,
+                table,
+                lambda t: self._run(t).fit.estimate,
+                n_boot=self.n_boot,
+                seed=self.seed or 0,
+                level=self.level,
             )
         else:
             point, lower, upper = _interval(table, self.fit_, kind, self.level)
@@ -296,12 +300,16 @@ class Stepwise:
             upper=upper,
             level=self.level,
             seed=self.seed if kind == "bootstrap" else None,
-            settings={"rule": self.rule, "pthresh": self.pthresh, "interval": kind,
-                      "n_boot": self.n_boot},
-            diagnostics={"model": self.fit_.name, "poisson_estimate": self.fit_.estimate,
-                         "deviance": self.fit_.deviance, "df": self.fit_.df,
-                         "aic": self.fit_.aic, "steps": list(self.path_.steps),
-                         "nonoverlapping_pairs": _nonoverlapping(table)},
+            settings={"rule": self.rule, "pthresh": self.pthresh, "interval": kind, "n_boot": self.n_boot},
+            diagnostics={
+                "model": self.fit_.name,
+                "poisson_estimate": self.fit_.estimate,
+                "deviance": self.fit_.deviance,
+                "df": self.fit_.df,
+                "aic": self.fit_.aic,
+                "steps": list(self.path_.steps),
+                "nonoverlapping_pairs": _nonoverlapping(table),
+            },
             seconds=time.perf_counter() - started,
         )
         return self
@@ -319,10 +327,4 @@ class Stepwise:
 
 def _nonoverlapping(table: CaptureTable) -> list[str]:
     names = table.lists
-    return [
-        f"{a}·{b}"
-        for i, a in enumerate(names)
-        for b in names[i + 1 :]
-        if table.overlap(a, b) == 0
-    ]
-
+    return [f"{a}·{b}" for i, a in enumerate(names) for b in names[i + 1 :] if table.overlap(a, b) == 0]

@@ -47,7 +47,12 @@ def lognormal_interval(fit: LoglinearFit, level: float = 0.95) -> tuple[float, f
         return float(fit.observed), math.inf
     half = _z(level) * fit.se_log_mu0
     log_mu0 = math.log(fit.mu0)
-    return fit.observed + math.exp(log_mu0 - half), fit.observed + math.exp(log_mu0 + half)
+    return fit.observed + _exp(log_mu0 - half), fit.observed + _exp(log_mu0 + half)
+
+
+def _exp(x: float) -> float:
+    """``exp`` that returns ``inf`` instead of overflowing (unidentified models)."""
+    return math.exp(x) if x < 700 else math.inf
 
 
 def profile_loglik(table: CaptureTable, x: FloatArray, n0: float) -> float:

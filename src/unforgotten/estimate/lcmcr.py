@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from unforgotten.estimate.fastrand import new_state
 from unforgotten.estimate.glm import FloatArray
 from unforgotten.estimate.lcmcr_kernel import run_chain
 from unforgotten.estimate.result import ConvergenceWarning, EstimateResult
@@ -144,16 +145,25 @@ class LCMCR:
         self._check()
         started = time.perf_counter()
         self.seed_ = (
-            self.seed
-            if self.seed is not None
-            else int(np.random.SeedSequence().generate_state(1)[0])
+            self.seed if self.seed is not None else int(np.random.SeedSequence().generate_state(1)[0])
         )
         patterns = np.ascontiguousarray(table.patterns, dtype=np.int64)
         counts = np.asarray(table.counts, dtype=np.int64)
         cap = self.cap * table.observed
         runs = [
-            run_chain(patterns, counts, self.k, self.burnin, self.samples, self.thinning,
-                      self.a_alpha, self.b_alpha, cap, s)
+            run_chain(
+                patterns,
+                counts,
+                self.k,
+                self.burnin,
+                self.samples,
+                self.thinning,
+                self.a_alpha,
+                self.b_alpha,
+                cap,
+                s,
+                new_state(s),
+            )
             for s in chain_seeds(self.seed_, self.chains)
         ]
         self.samples_: NDArray[np.int64] = np.vstack([r[0] for r in runs])

@@ -13,6 +13,8 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
+from unforgotten.estimate.fastrand import rbeta, rbinom, rgamma
+
 __all__ = ["run_chain"]
 
 WARMUP = 500
@@ -20,7 +22,7 @@ STICK_MAX = 1.0 - 1e-12  # keeps later weights and the alpha update finite
 
 
 @njit(cache=True)
-def _multinomial(total: int, w: NDArray[np.float64], out: NDArray[np.int64]) -> None:
+def _multinomial(st: NDArray[np.uint64], total: int, w: NDArray[np.float64], out: NDArray[np.int64]) -> None:
     """Draw ``Multinomial(total, w)`` into ``out`` by sequential binomials (``w`` sums to 1)."""
     left = total
     mass = 1.0
@@ -30,7 +32,7 @@ def _multinomial(total: int, w: NDArray[np.float64], out: NDArray[np.int64]) -> 
         if left > 0:
             p = w[k] / mass if mass > 0 else 1.0
             p = min(max(p, 0.0), 1.0)
-            out[k] = np.random.binomial(left, p)
+            out[k] = rbinom(st, left, p)
             left -= out[k]
             mass -= w[k]
     out[k_last] = left
@@ -46,6 +48,7 @@ def _weights_from_sticks(v: NDArray[np.float64], pi: NDArray[np.float64]) -> Non
 
 @njit(cache=True)
 def _assign_observed(
+    st: NDArray[np.uint64],
     patterns: NDArray[np.int64],
     counts: NDArray[np.int64],
     log_pi: NDArray[np.float64],
@@ -75,7 +78,7 @@ def _assign_observed(
             total += w[k]
         for k in range(n_classes):
             w[k] /= total
-        _multinomial(counts[i], w, draw)
+        _multinomial(st, counts[i], w, draw)
         for k in range(n_classes):
             if draw[k] > 0:
                 m[k] += draw[k]
@@ -86,6 +89,7 @@ def _assign_observed(
 
 @njit(cache=True)
 def _update_params(
+    st: NDArray[np.uint64],
     lam: NDArray[np.float64],
     v: NDArray[np.float64],
     a: NDArray[np.int64],
@@ -96,23 +100,23 @@ def _update_params(
     n_lists, n_classes = lam.shape
     for k in range(n_classes):
         for j in range(n_lists):
-            lam[j, k] = np.random.beta(1.0 + a[j, k], 1.0 + m[k] - a[j, k])
+            lam[j, k] = rbeta(st, 1.0 + a[j, k], 1.0 + m[k] - a[j, k])
     after = 0
     for k in range(n_classes - 1, -1, -1):
         if k < n_classes - 1:
-            v[k] = min(np.random.beta(1.0 + m[k], alpha + after), STICK_MAX)
+            v[k] = min(rbeta(st, 1.0 + m[k], alpha + after), STICK_MAX)
         after += m[k]
     v[n_classes - 1] = 1.0
 
 
 @njit(cache=True)
-def _dark_figure(n: int, p0: float, cap: int) -> tuple[int, int]:
+def _dark_figure(st: NDArray[np.uint64], n: int, p0: float, cap: int) -> tuple[int, int]:
     """Step 5: ``n0 ~ NegBin(n, 1 − p0)`` as a gamma–Poisson mixture, redrawn above ``cap``."""
     hits = 0
     if p0 <= 1e-300:
         return 0, hits
     for _ in range(100):
-        rate = np.random.gamma(n, p0 / (1.0 - p0)) if p0 < 1.0 else np.inf
+        rate = rgamma(st, n) * (p0 / (1.0 - p0)) if p0 < 1.0 else np.inf
         n0 = np.random.poisson(min(rate, 1e15))
         if n0 <= cap:
             return n0, hits
@@ -122,6 +126,7 @@ def _dark_figure(n: int, p0: float, cap: int) -> tuple[int, int]:
 
 @njit(cache=True)
 def _sweep(
+    st: NDArray[np.uint64],
     patterns: NDArray[np.int64],
     counts: NDArray[np.int64],
     lam: NDArray[np.float64],
@@ -143,8 +148,8 @@ def _sweep(
     m = c0.copy()
     w = np.empty(n_classes)
     draw = np.empty(n_classes, dtype=np.int64)
-    _assign_observed(patterns, counts, log_pi, log_lam, log_not, a, m, w, draw)
-    _update_params(lam, v, a, m, state[0])
+    _assign_observed(st, patterns, counts, log_pi, log_lam, log_not, a, m, w, draw)
+    _update_params(st, lam, v, a, m, state[0])
     state[2] = np.sum(m > 0)
     _weights_from_sticks(v, pi)
     p0 = 0.0
@@ -154,22 +159,23 @@ def _sweep(
             miss *= 1.0 - lam[j, k]
         w[k] = miss
         p0 += miss
-    n0, hits = _dark_figure(int(counts.sum()), p0, cap)
+    n0, hits = _dark_figure(st, int(counts.sum()), p0, cap)
     for k in range(n_classes):
         w[k] = w[k] / p0 if p0 > 0 else 1.0 / n_classes
-    _multinomial(n0, w, c0)
+    _multinomial(st, n0, w, c0)
     state[1] = n0
     if update_alpha:
         log_last = 0.0
         for k in range(n_classes - 1):
             log_last += np.log1p(-v[k])
-        state[0] = np.random.gamma(a_alpha + n_classes - 1, 1.0 / (b_alpha - log_last))
+        state[0] = rgamma(st, a_alpha + n_classes - 1) / (b_alpha - log_last)
     return hits
 
 
 @njit(cache=True)
-def _reorder(lam: NDArray[np.float64], v: NDArray[np.float64], pi: NDArray[np.float64],
-             c0: NDArray[np.int64]) -> None:
+def _reorder(
+    lam: NDArray[np.float64], v: NDArray[np.float64], pi: NDArray[np.float64], c0: NDArray[np.int64]
+) -> None:
     """Relabel classes by decreasing weight and rebuild the sticks."""
     order = np.argsort(-pi)
     lam[:, :] = lam[:, order]
@@ -194,6 +200,7 @@ def run_chain(
     b_alpha: float,
     cap: int,
     seed: int,
+    st: NDArray[np.uint64],
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], int]:
     """Run one chain; returns (N draws, occupied classes per draw, alpha draws, cap hits)."""
     np.random.seed(seed)
@@ -208,7 +215,7 @@ def run_chain(
         lam[j, :] = cover
     v = np.empty(n_classes)
     for k in range(n_classes - 1):
-        v[k] = np.random.beta(1.0, 1.0)
+        v[k] = rbeta(st, 1.0, 1.0)
     v[n_classes - 1] = 1.0
     pi = np.empty(n_classes)
     _weights_from_sticks(v, pi)
@@ -216,16 +223,16 @@ def run_chain(
     state = np.array([0.3 / n_classes, 0.0, 0.0])
     hits = 0
     for _ in range(WARMUP):
-        _sweep(patterns, counts, lam, v, pi, c0, state, cap, a_alpha, b_alpha, False)
+        _sweep(st, patterns, counts, lam, v, pi, c0, state, cap, a_alpha, b_alpha, False)
     _reorder(lam, v, pi, c0)
     for _ in range(burnin):
-        hits += _sweep(patterns, counts, lam, v, pi, c0, state, cap, a_alpha, b_alpha, True)
+        hits += _sweep(st, patterns, counts, lam, v, pi, c0, state, cap, a_alpha, b_alpha, True)
     n_draws = np.empty(samples, dtype=np.int64)
     occupied = np.empty(samples, dtype=np.int64)
     alphas = np.empty(samples)
     for s in range(samples):
         for _ in range(thinning):
-            hits += _sweep(patterns, counts, lam, v, pi, c0, state, cap, a_alpha, b_alpha, True)
+            hits += _sweep(st, patterns, counts, lam, v, pi, c0, state, cap, a_alpha, b_alpha, True)
         n_draws[s] = n + int(state[1])
         occupied[s] = int(state[2])
         alphas[s] = state[0]

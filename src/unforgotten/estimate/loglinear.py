@@ -123,9 +123,7 @@ def parse_model(text: str, lists: Sequence[str]) -> tuple[Term, ...]:
 def hierarchical_models(n_lists: int, max_order: int) -> list[tuple[Term, ...]]:
     """Every hierarchical model with interactions up to ``max_order`` (never the J-way one)."""
     max_order = min(max_order, n_lists - 1)
-    candidates = [
-        t for size in range(2, max_order + 1) for t in itertools.combinations(range(n_lists), size)
-    ]
+    candidates = [t for size in range(2, max_order + 1) for t in itertools.combinations(range(n_lists), size)]
     models: list[tuple[Term, ...]] = [()]
     for term in candidates:  # candidates sorted by size: subsets come first
         extra = []
@@ -206,14 +204,10 @@ def fit_design(
 
 def nonoverlapping_pairs(table: CaptureTable, terms: Sequence[Term]) -> list[Term]:
     """Pairwise terms of the model whose two lists share no observed unit."""
-    return [
-        t for t in terms if len(t) == 2 and table.overlap(table.lists[t[0]], table.lists[t[1]]) == 0
-    ]
+    return [t for t in terms if len(t) == 2 and table.overlap(table.lists[t[0]], table.lists[t[1]]) == 0]
 
 
-def fit_terms(
-    table: CaptureTable, terms: Sequence[Term], *, sparse_pairs: bool = False
-) -> LoglinearFit:
+def fit_terms(table: CaptureTable, terms: Sequence[Term], *, sparse_pairs: bool = False) -> LoglinearFit:
     """Fit the hierarchical model with these interaction terms.
 
     With ``sparse_pairs`` (Chan, Silverman & Vincent 2021), each pairwise term between two

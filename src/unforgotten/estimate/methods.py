@@ -56,22 +56,36 @@ class Settings:
 
 def _loglinear(s: Settings) -> Estimator:
     return Loglinear(
-        model=s.model, criterion=s.criterion, max_order=s.max_order,
-        interval=s.interval or "lognormal", level=s.level, n_boot=s.n_boot, seed=s.seed,
+        model=s.model,
+        criterion=s.criterion,
+        max_order=s.max_order,
+        interval=s.interval or "lognormal",
+        level=s.level,
+        n_boot=s.n_boot,
+        seed=s.seed,
     )
 
 
 def _stepwise(s: Settings) -> Estimator:
     return Stepwise(
-        rule=s.rule, pthresh=s.pthresh, interval=s.interval, level=s.level,
-        n_boot=s.n_boot, seed=s.seed,
+        rule=s.rule,
+        pthresh=s.pthresh,
+        interval=s.interval,
+        level=s.level,
+        n_boot=s.n_boot,
+        seed=s.seed,
     )
 
 
 def _lcmcr(s: Settings) -> Estimator:
     return LCMCR(
-        k=s.k, burnin=s.burnin, samples=s.samples, thinning=s.thinning, chains=s.chains,
-        level=s.level, seed=s.seed,
+        k=s.k,
+        burnin=s.burnin,
+        samples=s.samples,
+        thinning=s.thinning,
+        chains=s.chains,
+        level=s.level,
+        seed=s.seed,
     )
 
 

@@ -88,13 +88,7 @@ def _behaviour_mu0(n_lists: int) -> Callable[[FloatArray], float]:
         if log_not_p >= 0:
             return math.inf
         log_p = math.log(-math.expm1(log_not_p))
-        log_mu0 = (
-            beta[0]
-            + (n_lists + 1) * log_not_p
-            - log_p
-            + math.log(recap)
-            - (n_lists + 1) * log_not_c
-        )
+        log_mu0 = beta[0] + (n_lists + 1) * log_not_p - log_p + math.log(recap) - (n_lists + 1) * log_not_c
         return math.exp(min(log_mu0, 700.0))
 
     return mu0

@@ -80,8 +80,7 @@ class CaptureTable:
             raise ValidationError(f"list names repeat: {list(self.lists)}")
         if len(self.counts) != 2 ** len(self.lists) - 1:
             raise ValidationError(
-                f"{len(self.lists)} lists need {2 ** len(self.lists) - 1} counts, "
-                f"got {len(self.counts)}"
+                f"{len(self.lists)} lists need {2 ** len(self.lists) - 1} counts, got {len(self.counts)}"
             )
         if any(c < 0 for c in self.counts):
             raise ValidationError("counts must be non-negative")
@@ -126,9 +125,7 @@ class CaptureTable:
 
     def rows(self) -> list[tuple[tuple[int, ...], int]]:
         """``(history, count)`` pairs in canonical order, zero counts included."""
-        return [
-            (tuple(int(v) for v in p), c) for p, c in zip(self.patterns, self.counts, strict=True)
-        ]
+        return [(tuple(int(v) for v in p), c) for p, c in zip(self.patterns, self.counts, strict=True)]
 
     # ---------------------------------------------------------- constructors
     @classmethod
@@ -189,9 +186,7 @@ class CaptureTable:
         counts: dict[tuple[int, ...], int] = {}
         for pattern, count in self.rows():
             merged = int(any(pattern[i] for i in idx))
-            key = tuple(
-                merged if n == names[0] else pattern[self.lists.index(n)] for n in keep
-            )
+            key = tuple(merged if n == names[0] else pattern[self.lists.index(n)] for n in keep)
             counts[key] = counts.get(key, 0) + count
         return CaptureTable.from_counts(new_lists, counts)
 
@@ -268,9 +263,7 @@ def _parse_row(
 ) -> tuple[tuple[int, ...], int] | None:
     """One CSV row → (history, count), or None after recording its problems."""
     if len(raw) != len(header):
-        problems.append(
-            Problem(file, number, "*", "", f"{len(raw)} cells, header has {len(header)}")
-        )
+        problems.append(Problem(file, number, "*", "", f"{len(raw)} cells, header has {len(header)}"))
         return None
     before = len(problems)
     n_lists = len(header) - 1 if aggregated else len(header)
