@@ -166,7 +166,8 @@ def test_title_name_patterns_with_and_honorifics_and_particles() -> None:
         "1. Deputy Minister for Planning and Coordination Park Min-soo met with Special Envoy for "
         "Human Rights Issues Anna De Vries and Foreign Ministry Director General for Asian Affairs "
         "Dr. Sato Kenji in Seoul on May 2, 2025.\n"
-        "2. The three sides acknowledged the role of civil society and agreed to meet again later this year.\n"
+        "2. The three sides acknowledged the role of civil society and agreed to meet again "
+        "later this year.\n"
     )
     draft = parse_readout(text)
     assert [(p.name, p.title, p.organization) for p in draft.participants] == [
@@ -175,4 +176,6 @@ def test_title_name_patterns_with_and_honorifics_and_particles() -> None:
         ("Sato Kenji", "Director General for Asian Affairs", "Foreign Ministry"),
     ]
     assert draft.format == "trilateral"
-    assert [(s.text, s.due_to) for s in draft.next_steps] == [("meet again later this year", date(2025, 12, 31))]
+    assert [(s.text, s.due_to) for s in draft.next_steps] == [
+        ("meet again later this year", date(2025, 12, 31))
+    ]
