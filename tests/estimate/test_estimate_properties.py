@@ -28,10 +28,10 @@ def tables(draw: st.DrawFn) -> CaptureTable:
 
 
 ESTIMATORS = [
-    lambda: Loglinear(),
+    Loglinear,
     lambda: ClosedPopulation(model="Mth Chao (LB)"),
     lambda: Stepwise(rule="sparsemse"),
-    lambda: Stepwise(),
+    Stepwise,
     lambda: DGA(max_total=2000),
     lambda: LCMCR(k=3, burnin=20, samples=20, thinning=2, seed=1),
 ]

@@ -6,7 +6,7 @@ Loading is one function (:func:`load_tables`, stratum → table); the rest works
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -21,7 +21,7 @@ from unforgotten.estimate.table import CaptureTable
 __all__ = ["estimate", "load_tables", "register"]
 
 
-class Method(str, Enum):
+class Method(StrEnum):
     """Methods the command offers."""
 
     loglinear = "loglinear"
@@ -31,7 +31,7 @@ class Method(str, Enum):
     all = "all"
 
 
-class Criterion(str, Enum):
+class Criterion(StrEnum):
     """Model-selection criteria."""
 
     aic = "aic"

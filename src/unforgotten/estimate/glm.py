@@ -107,11 +107,11 @@ def _irls_step(
     """One weighted least-squares step; returns new coefficients and linear predictor."""
     z = eta - off + (y - mu) / mu
     w = np.sqrt(mu)
-    beta = np.linalg.lstsq(x * w[:, None], z * w, rcond=None)[0]
+    beta = np.asarray(np.linalg.lstsq(x * w[:, None], z * w, rcond=None)[0], dtype=np.float64)
     return beta, off + x @ beta
 
 
-def _finish(
+def _finish(  # noqa: PLR0917 - private helper, called once
     x: FloatArray,
     y: FloatArray,
     beta: FloatArray,
@@ -121,7 +121,7 @@ def _finish(
 ) -> PoissonFit:
     info = x.T @ (x * mu[:, None])
     rank = int(np.linalg.matrix_rank(x))
-    cov = np.linalg.pinv(info)
+    cov: FloatArray = np.asarray(np.linalg.pinv(info), dtype=np.float64)
     return PoissonFit(
         beta=beta,
         cov=cov,

@@ -47,7 +47,7 @@ def _weights_from_sticks(v: NDArray[np.float64], pi: NDArray[np.float64]) -> Non
 
 
 @njit(cache=True)
-def _assign_observed(
+def _assign_observed(  # noqa: PLR0917 - numba kernels take positional arrays
     st: NDArray[np.uint64],
     patterns: NDArray[np.int64],
     counts: NDArray[np.int64],
@@ -88,7 +88,7 @@ def _assign_observed(
 
 
 @njit(cache=True)
-def _update_params(
+def _update_params(  # noqa: PLR0917 - numba kernels take positional arrays
     st: NDArray[np.uint64],
     lam: NDArray[np.float64],
     v: NDArray[np.float64],
@@ -125,7 +125,7 @@ def _dark_figure(st: NDArray[np.uint64], n: int, p0: float, cap: int) -> tuple[i
 
 
 @njit(cache=True)
-def _sweep(
+def _sweep(  # noqa: PLR0917 - numba kernels take positional arrays
     st: NDArray[np.uint64],
     patterns: NDArray[np.int64],
     counts: NDArray[np.int64],
@@ -189,7 +189,7 @@ def _reorder(
 
 
 @njit(cache=True)
-def run_chain(
+def run_chain(  # noqa: PLR0917 - numba kernels take positional arrays
     patterns: NDArray[np.int64],
     counts: NDArray[np.int64],
     n_classes: int,

@@ -105,8 +105,8 @@ def parse_model(text: str, lists: Sequence[str]) -> tuple[Term, ...]:
     """Parse ``[123,14,34]`` (1-based digits) or ``EXH*ABA*OSCE+EXH*HRW`` (list names)."""
     body = text.strip().strip("[]")
     terms: list[Term] = []
-    for part in body.replace("+", ",").split(","):
-        part = part.strip()
+    for raw in body.replace("+", ",").split(","):
+        part = raw.strip()
         if not part:
             continue
         if "*" in part or part in lists:

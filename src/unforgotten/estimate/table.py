@@ -253,7 +253,7 @@ def _header_problems(file: str, header: list[str], lists: list[str]) -> list[Pro
     return []
 
 
-def _parse_row(
+def _parse_row(  # noqa: PLR0917 - private helper, called once
     file: str,
     number: int,
     raw: list[str],
