@@ -67,13 +67,13 @@ def candidates_command(
         unforgotten names candidates "Ri Sol Ju" --limit 5 --json
     """
     found = hangul_candidates(text, limit=limit)
-    rows = [{"hangul": c.hangul, "score": round(c.score, 4)} for c in found]
     if as_json:
+        rows = [{"hangul": c.hangul, "score": round(c.score, 4)} for c in found]
         print_json({"input": text, "candidates": rows})
         return
     table = Table("hangul", "score")
-    for row in rows:
-        table.add_row(row["hangul"], f"{row['score']:.4f}")
+    for candidate in found:
+        table.add_row(candidate.hangul, f"{candidate.score:.4f}")
     console.print(table)
 
 
@@ -105,18 +105,18 @@ def place_command(
     Example:
         unforgotten names place "Hamgyong-bukto" --json
     """
-    matches = [
-        {"code": m.code, "name_hangul": m.name_hangul, "name_en": m.name_en,
-         "confidence": m.confidence, "note": m.note}
-        for m in resolve_place(text)
-    ]
+    found = resolve_place(text)
     if as_json:
+        matches = [
+            {"code": m.code, "name_hangul": m.name_hangul, "name_en": m.name_en,
+             "confidence": m.confidence, "note": m.note}
+            for m in found
+        ]
         print_json({"input": text, "matches": matches})
         return
     table = Table("code", "hangul", "english", "confidence", "note")
-    for m in matches:
-        table.add_row(m["code"], m["name_hangul"], m["name_en"], f"{m['confidence']:.3f}",
-                      m["note"])
+    for m in found:
+        table.add_row(m.code, m.name_hangul, m.name_en, f"{m.confidence:.3f}", m.note)
     console.print(table)
 
 

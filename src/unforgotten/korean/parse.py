@@ -9,9 +9,10 @@ Rules, in the order they are tried:
    the last is not; the last when it is and the first is not, or when the first token is
    hyphenated (``Young-hee Lee``). When both ends are surnames the one written in capitals
    wins (``Jong-un KIM``); otherwise family-first is assumed unless the last token's
-   surname is over five times as common (``Sol Ju Ri``). The parse is marked
+   surname is over five times as common (25 times when there are three or more tokens,
+   the DPRK style ``Mun Mun I``; ``Sol Ju Ri`` still reads given-first). The parse is marked
    ``ambiguous`` when neither end is a surname or the two readings are within a factor
-   of five of each other (``Song Thaek Jang``).
+   of five of each other (``Song Jang``).
 4. One romanized token (``Kimjongun``): a known surname spelling at its start.
 
 >>> parse_name("Young-hee Lee")
@@ -39,6 +40,7 @@ from unforgotten.korean.surnames import (
 __all__ = ["ParsedName", "parse_name", "surname_share_of_token"]
 
 _FAMILY_FIRST_ODDS = 5.0
+_SPACED_FAMILY_FIRST_ODDS = 25.0  # "Mun Mun I": DPRK-style spaced syllables are family-first
 _COMPOUND_WEIGHT = 0.05  # a two-syllable surname token is hardly ever a given name
 _HANJA_SURNAMES = {
     "金": "김", "李": "이", "朴": "박", "崔": "최", "鄭": "정", "姜": "강", "趙": "조", "尹": "윤",
@@ -65,7 +67,7 @@ class ParsedName:
     def swapped(self) -> ParsedName:
         """The same tokens read in the other order (for ambiguous parses).
 
-        >>> parse_name("Song Thaek Jang").swapped().family
+        >>> parse_name("Song Jang").swapped().family
         'Jang'
         """
         if self.order == "family_first":
@@ -152,7 +154,8 @@ def _several_tokens(tokens: list[str], script: Script) -> ParsedName:
     caps = [t.isupper() and len(t) > 1 for t in (tokens[0], tokens[-1])]
     if caps in ([True, False], [False, True]):
         return family_first if caps[0] else given_first
-    odds = first * _FAMILY_FIRST_ODDS / last
+    prior = _FAMILY_FIRST_ODDS if len(tokens) == 2 else _SPACED_FAMILY_FIRST_ODDS
+    odds = first * prior / last
     chosen = family_first if odds >= 1 else given_first
     close = 1 / _FAMILY_FIRST_ODDS < odds < _FAMILY_FIRST_ODDS
     return ParsedName(*_fields(chosen), ambiguous=close)

@@ -150,7 +150,7 @@ def _word(word: str, system: str) -> str:
 
 
 def romanize(text: str, *, system: str = "rr") -> str:
-    """Romanize any Hangul text; other characters pass through, each Hangul word capitalised.
+    """Romanize any Hangul text; other characters pass through, each word capitalised.
 
     >>> romanize("신라", system="rr"), romanize("함경북도", system="kps")
     ('Silla', 'Hamkyeongpukto')
@@ -165,7 +165,9 @@ def romanize(text: str, *, system: str = "rr") -> str:
             run += ch
             continue
         if run:
-            out.append(_word(run, system))
+            word = _word(run, system)
+            after_letter = bool(out) and out[-1][-1:].isalnum()
+            out.append(word[:1].lower() + word[1:] if after_letter else word)
             run = ""
         out.append(ch)
     return "".join(out[:-1])

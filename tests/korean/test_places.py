@@ -1,0 +1,74 @@
+"""Gazetteer and resolve_place."""
+
+from __future__ import annotations
+
+import pytest
+
+from unforgotten.korean import counties, facilities, provinces, resolve_place
+
+
+def test_gazetteer_sizes() -> None:
+    codes = [p.code for p in provinces() if p.code.startswith("KP-") and "|" not in p.code]
+    assert len(codes) == 13
+    assert len(counties()) == 179
+    assert {f.code for f in facilities()} >= {"kwanliso-14", "kwanliso-15", "kwanliso-16",
+                                              "kwanliso-25"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["North Hamgyong", "Hamgyong-bukto", "Hamgyŏngbuk-do", "Hamkyeongpukto", "함경북도", "함북",
+     "Hamgyeongbuk-do", "N. Hamgyong Province", "함경북"],
+)
+def test_every_spelling_family_of_north_hamgyong(text: str) -> None:
+    assert [(m.code, m.confidence) for m in resolve_place(text)] == [("KP-09", 1.0)]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("양강도", "KP-10"), ("량강도", "KP-10"), ("Yanggang", "KP-10"), ("Chagang", "KP-04"),
+     ("Jakangto", "KP-04"), ("Najin-Sonbong", "KP-13"), ("평남", "KP-02"),
+     ("P'yŏngan-namdo", "KP-02"), ("Hwanghainamto", "KP-05"), ("S. Hwanghae", "KP-05"),
+     ("평양직할시", "KP-01"), ("Nampho", "KP-14")],
+)
+def test_provinces_in_any_spelling(text: str, code: str) -> None:
+    assert resolve_place(text)[0].code == code
+
+
+def test_gangwon_is_ambiguous_and_says_so() -> None:
+    found = resolve_place("강원도")
+    assert [(m.code, m.confidence) for m in found] == [("KP-07", 0.5), ("KR-42", 0.5)]
+    assert all("ambiguous" in m.note for m in found)
+
+
+def test_old_hwanghae_points_at_both_successors() -> None:
+    match = resolve_place("Hwanghae-do")[0]
+    assert match.code == "KP-05|KP-06" and "1954" in match.note
+
+
+@pytest.mark.parametrize(("text", "code"), [("회령시", "KP0203"), ("Hoeryong", "KP0203"),
+                                            ("무산군", "KP0218"), ("청진", "KP0205")])
+def test_counties_from_hangul_or_english(text: str, code: str) -> None:
+    assert resolve_place(text)[0].code == code
+
+
+def test_same_county_name_in_two_provinces_splits_confidence() -> None:
+    found = resolve_place("Unsan")
+    assert {m.province_code for m in found} == {"KP-02", "KP-03"}
+    assert [m.confidence for m in found] == [0.5, 0.5]
+
+
+def test_facilities_by_number_and_name() -> None:
+    assert resolve_place("Camp 15")[0].code == "kwanliso-15"
+    assert resolve_place("관리소 16")[0].code == "kwanliso-16"
+    assert resolve_place("Yodok camp")[0].code == "kwanliso-15"
+
+
+def test_typo_falls_back_to_a_lower_confidence_match() -> None:
+    found = resolve_place("Hamgyonbuk")
+    assert [(m.code, m.confidence) for m in found] == [("KP-09", 0.711)]
+    assert resolve_place("Chongjn")[0].code == "KP0205"
+
+
+def test_nothing_for_empty_text() -> None:
+    assert resolve_place(" ") == []
