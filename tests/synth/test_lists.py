@@ -19,6 +19,7 @@ from unforgotten.synth.styles import style_for
 
 from .conftest import ManyVariantSpeller, stub_name
 
+HANGUL = re.compile("[가-힣]")
 CONTACT = re.compile(r"^(\+82-10-0000-\d{4}|informant\d{5}@example\.org)$")
 FORMAT_PATTERNS = {
     "iso": r"\d{4}-\d{2}-\d{2}",
@@ -156,3 +157,22 @@ def test_float_date_noise_and_lookup(made: SyntheticLists) -> None:
     with pytest.raises(KeyError):
         made["nope"]
     assert made.list_names == preset("mixed").list_names
+
+
+def test_real_speller_mixes_scripts_by_list_style() -> None:
+    population = generate_population(1_500, seed=41)
+    made = make_lists(population, preset("independent"), seed=42, duplicate_rate=0.2)
+    hangul_share = {
+        source.name: sum(bool(HANGUL.search(r["full_name"])) for r in source) / len(source)
+        for source in made.lists
+    }
+    assert hangul_share["ministry"] > 0.6 and hangul_share["families"] > 0.6
+    assert all(hangul_share[name] < 0.3 for name in ("ngo_db", "un_wgeid", "press"))
+    assert all(hangul_share[name] > 0.0 for name in made.list_names)
+    for source in made.lists:
+        by_person: dict[str, set[str]] = {}
+        for row in source:
+            by_person.setdefault(made.truth[(source.name, row["record_id"])], set()).add(
+                row["full_name"])
+        counts = Counter(made.truth[(source.name, r["record_id"])] for r in source)
+        assert all(len(by_person[pid]) == 2 for pid, n in counts.items() if n == 2)

@@ -86,3 +86,10 @@ def test_era_boundaries() -> None:
     assert era_of(date(1995, 1, 1)) == "famine"
     assert era_of(date(2012, 1, 1)) == "recent"
     assert era_of(date(1949, 1, 1)) == "korean_war"
+
+
+def test_gazetteer_and_csv_give_the_same_counties() -> None:
+    from unforgotten.synth.places import _counties_from_csv, _counties_from_korean
+
+    assert len(counties()) == 179
+    assert _counties_from_korean() == _counties_from_csv()

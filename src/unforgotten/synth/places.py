@@ -109,18 +109,26 @@ def counties() -> tuple[County, ...]:
     return _counties_from_csv()
 
 
+_ISO_PROVINCE = {
+    "KP-01": "Pyongyang", "KP-02": "South Pyongan", "KP-03": "North Pyongan", "KP-04": "Jagang",
+    "KP-05": "South Hwanghae", "KP-06": "North Hwanghae", "KP-07": "Kangwon",
+    "KP-08": "South Hamgyong", "KP-09": "North Hamgyong", "KP-10": "Ryanggang", "KP-13": "Rason",
+    "KP-14": "Nampo", "KP-15": "Kaesong",
+}
+
+
 def _counties_from_korean() -> tuple[County, ...]:
+    """Counties of :func:`unforgotten.korean.counties` (``PlaceUnit``: ISO province codes)."""
     module = importlib.import_module("unforgotten.korean")
     reader = getattr(module, "counties", None)
     if reader is None:
         return ()
     found = []
-    for item in reader():
-        name = getattr(item, "name_en", None) or getattr(item, "name", None)
-        prov = getattr(item, "province_name_en", None) or getattr(item, "province", None)
-        ident = getattr(item, "county_id", None) or getattr(item, "id", None) or name
-        if isinstance(name, str) and isinstance(prov, str) and prov in _PROVINCE_BY_KEY:
-            found.append(County(str(ident), name, prov))
+    for unit in reader():
+        name = getattr(unit, "name_en", "")
+        prov = _ISO_PROVINCE.get(getattr(unit, "province_code", ""), "")
+        if name and prov:
+            found.append(County(str(getattr(unit, "code", name)), str(name), prov))
     return tuple(found)
 
 
