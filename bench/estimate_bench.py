@@ -39,8 +39,7 @@ def median_seconds(run: Callable[[], object], repeats: int) -> tuple[float, list
 
 def first_call_seconds() -> float:
     """Import + first sampler call in a fresh interpreter (compiles unless numba's cache is warm)."""
-    out = subprocess.run([sys.executable, "-c", FIRST_CALL], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", FIRST_CALL], capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 
 
@@ -53,8 +52,10 @@ def main() -> None:
     lcmcr = LCMCR(k=10, burnin=10_000, samples=1_000, thinning=100, seed=1)
     med, times = median_seconds(lambda: lcmcr.fit(kosovo), args.repeats)
     print(f"LCMCR kosovo 110,000 sweeps: median {med:.2f} s  runs {[round(t, 2) for t in times]}")
-    print(f"  sweeps/s {110_000 / med:,.0f}; ratio to R ({REFERENCE_LCMCR_SECONDS} s): "
-          f"{med / REFERENCE_LCMCR_SECONDS:.2f}")
+    print(
+        f"  sweeps/s {110_000 / med:,.0f}; ratio to R ({REFERENCE_LCMCR_SECONDS} s): "
+        f"{med / REFERENCE_LCMCR_SECONDS:.2f}"
+    )
     cases: list[tuple[str, Callable[[], object]]] = [
         ("loglinear kosovo BIC search (113 models)", lambda: Loglinear().fit(kosovo)),
         ("stepwise (Silverman) UK 6 lists + profile", lambda: Stepwise().fit(uk6)),

@@ -217,8 +217,8 @@ class LCMCR:
             )
         if self.chains > 1 and diag["rhat"] > RHAT_LIMIT:
             notes.append(f"chains disagree (split R-hat {diag['rhat']:.2f} > {RHAT_LIMIT})")
-        if diag["occupied_classes_max"] >= self.k:
-            notes.append(f"all {self.k} latent classes were used: raise k")
+        if diag["occupied_classes_mean"] >= self.k - 0.5:
+            notes.append(f"nearly all {self.k} latent classes are occupied: raise k")
         if diag["ess"] < 100:
             notes.append(f"effective sample size only {diag['ess']:.0f}: run longer")
         for note in notes:
