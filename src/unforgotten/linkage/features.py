@@ -29,6 +29,7 @@ __all__ = [
     "NameFeatures",
     "NameInput",
     "PlaceResolver",
+    "RawNames",
     "build_features",
     "normalise_text",
 ]
@@ -40,7 +41,8 @@ FEATURE_COLUMNS = (
     "given_form",
     "surname_key",
     "given_key",
-    "name_key",
+    "given_jamo",
+    "name_keys",
     "sex",
     "birth_year",
     "birth_month",
@@ -76,9 +78,10 @@ class NameFeatures:
     """What the comparisons use of one name.
 
     ``*_form`` are compared with string similarity; ``*_key`` are compared exactly (with
-    term-frequency adjustment on the surname); ``name_key`` (surname key + given key) is
-    the main blocking key. ``surname_share`` is the surname's share of the population
-    when known (the prior of the term-frequency adjustment).
+    term-frequency adjustment); ``given_jamo`` (Hangul names only) is compared letter by
+    letter. ``keys`` are the blocking keys (any shared key makes a candidate pair);
+    ``surname_share`` is the surname's share of the population when known (the prior of
+    the term-frequency adjustment).
     """
 
     full_form: str | None = None
@@ -86,7 +89,9 @@ class NameFeatures:
     given_form: str | None = None
     surname_key: str | None = None
     given_key: str | None = None
+    given_jamo: str | None = None
     surname_share: float | None = None
+    keys: tuple[str, ...] = ()
 
     @property
     def name_key(self) -> str | None:
@@ -94,6 +99,13 @@ class NameFeatures:
         if self.surname_key and self.given_key:
             return f"{self.surname_key}|{self.given_key}"
         return None
+
+    @property
+    def name_keys(self) -> list[str]:
+        """Every blocking key: ``keys``, or the name key alone."""
+        if self.keys:
+            return list(self.keys)
+        return [self.name_key] if self.name_key else []
 
 
 class NameFeaturizer(Protocol):
@@ -145,6 +157,16 @@ class GenericNames:
         )
 
 
+class RawNames:
+    """The name as written, unsplit: what Splink sees without a feature step."""
+
+    def __call__(self, name: NameInput) -> NameFeatures:
+        """Features of one name."""
+        joined = f"{name.family_name} {name.given_name}".strip()
+        raw = name.full_name.strip() or joined or name.name_hangul.strip()
+        return NameFeatures(full_form=raw or None)
+
+
 def _join(*parts: str | None) -> str | None:
     present = [p for p in parts if p]
     return " ".join(present) if present else None
@@ -188,7 +210,8 @@ def _name_frame(records: pd.DataFrame, names: NameFeaturizer) -> pd.DataFrame:
             "given_form": [f.given_form for f in features],
             "surname_key": [f.surname_key for f in features],
             "given_key": [f.given_key for f in features],
-            "name_key": [f.name_key for f in features],
+            "given_jamo": [f.given_jamo for f in features],
+            "name_keys": [f.name_keys for f in features],
             "surname_share": [f.surname_share for f in features],
         },
         index=records.index,
@@ -280,6 +303,6 @@ def build_features(
 
 def _typed(features: pd.DataFrame) -> pd.DataFrame:
     """Text columns as strings and shares as floats, even when all values are missing."""
-    text = [c for c in features.columns if features[c].dtype == object]
+    text = [c for c in features.columns if features[c].dtype == object and c != "name_keys"]
     typed = features.astype({c: "string" for c in text})
     return typed.astype({"surname_share": "float64"})

@@ -48,21 +48,28 @@ _KEYED_RULES: tuple[tuple[str, ...], ...] = (
     ("full_form",),
 )
 _PLAIN_RULES: tuple[tuple[str, ...], ...] = (
-    ("full_name",),
-    ("birth_date", "sex"),
-    ("substr(full_name, 1, 3)", "substr(birth_date, 1, 4)"),
+    ("full_form",),
+    ("birth_year", "birth_month", "birth_day"),
+    ("substr(full_form, 1, 3)", "birth_year"),
 )
 
 
 def blocking_rules(config: LinkageConfig) -> list[BlockingRuleCreator]:
-    """Rules that generate the candidate pairs: any rule's equality admits a pair."""
+    """Rules that generate the candidate pairs: any rule's equality admits a pair.
+
+    The Korean profile also pairs records sharing any of their name keys (every written
+    form, one-deletion variants of the given name).
+    """
     base = _PLAIN_RULES if config.profile == "plain" else _KEYED_RULES
-    return [block_on(*columns) for columns in (*base, *config.extra_blocking)]
+    rules = [block_on(*columns) for columns in (*base, *config.extra_blocking)]
+    if config.profile == "korean":
+        rules.insert(0, block_on("name_keys", arrays_to_explode=["name_keys"]))
+    return rules
 
 
 def _em_rules(config: LinkageConfig) -> list[BlockingRuleCreator]:
     if config.profile == "plain":
-        return [block_on("full_name"), block_on("birth_date")]
+        return [block_on("full_form"), block_on("birth_year", "birth_month", "birth_day")]
     return [
         block_on("surname_key", "given_key"),
         block_on("birth_year", "birth_month", "birth_day"),
@@ -71,7 +78,7 @@ def _em_rules(config: LinkageConfig) -> list[BlockingRuleCreator]:
 
 def _prior_rules(config: LinkageConfig) -> list[BlockingRuleCreator]:
     if config.profile == "plain":
-        return [block_on("full_name", "birth_date")]
+        return [block_on("full_form", "birth_year")]
     return [block_on("surname_key", "given_key", "birth_year")]
 
 
@@ -85,7 +92,7 @@ def settings_for(config: LinkageConfig, *, present: frozenset[str]) -> SettingsC
         link_type="dedupe_only",
         comparisons=list(comparisons_for(config, present=present)),
         blocking_rules_to_generate_predictions=list(blocking_rules(config)),
-        retain_matching_columns=False,
+        retain_matching_columns=True,
         retain_intermediate_calculation_columns=True,
         additional_columns_to_retain=["source"],
         max_iterations=25,

