@@ -109,8 +109,9 @@ _DATE_LEVELS = (
     ("year equal, months differ", _equal("birth_year")),
     ("years one apart", "abs(birth_year_l - birth_year_r) = 1"),
     (
-        "same decade, a year unknown",
-        "(birth_year_l IS NULL OR birth_year_r IS NULL) AND " + _equal("birth_decade"),
+        "an approximate year, within 3",
+        "(birth_approx_l OR birth_approx_r) AND "
+        "abs(birth_approx_year_l - birth_approx_year_r) <= 3",
     ),
 )
 
@@ -121,11 +122,13 @@ def birth_date_comparison() -> ComparisonCreator:
     Month and day are missing when the source only knew the year (the feature step
     drops what the precision does not vouch for), so "year equal, a month unknown" is
     a different level from "year equal, months differ": the first is weak evidence
-    for a match, the second evidence against.
+    for a match, the second evidence against. Approximate years ("c. 1950", rounded to
+    five by many keepers) and decades only meet the "within 3" level.
     """
     levels: list[Any] = [
         cll.CustomLevel(
-            "birth_decade_l IS NULL OR birth_decade_r IS NULL", label_for_charts="null"
+            "birth_approx_year_l IS NULL OR birth_approx_year_r IS NULL",
+            label_for_charts="null",
         ).configure(is_null_level=True)
     ]
     levels += [cll.CustomLevel(sql, label_for_charts=label) for label, sql in _DATE_LEVELS]
@@ -176,7 +179,7 @@ def extra_comparison(column: str) -> ComparisonCreator:
 def _name_comparisons(config: LinkageConfig, present: frozenset[str]) -> list[tuple[str, Any]]:
     if config.profile == "plain":
         return [("full_form", cl.NameComparison("full_form"))]
-    given = (0.92, 0.85) if config.profile == "korean" else (0.9, 0.8)
+    given = (0.92, 0.85, 0.7) if config.profile == "korean" else (0.9, 0.8)
     return [
         ("surname_form", name_part_comparison("surname", thresholds=(0.9,))),
         (
@@ -189,7 +192,7 @@ def _name_comparisons(config: LinkageConfig, present: frozenset[str]) -> list[tu
 
 def _other_comparisons(present: frozenset[str]) -> list[tuple[str, Any]]:
     return [
-        ("birth_decade", birth_date_comparison()),
+        ("birth_approx_year", birth_date_comparison()),
         ("sex", exact_comparison("sex")),
         ("birth_place_code", place_comparison("birth", provinces="birth_province" in present)),
         ("event_place_code", place_comparison("event", provinces="event_province" in present)),

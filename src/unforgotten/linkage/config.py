@@ -68,7 +68,7 @@ class LinkageConfig:
     """
 
     profile: Profile = "korean"
-    threshold: float = 0.9
+    threshold: float = 0.95
     clustering: ClusterMethod = "components"
     review_band: tuple[float, float] = (0.5, 0.95)
     keep_floor: float = 0.05

@@ -47,7 +47,8 @@ FEATURE_COLUMNS = (
     "birth_year",
     "birth_month",
     "birth_day",
-    "birth_decade",
+    "birth_approx_year",
+    "birth_approx",
     "birth_place_code",
     "birth_province",
     "event_place_code",
@@ -243,22 +244,36 @@ def _int_column(records: pd.DataFrame, column: str) -> pd.Series:
     return pd.to_numeric(records[column], errors="coerce").astype("Int64")
 
 
+def _circa(records: pd.DataFrame) -> pd.Series:
+    """Whether the raw birth date says it is approximate ("c. 1950", "약 1920")."""
+    from unforgotten.domain.dates import parse_partial_date
+
+    flags = _map_distinct(_text_column(records, "birth_date"), lambda v: parse_partial_date(v).circa)
+    return pd.Series(flags, index=records.index, dtype=bool)
+
+
 def _birth_frame(records: pd.DataFrame) -> pd.DataFrame:
-    """Birth year, month and day, each kept only as far as the precision allows."""
+    """Birth year, month and day, each kept only as far as the precision allows.
+
+    ``birth_year`` is the year when it is stated as such; approximate years ("c. 1950",
+    often rounded to five) and decades ("1950s", counted as its middle year) are only in
+    ``birth_approx_year``, flagged by ``birth_approx``.
+    """
     precision = pd.Series(_text_column(records, "birth_precision"), index=records.index)
     year = _int_column(records, "birth_year")
     month = _int_column(records, "birth_month")
     day = _int_column(records, "birth_day")
-    known_year = precision.isin(["day", "month", "year"]) | (precision == "")
-    known_month = precision.isin(["day", "month"]) | (precision == "")
-    known_day = precision.isin(["day"]) | (precision == "")
-    decade = (year // 10 * 10).where(year.notna())
+    decade = precision == "decade"
+    approx = _circa(records) | decade
+    stated = precision.isin(["day", "month", "year", ""]) & ~approx
+    middle = (year // 10 * 10 + 5).where(decade, year)
     return pd.DataFrame(
         {
-            "birth_year": year.where(known_year),
-            "birth_month": month.where(known_month & year.notna()),
-            "birth_day": day.where(known_day & month.notna()),
-            "birth_decade": decade,
+            "birth_year": year.where(stated),
+            "birth_month": month.where(stated & precision.isin(["day", "month", ""])),
+            "birth_day": day.where(stated & precision.isin(["day", ""]) & month.notna()),
+            "birth_approx_year": middle,
+            "birth_approx": approx & middle.notna(),
         },
         index=records.index,
     )

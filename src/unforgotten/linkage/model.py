@@ -6,8 +6,8 @@ Training follows the Fellegi-Sunter recipe Splink recommends, in four steps:
    recall is assumed (``LinkageConfig.prior_recall``);
 2. the u probabilities from random record pairs (almost all non-matches), fixed after;
 3. the m probabilities by EM, twice: on pairs blocked on the name keys (which trains
-   every comparison but the names) and on pairs blocked on the birth date (which trains
-   the names);
+   every comparison but the names) and on pairs agreeing on birth date, event year and
+   event place (which trains the names; see :data:`NAME_TRAINING_COLUMNS`);
 4. optionally, m from reviewed pairs that a person accepted.
 
 The surname term-frequency table blends the observed frequencies with the shipped
@@ -67,13 +67,16 @@ def blocking_rules(config: LinkageConfig) -> list[BlockingRuleCreator]:
     return rules
 
 
-def _em_rules(config: LinkageConfig) -> list[BlockingRuleCreator]:
-    if config.profile == "plain":
-        return [block_on("full_form"), block_on("birth_year", "birth_month", "birth_day")]
-    return [
-        block_on("surname_key", "given_key"),
-        block_on("birth_year", "birth_month", "birth_day"),
-    ]
+#: Columns whose joint agreement selects the pairs on which EM learns the name weights.
+#: The more of them, the fewer look-alike non-matches (same era, same camp) in the
+#: sample; EM otherwise takes those for matches and undervalues name disagreement.
+NAME_TRAINING_COLUMNS = ("birth_year", "birth_month", "birth_day", "event_year", "event_place_code")
+
+
+def _em_rules(config: LinkageConfig, present: frozenset[str]) -> list[BlockingRuleCreator]:
+    names = ("full_form",) if config.profile == "plain" else ("surname_key", "given_key")
+    others = [c for c in NAME_TRAINING_COLUMNS if c in present]
+    return [block_on(*names), block_on(*others)]
 
 
 def _prior_rules(config: LinkageConfig) -> list[BlockingRuleCreator]:
@@ -157,14 +160,18 @@ def train(
     linker: Linker,
     *,
     config: LinkageConfig,
+    present: frozenset[str],
     accepted: Sequence[tuple[int, int]] = (),
 ) -> None:
-    """Estimate the model's parameters in place (see the module docstring)."""
+    """Estimate the model's parameters in place (see the module docstring).
+
+    ``present``: the columns holding data, which choose the EM blocking rules.
+    """
     _estimate_prior(linker, config)
     linker.training.estimate_u_using_random_sampling(
         max_pairs=config.u_max_pairs, seed=config.seed
     )
-    for rule in _em_rules(config):
+    for rule in _em_rules(config, present):
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, max_pairs=config.em_max_pairs
         )

@@ -172,11 +172,11 @@ def link_records(
     with clock.phase("features"):
         features = prepare(records, config=config)
     with database_api(engine, config=config, spark_session=spark_session) as api:
-        settings = settings_for(config, present=present_columns(features))
-        linker = new_linker(api.register(features), settings)
+        present = present_columns(features)
+        linker = new_linker(api.register(features), settings_for(config, present=present))
         with clock.phase("training"):
             register_surname_prior(linker, features)
-            train(linker, config=config, accepted=accepted)
+            train(linker, config=config, present=present, accepted=accepted)
         pairs, candidates = _score(linker, config, clock)
         model = linker.misc.save_model_to_json()
     with clock.phase("clustering"):
