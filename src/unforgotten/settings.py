@@ -3,7 +3,7 @@
 | setting | option | environment | default |
 |---|---|---|---|
 | database URL | ``--db`` | ``UNFORGOTTEN_DB`` | ``sqlite:///unforgotten.db`` in the working directory |
-| key file | ``--key-file`` | ``UNFORGOTTEN_KEY_FILE`` | ``NAME.key`` beside SQLite, else ``unforgotten.key`` |
+| key file | ``--key-file`` | ``UNFORGOTTEN_KEY_FILE`` | ``NAME.key`` by SQLite, else ``unforgotten.key`` |
 | keyring itself | | ``UNFORGOTTEN_KEY`` | read from the key file |
 | actor | ``--as`` | ``UNFORGOTTEN_ACTOR`` | the login name of the local user |
 | role | ``--role`` | ``UNFORGOTTEN_ROLE`` | ``admin`` (the command line acts as the local admin) |

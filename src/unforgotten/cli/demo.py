@@ -77,7 +77,8 @@ def _print_summary(result: dict[str, object], names: tuple[str, ...]) -> None:
     for name, count in dict(result["by_source"]).items():  # type: ignore[call-overload]
         table.add_row(name, f"{count:,}")
     console.print(table)
-    console.print(f"Audit chain verified: {'yes' if result['verified'] else 'NO'} (head {str(result['audit_head'])[:16]}…)")
+    verified = "yes" if result["verified"] else "NO"
+    console.print(f"Audit chain verified: {verified} (head {str(result['audit_head'])[:16]}…)")
     console.print("Next: unforgotten stats --db demo-workspace/registry.db")
 
 

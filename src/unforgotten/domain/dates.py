@@ -16,6 +16,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 __all__ = ["PRECISIONS", "PartialDate", "Precision", "parse_partial_date"]
@@ -145,6 +146,7 @@ def _parse_range(raw: str, text: str) -> PartialDate | None:
     return PartialDate(raw, first.start, last.end, PRECISIONS[coarsest])
 
 
+@lru_cache(maxsize=65536)
 def parse_partial_date(text: str | None) -> PartialDate:
     """Read a date as lists write it; never raises.
 

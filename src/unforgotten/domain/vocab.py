@@ -70,6 +70,8 @@ class Vocabulary:
 
     def normalise(self, value: str) -> str | None:
         """The code for ``value``, or ``None`` when the vocabulary does not know it."""
+        if value in self._index:
+            return self._index[value]
         folded = _fold(value)
         return self._index.get(folded) or self._index.get(folded.replace(" ", ""))
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -78,20 +79,27 @@ class Mapping:
 
     def canonical_row(self, cells: dict[str, str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         """Split one row into canonical values, kept extra cells and protected extra cells."""
-        used = set(self.columns.values())
         canonical: dict[str, str] = {}
-        for column in CANONICAL_COLUMNS:
-            source = self.columns.get(column, column)
+        for column, source, rewrite, default in self._plan:
             value = cells.get(source, "").strip()
-            value = self.values.get(column, {}).get(value, value)
-            canonical[column] = value or self.defaults.get(column, "")
-        extra = {
-            k: v
-            for k, v in cells.items()
-            if k not in used and k not in CANONICAL_COLUMNS and k not in self.protected
-        }
-        protected = {k: v for k, v in cells.items() if k in self.protected and v}
+            if rewrite:
+                value = rewrite.get(value, value)
+            canonical[column] = value or default
+        skip = self._skip
+        extra = {k: v for k, v in cells.items() if k not in skip}
+        protected = {k: v for k, v in cells.items() if k in self.protected and v} if self.protected else {}
         return canonical, extra, protected
+
+    @cached_property
+    def _plan(self) -> tuple[tuple[str, str, dict[str, str], str], ...]:
+        return tuple(
+            (c, self.columns.get(c, c), self.values.get(c, {}), self.defaults.get(c, ""))
+            for c in CANONICAL_COLUMNS
+        )
+
+    @cached_property
+    def _skip(self) -> frozenset[str]:
+        return frozenset(self.columns.values()) | frozenset(CANONICAL_COLUMNS) | self.protected
 
     def protected_sources(self) -> frozenset[str]:
         """The file columns whose cells must never be shown or stored in clear."""

@@ -9,10 +9,11 @@ row as it stands. :mod:`.verify` walks all three.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
+
+import orjson
 
 __all__ = ["GENESIS", "canonical_json", "event_hash", "normalise_row", "version_hash"]
 
@@ -27,12 +28,12 @@ def _plain(value: Any) -> Any:
 
 def normalise_row(row: Mapping[str, Any]) -> dict[str, Any]:
     """A row's values as JSON-ready plain values (dates as ISO text)."""
-    return {key: _plain(value) for key, value in row.items()}
+    return {str(key): _plain(value) for key, value in row.items()}
 
 
 def canonical_json(data: Any) -> str:
     """The one JSON text of ``data`` that is hashed: sorted keys, no spaces, UTF-8 kept."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain)
+    return orjson.dumps(data, default=_plain, option=orjson.OPT_SORT_KEYS).decode("utf-8")
 
 
 def version_hash(table: str, row_id: int, version: int, op: str, data: str) -> str:

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from unforgotten import korean
-
 from unforgotten.store import schema as s
 from unforgotten.store.writer import Writer
 

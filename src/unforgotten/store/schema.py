@@ -19,7 +19,6 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
-    Index,
     Integer,
     MetaData,
     String,
@@ -215,7 +214,7 @@ record_version = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column(
-        "event_id", Integer, nullable=False, index=True
+        "event_id", Integer, nullable=False
     ),  # checked by verify, not a FK: versions are written before their event
     Column("table_name", String(40), nullable=False),
     Column("row_id", Integer, nullable=False),
@@ -226,7 +225,6 @@ record_version = Table(
     Column("hash", String(64), nullable=False),
     UniqueConstraint("table_name", "row_id", "version", name="uq_record_version_row"),
 )
-Index("ix_record_version_lookup", record_version.c.table_name, record_version.c.row_id)
 
 VERSIONED_TABLES: dict[str, Table] = {
     t.name: t

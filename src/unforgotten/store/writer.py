@@ -22,6 +22,7 @@ from unforgotten.store.audit import (
     normalise_row,
     version_hash,
 )
+from unforgotten.store.bulk import insert_plan
 from unforgotten.store.schema import audit_event, record_version
 
 __all__ = ["Writer", "append_event", "now_iso"]
@@ -36,18 +37,6 @@ def now_iso() -> str:
 
 def _next_id(conn: Connection, table: Table) -> int:
     return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
-
-
-def _complete(table: Table, row: dict[str, Any]) -> dict[str, Any]:
-    """Every column of ``table`` present, so the version holds exactly what the row holds."""
-    full = {}
-    for column in table.columns:
-        if column.name in row:
-            full[column.name] = row[column.name]
-        else:
-            default = column.default
-            full[column.name] = default.arg if default is not None and default.is_scalar else None
-    return full
 
 
 def lock_chain(conn: Connection) -> None:
@@ -104,9 +93,12 @@ class Writer:
         """Insert rows (each with its ``id``) and their first versions."""
         if not rows:
             return
-        rows = [_complete(table, row) for row in rows]
-        self.conn.execute(table.insert(), rows)
-        self._write_versions(table.name, ((r["id"], 1, "insert", r) for r in rows), reason)
+        plan = insert_plan(self.conn, table)
+        params, texts = plan.prepare(rows)
+        self.conn.exec_driver_sql(plan.sql, params)
+        self._write_versions(
+            table.name, [(r["id"], 1, "insert", t) for r, t in zip(rows, texts, strict=True)], reason
+        )
 
     def update(self, table: Table, row_id: int, changes: Mapping[str, Any], *, reason: str) -> dict[str, Any]:
         """Change columns of one row and write its next version; returns the new row."""
@@ -115,8 +107,9 @@ class Writer:
             raise NotFoundError(f"{table.name} {row_id} does not exist")
         self.conn.execute(table.update().where(table.c.id == row_id).values(**changes))
         row = {**dict(current), **changes}
+        data = canonical_json(normalise_row(row))
         self._write_versions(
-            table.name, [(row_id, self._latest(table.name, row_id) + 1, "update", row)], reason
+            table.name, [(row_id, self._latest(table.name, row_id) + 1, "update", data)], reason
         )
         return row
 
@@ -127,30 +120,19 @@ class Writer:
         return int(self.conn.execute(query).scalar_one() or 0)
 
     def _write_versions(
-        self, table_name: str, items: Iterable[tuple[int, int, str, Mapping[str, Any]]], reason: str | None
+        self, table_name: str, items: Iterable[tuple[int, int, str, str]], reason: str | None
     ) -> None:
         batch = []
-        for row_id, version, op, row in items:
-            data = canonical_json(normalise_row(row))
+        for row_id, version, op, data in items:
             digest = version_hash(table_name, row_id, version, op, data)
             self._digest.update(digest.encode("ascii"))
             batch.append(
-                {
-                    "id": self._version_id,
-                    "event_id": self._event_id,
-                    "table_name": table_name,
-                    "row_id": row_id,
-                    "version": version,
-                    "op": op,
-                    "reason": reason,
-                    "data": data,
-                    "hash": digest,
-                }
+                (self._version_id, self._event_id, table_name, row_id, version, op, reason, data, digest)
             )
             self._first_version = self._first_version or self._version_id
             self._version_id += 1
         self._versions += len(batch)
-        self.conn.execute(record_version.insert(), batch)
+        self.conn.exec_driver_sql(insert_plan(self.conn, record_version).sql, batch)
 
     def close(self, *, action: str, subject: str) -> dict[str, Any]:
         """Append the event that closes this unit; call once, just before commit."""

@@ -3,7 +3,7 @@ informants, consent, evidence, record versions and the audit chain.
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-11-28 03:11:55.388052
+Create Date: 2026-11-28
 """
 
 from __future__ import annotations
@@ -61,7 +61,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("record_version", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_record_version_event_id"), ["event_id"], unique=False)
-        batch_op.create_index("ix_record_version_lookup", ["table_name", "row_id"], unique=False)
 
     op.create_table(
         "source",
@@ -165,9 +164,7 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(["person_id"], ["person.id"], name=op.f("fk_case_person_id_person")),
         sa.ForeignKeyConstraint(
-            ["source_record_id"],
-            ["source_record.id"],
-            name=op.f("fk_case_source_record_id_source_record"),
+            ["source_record_id"], ["source_record.id"], name=op.f("fk_case_source_record_id_source_record")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case")),
     )
@@ -204,9 +201,7 @@ def upgrade() -> None:
         sa.Column("system", sa.String(length=20), nullable=True),
         sa.ForeignKeyConstraint(["person_id"], ["person.id"], name=op.f("fk_name_person_id_person")),
         sa.ForeignKeyConstraint(
-            ["source_record_id"],
-            ["source_record.id"],
-            name=op.f("fk_name_source_record_id_source_record"),
+            ["source_record_id"], ["source_record.id"], name=op.f("fk_name_source_record_id_source_record")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_name")),
     )
@@ -306,7 +301,6 @@ def downgrade() -> None:
     op.drop_table("import_batch")
     op.drop_table("source")
     with op.batch_alter_table("record_version", schema=None) as batch_op:
-        batch_op.drop_index("ix_record_version_lookup")
         batch_op.drop_index(batch_op.f("ix_record_version_event_id"))
 
     op.drop_table("record_version")
