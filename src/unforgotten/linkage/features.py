@@ -25,8 +25,8 @@ import pandas as pd
 __all__ = [
     "FEATURE_COLUMNS",
     "GenericNames",
-    "NameFeaturizer",
     "NameFeatures",
+    "NameFeaturizer",
     "NameInput",
     "PlaceResolver",
     "RawNames",

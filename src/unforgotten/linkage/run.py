@@ -238,11 +238,11 @@ def link_new_records(
     existing person (at most one: existing persons are never merged by new pairs) or
     form new clusters. The model is not retrained.
     """
-    both = pd.concat([existing, new], ignore_index=True)
-    _check_records(both)
+    _check_records(pd.concat([existing[["unique_id", "source"]], new[["unique_id", "source"]]]))
     clock = _Clock()
     with clock.phase("features"):
-        features = prepare(both, config=config)
+        parts = [prepare(existing, config=config), prepare(new, config=config)]
+        features = pd.concat(parts, ignore_index=True)
         is_new = features["unique_id"].isin(new["unique_id"])
     with database_api(engine, config=config, spark_session=spark_session) as api:
         linker = new_linker(api.register(features), json.loads(model_json))
