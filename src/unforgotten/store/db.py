@@ -67,19 +67,23 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-def migrate(engine: Engine, *, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` (the same migrations on SQLite and PostgreSQL)."""
+def migrate(engine: Engine, *, revision: str = "heads") -> None:
+    """Bring the schema to ``revision`` (the same migrations on SQLite and PostgreSQL).
+
+    Each capability keeps its tables on its own branch of migrations from ``0001``
+    (registry); ``heads`` applies every branch.
+    """
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), revision)
 
 
 def is_current(engine: Engine) -> bool:
     """Whether the database exists and its schema is at the newest migration."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
     try:
         with engine.connect() as connection:
             if "alembic_version" not in inspect(connection).get_table_names():
                 return False
-            return MigrationContext.configure(connection).get_current_revision() == head
+            return set(MigrationContext.configure(connection).get_current_heads()) == heads
     except OperationalError as exc:
         raise ConfigError(f"cannot open the database: {exc.orig}") from exc

@@ -243,3 +243,7 @@ VERSIONED_TABLES: dict[str, Table] = {
         evidence,
     )
 }
+
+# Tables of other capabilities live in their own modules on the same metadata and register
+# their versioned tables above; importing them here makes the schema whole.
+# --- capability tables (one import line each) ---
