@@ -229,7 +229,7 @@ def run_synthetic(persons: int) -> list[dict[str, Any]]:
 
 
 def _scale_records(target: int) -> pd.DataFrame:
-    persons = int(target / 1.38) + 1
+    persons = int(target / 1.3) + 1
     records = _cached_synthetic(persons, seed=7)
     return records.iloc[:target].reset_index(drop=True)
 

@@ -49,6 +49,9 @@ class LinkageConfig:
     prior_recall:
         Assumed recall of the deterministic rules that estimate the prior
         probability that two random records match.
+    max_key_records:
+        Name keys (Korean profile) shared by more records than this are not used for
+        blocking: their pairs grow with the square of the store. ``None``: no cap.
     extra_columns:
         Further columns (beyond the canonical ones) compared with generic string
         levels: exact, Jaro-Winkler ≥ 0.9, Levenshtein ≤ 2. FEBRL4's addresses use it.
@@ -62,7 +65,7 @@ class LinkageConfig:
     seed:
         Seed of every random sample (u estimation), so runs are reproducible.
     threads:
-        DuckDB worker threads (``None``: DuckDB's default, all cores).
+        DuckDB worker threads and name-feature processes (``None``: all cores).
     memory_limit:
         DuckDB memory limit, e.g. ``"8GB"`` (``None``: DuckDB's default, 80 % of RAM).
     """
@@ -75,6 +78,7 @@ class LinkageConfig:
     u_max_pairs: float = 3e6
     em_max_pairs: float | None = 2e6
     prior_recall: float = 0.7
+    max_key_records: int | None = 10
     extra_columns: tuple[str, ...] = ()
     extra_blocking: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
     use_review_labels: bool = True

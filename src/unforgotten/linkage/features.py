@@ -14,9 +14,11 @@ needs nothing, :class:`~unforgotten.linkage.korean_features.KoreanNames` uses
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import unicodedata
 from collections.abc import Callable, Hashable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -31,6 +33,7 @@ __all__ = [
     "PlaceResolver",
     "RawNames",
     "build_features",
+    "cap_name_keys",
     "normalise_text",
 ]
 
@@ -200,10 +203,26 @@ def _text_column(records: pd.DataFrame, column: str) -> list[str]:
     return [v if isinstance(v, str) else "" for v in series.tolist()]
 
 
-def _name_frame(records: pd.DataFrame, names: NameFeaturizer) -> pd.DataFrame:
+#: Below this many distinct names, a process pool costs more than it saves.
+PARALLEL_MIN_NAMES = 20_000
+
+
+def _map_names(inputs: list[NameInput], names: NameFeaturizer, workers: int) -> list[NameFeatures]:
+    """``names`` of every input, once per distinct input, over ``workers`` processes."""
+    distinct = list(dict.fromkeys(inputs))
+    if workers <= 1 or len(distinct) < PARALLEL_MIN_NAMES:
+        return _map_distinct(inputs, names)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        computed = list(pool.map(names, distinct, chunksize=2_000))
+    lookup = dict(zip(distinct, computed, strict=True))
+    return [lookup[i] for i in inputs]
+
+
+def _name_frame(records: pd.DataFrame, names: NameFeaturizer, workers: int) -> pd.DataFrame:
     columns = [_text_column(records, c) for c in _NAME_INPUT_COLUMNS]
     inputs = [NameInput(*row) for row in zip(*columns, strict=True)]
-    features = _map_distinct(inputs, names)
+    features = _map_names(inputs, names, workers)
     frame = pd.DataFrame(
         {
             "full_form": [f.full_form for f in features],
@@ -293,16 +312,18 @@ def build_features(
     names: NameFeaturizer,
     places: PlaceResolver = no_places,
     extra_columns: tuple[str, ...] = (),
+    workers: int = 1,
 ) -> pd.DataFrame:
     """The feature table of ``records`` (one row per record, same order).
 
     ``records`` holds ``unique_id``, ``source`` and any of the canonical columns
-    (missing ones count as unknown).
+    (missing ones count as unknown). With ``workers`` > 1, many distinct names are
+    featurised in that many processes (forked: Linux and macOS).
     """
     parts = [
         records[["unique_id"]].astype({"unique_id": "int64"}),
         pd.DataFrame({"source": _text_column(records, "source")}, index=records.index),
-        _name_frame(records, names),
+        _name_frame(records, names, workers),
         pd.DataFrame({"sex": _sex_column(records)}, index=records.index),
         _birth_frame(records),
         _place_frame(records, places, "birth"),
@@ -314,6 +335,24 @@ def build_features(
     parts.append(pd.DataFrame(extras, index=records.index))
     features = pd.concat(parts, axis=1).reset_index(drop=True)
     return _typed(features)
+
+
+def cap_name_keys(features: pd.DataFrame, *, max_records: int | None) -> pd.DataFrame:
+    """Drop name keys shared by more than ``max_records`` records.
+
+    A key that common (a frequent name, or a short one-deletion variant) would pair
+    every record holding it with every other: the pairs grow with the square of the
+    store while adding little recall, since the exact name and the date rules still
+    pair those records.
+    """
+    if max_records is None or "name_keys" not in features:
+        return features
+    counts = features["name_keys"].explode().value_counts()
+    common = set(counts.index[counts > max_records])
+    if not common:
+        return features
+    kept = [[k for k in keys if k not in common] for keys in features["name_keys"]]
+    return features.assign(name_keys=kept)
 
 
 def _typed(features: pd.DataFrame) -> pd.DataFrame:

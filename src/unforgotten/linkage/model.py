@@ -26,7 +26,7 @@ from splink import Linker, SettingsCreator, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.splink_dataframe import SplinkDataFrame
 
-from unforgotten.linkage.comparisons import comparisons_for
+from unforgotten.linkage.comparisons import UNSPLIT_NAMES, comparisons_for
 from unforgotten.linkage.config import LinkageConfig
 
 __all__ = [
@@ -45,7 +45,6 @@ _KEYED_RULES: tuple[tuple[str, ...], ...] = (
     ("given_key", "birth_year"),
     ("surname_key", "birth_year", "birth_month"),
     ("birth_year", "birth_month", "birth_day"),
-    ("full_form",),
 )
 _PLAIN_RULES: tuple[tuple[str, ...], ...] = (
     ("full_form",),
@@ -54,7 +53,7 @@ _PLAIN_RULES: tuple[tuple[str, ...], ...] = (
 )
 
 
-def blocking_rules(config: LinkageConfig) -> list[BlockingRuleCreator]:
+def blocking_rules(config: LinkageConfig, present: frozenset[str]) -> list[BlockingRuleCreator]:
     """Rules that generate the candidate pairs: any rule's equality admits a pair.
 
     The Korean profile also pairs records sharing any of their name keys (every written
@@ -62,6 +61,8 @@ def blocking_rules(config: LinkageConfig) -> list[BlockingRuleCreator]:
     """
     base = _PLAIN_RULES if config.profile == "plain" else _KEYED_RULES
     rules = [block_on(*columns) for columns in (*base, *config.extra_blocking)]
+    if config.profile != "plain" and UNSPLIT_NAMES in present:
+        rules.append(block_on("full_form"))
     if config.profile == "korean":
         rules.insert(0, block_on("name_keys", arrays_to_explode=["name_keys"]))
     return rules
@@ -94,7 +95,7 @@ def settings_for(config: LinkageConfig, *, present: frozenset[str]) -> SettingsC
     return SettingsCreator(
         link_type="dedupe_only",
         comparisons=list(comparisons_for(config, present=present)),
-        blocking_rules_to_generate_predictions=list(blocking_rules(config)),
+        blocking_rules_to_generate_predictions=list(blocking_rules(config, present)),
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=True,
         additional_columns_to_retain=["source"],

@@ -7,10 +7,18 @@ in the name and place functions: Korean ones (``korean``), language-neutral norm
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 
 from unforgotten.linkage.config import LinkageConfig
-from unforgotten.linkage.features import GenericNames, RawNames, build_features, no_places
+from unforgotten.linkage.features import (
+    GenericNames,
+    RawNames,
+    build_features,
+    cap_name_keys,
+    no_places,
+)
 
 __all__ = ["CANONICAL_COLUMNS", "prepare"]
 
@@ -46,9 +54,14 @@ def prepare(records: pd.DataFrame, *, config: LinkageConfig) -> pd.DataFrame:
     if config.profile == "korean":
         from unforgotten.linkage.korean_features import KoreanNames, korean_places
 
-        return build_features(
-            records, names=KoreanNames(), places=korean_places, extra_columns=config.extra_columns
+        features = build_features(
+            records,
+            names=KoreanNames(),
+            places=korean_places,
+            extra_columns=config.extra_columns,
+            workers=config.threads or os.cpu_count() or 1,
         )
+        return cap_name_keys(features, max_records=config.max_key_records)
     return build_features(
         records, names=GenericNames(), places=no_places, extra_columns=config.extra_columns
     )
