@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 
 from unforgotten.domain.roles import Permission
 from unforgotten.errors import ValidationError
-from unforgotten.store.queries import person_rows, protected_of_records, record_rows
+from unforgotten.store.queries import cluster_rows, person_rows, protected_of_records, record_rows
 from unforgotten.store.workspace import Workspace
 
 __all__ = ["EXPORTS", "export"]
@@ -25,6 +25,7 @@ __all__ = ["EXPORTS", "export"]
 EXPORTS: dict[str, Callable[[Connection], list[dict[str, Any]]]] = {
     "persons": person_rows,
     "records": record_rows,
+    "clusters": cluster_rows,
 }
 
 

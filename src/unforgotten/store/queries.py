@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select, tuple_
+from sqlalchemy import Connection, and_, func, or_, select, tuple_
 
 from unforgotten.errors import NotFoundError
 from unforgotten.store import schema as s
@@ -40,10 +40,17 @@ def stats(conn: Connection) -> dict[str, Any]:
     }
 
 
+def members(conn: Connection, person_id: int) -> list[int]:
+    """The person and every person merged into it (linkage keeps records on their first person)."""
+    query = select(s.person.c.id).where(or_(s.person.c.id == person_id, s.person.c.merged_into == person_id))
+    return sorted(int(p) for p in conn.execute(query).scalars())
+
+
 def _person_children(conn: Connection, person_id: int) -> list[tuple[str, int]]:
-    keys: list[tuple[str, int]] = [("person", person_id)]
+    group = members(conn, person_id)
+    keys: list[tuple[str, int]] = [("person", p) for p in group]
     for table in (s.name, s.case, s.source_record, s.consent):
-        ids = conn.execute(select(table.c.id).where(table.c.person_id == person_id)).scalars()
+        ids = conn.execute(select(table.c.id).where(table.c.person_id.in_(group))).scalars()
         keys += [(table.name, i) for i in ids]
     records = [i for t, i in keys if t == "source_record"]
     cases = [i for t, i in keys if t == "case"]
@@ -93,8 +100,9 @@ def person_detail(conn: Connection, person_id: int) -> dict[str, Any]:
     person = conn.execute(select(s.person).where(s.person.c.id == person_id)).mappings().first()
     if person is None:
         raise NotFoundError(f"person {person_id} does not exist")
-    names = conn.execute(select(s.name).where(s.name.c.person_id == person_id)).mappings().all()
-    cases = conn.execute(select(s.case).where(s.case.c.person_id == person_id)).mappings().all()
+    group = members(conn, person_id)
+    names = conn.execute(select(s.name).where(s.name.c.person_id.in_(group))).mappings().all()
+    cases = conn.execute(select(s.case).where(s.case.c.person_id.in_(group))).mappings().all()
     records = (
         conn.execute(
             select(
@@ -106,13 +114,14 @@ def person_detail(conn: Connection, person_id: int) -> dict[str, Any]:
                 s.source.c.name.label("source"),
             )
             .join(s.source)
-            .where(s.source_record.c.person_id == person_id)
+            .where(s.source_record.c.person_id.in_(group))
         )
         .mappings()
         .all()
     )
     return {
         "person": dict(person),
+        "members": group,
         "names": [dict(n) for n in names],
         "cases": [dict(c) for c in cases],
         "records": [dict(r) for r in records],
@@ -147,15 +156,18 @@ def protected_of_records(
 
 def person_rows(conn: Connection) -> list[dict[str, Any]]:
     """One row per live person: id, primary name, sex, birth date, all spellings, case types, sources."""
+    root = {int(p): int(m or p) for p, m in conn.execute(select(s.person.c.id, s.person.c.merged_into))}
     names: dict[int, list[str]] = {}
     for pid, text in conn.execute(select(s.name.c.person_id, s.name.c.text).order_by(s.name.c.id)):
-        names.setdefault(pid, []).append(text)
+        spellings = names.setdefault(root[pid], [])
+        if text not in spellings:
+            spellings.append(text)
     cases: dict[int, set[str]] = {}
     for pid, ctype in conn.execute(select(s.case.c.person_id, s.case.c.case_type)):
-        cases.setdefault(pid, set()).add(ctype)
+        cases.setdefault(root[pid], set()).add(ctype)
     sources: dict[int, set[str]] = {}
     for pid, src in conn.execute(select(s.source_record.c.person_id, s.source.c.name).join(s.source)):
-        sources.setdefault(pid, set()).add(src)
+        sources.setdefault(root[pid], set()).add(src)
     query = select(s.person).where(s.person.c.merged_into.is_(None)).order_by(s.person.c.id)
     return [
         {
@@ -167,6 +179,7 @@ def person_rows(conn: Connection) -> list[dict[str, Any]]:
             "names": "|".join(names.get(p["id"], [])),
             "case_types": "|".join(sorted(cases.get(p["id"], []))),
             "sources": "|".join(sorted(sources.get(p["id"], []))),
+            "records": sum(1 for r in root.values() if r == p["id"]),
         }
         for p in conn.execute(query).mappings()
     ]
@@ -198,4 +211,43 @@ def record_rows(conn: Connection) -> list[dict[str, Any]]:
             **{k: v for k, v in r.raw.items() if k != "record_id"},
         }
         for r in conn.execute(query)
+    ]
+
+
+def cluster_rows(conn: Connection) -> list[dict[str, Any]]:
+    """One row per source record: source, record id, person (after linkage), match probability.
+
+    The probability is the highest of the newest run's pairs joining the record to another
+    record of the same person (empty for a person of one record).
+    """
+    from unforgotten.store.schema_linkage import link_pair, link_run  # noqa: PLC0415 — optional tables
+
+    root = func.coalesce(s.person.c.merged_into, s.person.c.id)
+    records = conn.execute(
+        select(s.source_record.c.id, s.source.c.name, s.source_record.c.record_id, root.label("root"))
+        .join(s.source)
+        .join(s.person, s.person.c.id == s.source_record.c.person_id)
+        .order_by(s.source_record.c.id)
+    ).all()
+    person_of = {r.id: r.root for r in records}
+    best: dict[int, float] = {}
+    run = conn.execute(select(func.max(link_run.c.id))).scalar()
+    if run is not None:
+        pairs = conn.execute(
+            select(link_pair.c.record_l, link_pair.c.record_r, link_pair.c.match_probability).where(
+                link_pair.c.run_id == run
+            )
+        )
+        for left, right, probability in pairs:
+            if person_of.get(left) == person_of.get(right):
+                for rid in (left, right):
+                    best[rid] = max(best.get(rid, 0.0), float(probability))
+    return [
+        {
+            "source": r.name,
+            "record_id": r.record_id,
+            "person_id": r.root,
+            "match_probability": "" if r.id not in best else round(best[r.id], 6),
+        }
+        for r in records
     ]

@@ -247,4 +247,8 @@ VERSIONED_TABLES: dict[str, Table] = {
 # Tables of other capabilities live in their own modules on the same metadata and register
 # their versioned tables above; importing them here makes the schema whole.
 # --- capability tables (one import line each) ---
-from unforgotten.store import schema_tracking  # noqa: E402, F401
+from unforgotten.store import (
+    schema_linkage,  # noqa: F401
+    schema_tracking,  # noqa: F401
+    schema_web,  # noqa: F401
+)

@@ -113,6 +113,43 @@ class Writer:
         )
         return row
 
+    def update_many(self, table: Table, changes: Mapping[int, Mapping[str, Any]], *, reason: str) -> int:
+        """Apply ``changes`` (row id → new values) with one version each; returns the count."""
+        ids = sorted(changes)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = {
+                r["id"]: dict(r)
+                for r in self.conn.execute(select(table).where(table.c.id.in_(chunk))).mappings()
+            }
+            missing = [i for i in chunk if i not in rows]
+            if missing:
+                raise NotFoundError(f"{table.name} {missing[0]} does not exist")
+            latest = self._latest_many(table.name, chunk)
+            items = []
+            for row_id in chunk:
+                row = {**rows[row_id], **changes[row_id]}
+                self.conn.execute(table.update().where(table.c.id == row_id).values(**changes[row_id]))
+                items.append(
+                    (row_id, latest.get(row_id, 0) + 1, "update", canonical_json(normalise_row(row)))
+                )
+            self._write_versions(table.name, items, reason)
+        return len(ids)
+
+    def insert_derived(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert rows of derived data (rebuilt by the application, not versioned)."""
+        if rows:
+            plan = insert_plan(self.conn, table)
+            self.conn.exec_driver_sql(plan.sql, plan.prepare(rows)[0])
+
+    def _latest_many(self, table_name: str, row_ids: Sequence[int]) -> dict[int, int]:
+        query = (
+            select(record_version.c.row_id, func.max(record_version.c.version))
+            .where(record_version.c.table_name == table_name, record_version.c.row_id.in_(row_ids))
+            .group_by(record_version.c.row_id)
+        )
+        return {int(r): int(v) for r, v in self.conn.execute(query)}
+
     def _latest(self, table_name: str, row_id: int) -> int:
         query = select(func.max(record_version.c.version)).where(
             record_version.c.table_name == table_name, record_version.c.row_id == row_id

@@ -1,0 +1,231 @@
+"""Linkage commands: link, review, merge, split.
+
+Splink and DuckDB are imported inside the commands, so the rest of the command line starts fast.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from unforgotten.cli.context import ActorOption, RoleOption, open_workspace
+from unforgotten.cli.options import DbOption, JsonOption, console, print_json
+
+__all__ = ["register"]
+
+
+def link(
+    threshold: Annotated[float, typer.Option(help="Match probability that joins two records.")] = 0.95,
+    clustering: Annotated[str, typer.Option(help="components or one_per_source.")] = "components",
+    profile: Annotated[str, typer.Option(help="korean (default), generic or plain.")] = "korean",
+    engine: Annotated[str, typer.Option(help="duckdb (default) or spark.")] = "duckdb",
+    review_from: Annotated[
+        float, typer.Option(help="Pairs from this probability up to the threshold go to review.")
+    ] = 0.5,
+    explain_model: Annotated[
+        bool, typer.Option("--explain", help="Show the newest saved model instead of linking.")
+    ] = False,
+    db: DbOption = None,
+    actor: ActorOption = None,
+    role: RoleOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Link records within and across all lists into persons (Splink, Korean-aware).
+
+    Reviewed decisions are respected: an accepted pair is always one person, a rejected pair
+    never. Every merge is a versioned, audited change that a later run or a split can undo.
+
+    Example:
+        unforgotten link
+        unforgotten link --threshold 0.9 --clustering one_per_source --json
+        unforgotten link --explain
+    """
+    from unforgotten.linkage import LinkageConfig, explain  # noqa: PLC0415 — Splink loads slowly
+    from unforgotten.linkage.store import latest_model, link_store  # noqa: PLC0415
+
+    ws = open_workspace(db, actor=actor, role=role)
+    if explain_model:
+        ws.ensure_ready()
+        with ws.read() as conn:
+            run_id, model = latest_model(conn)
+        rows = explain(model)
+        if as_json:
+            print_json({"run": run_id, "levels": [r.__dict__ for r in rows]})
+            return
+        table = Table("comparison", "level", "m", "u", "weight", title=f"model of run {run_id}")
+        for r in rows:
+            table.add_row(r.comparison, r.level, _num(r.m), _num(r.u), _num(r.match_weight))
+        console.print(table)
+        return
+    config = LinkageConfig(
+        profile=profile,
+        threshold=threshold,
+        clustering=clustering,  # type: ignore[arg-type]
+        review_band=(review_from, threshold),
+    )
+    with console.status("linking records…", spinner="dots"):
+        report = link_store(ws, config=config, engine=engine)
+    if as_json:
+        print_json(report.to_dict())
+        return
+    console.print(
+        f"run {report.run_id}: {report.records:,} records → {report.persons:,} persons; "
+        f"{report.pairs:,} scored pairs, {report.review:,} to review; "
+        f"{report.merged:,} merges, {report.unmerged:,} undone"
+    )
+    console.print("timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()))
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:.4g}"
+
+
+def _show_pair(item: dict[str, Any]) -> None:
+    left, right = item["left"], item["right"]
+    table = Table(
+        "field",
+        f"{left['source']} / {left['record_id']}",
+        f"{right['source']} / {right['record_id']}",
+        title=f"pair {item['pair_id']}: match probability {item['match_probability']:.3f}",
+    )
+    for field in sorted(set(left["fields"]) | set(right["fields"])):
+        table.add_row(field, str(left["fields"].get(field, "")), str(right["fields"].get(field, "")))
+    console.print(table)
+    evidence = ", ".join(f"{name}: level {g}, weight {w:+.2f}" for name, (g, w) in item["evidence"].items())
+    console.print(f"evidence: {evidence}", highlight=False)
+
+
+def review(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(help="Pairs to go through.")] = 50,
+    db: DbOption = None,
+    actor: ActorOption = None,
+    role: RoleOption = None,
+) -> None:
+    """Review uncertain pairs side by side: [a]ccept, [r]eject, [s]kip, [q]uit.
+
+    Example:
+        unforgotten review
+        unforgotten review list --json
+        unforgotten review decide 1234 accept
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from unforgotten.linkage.store import decide, review_progress, review_queue  # noqa: PLC0415
+
+    ws = open_workspace(db, actor=actor, role=role)
+    ws.ensure_ready()
+    with ws.read() as conn:
+        queue, progress = review_queue(conn, limit=limit), review_progress(conn)
+    console.print(f"{progress['decided']} of {progress['total']} review pairs decided")
+    for item in queue:
+        _show_pair(item)
+        answer = typer.prompt("[a]ccept / [r]eject / [s]kip / [q]uit", default="s").strip().lower()[:1]
+        if answer == "q":
+            break
+        if answer in ("a", "r"):
+            result = decide(ws, item["pair_id"], "accepted" if answer == "a" else "rejected")
+            console.print(
+                f"→ {result['decision']}"
+                + (" (takes effect at the next `unforgotten link`)" if result["split_at_next_run"] else "")
+            )
+
+
+def review_list(
+    limit: Annotated[int, typer.Option(help="Pairs to list.")] = 50,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the undecided review pairs with their evidence.
+
+    Example:
+        unforgotten review list --limit 10 --json
+    """
+    from unforgotten.linkage.store import review_progress, review_queue  # noqa: PLC0415
+
+    ws = open_workspace(db)
+    ws.ensure_ready()
+    with ws.read() as conn:
+        queue, progress = review_queue(conn, limit=limit), review_progress(conn)
+    if as_json:
+        print_json({"progress": progress, "pairs": queue})
+        return
+    for item in queue:
+        _show_pair(item)
+
+
+def review_decide(
+    pair_id: Annotated[int, typer.Argument(help="Pair id (from `review list`).")],
+    decision: Annotated[str, typer.Argument(help="accept or reject.")],
+    note: Annotated[str | None, typer.Option(help="Why.")] = None,
+    db: DbOption = None,
+    actor: ActorOption = None,
+    role: RoleOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Accept or reject one pair (audited; later runs respect it).
+
+    Example:
+        unforgotten review decide 1234 reject --note "different fathers' names"
+    """
+    from unforgotten.linkage.store import decide  # noqa: PLC0415
+
+    words = {"accept": "accepted", "accepted": "accepted", "reject": "rejected", "rejected": "rejected"}
+    if decision not in words:
+        raise typer.BadParameter("use accept or reject", param_hint="DECISION")
+    result = decide(open_workspace(db, actor=actor, role=role), pair_id, words[decision], note=note)  # type: ignore[arg-type]
+    print_json(result) if as_json else console.print(f"pair {pair_id}: {result['decision']}")
+
+
+def merge(
+    first: Annotated[int, typer.Argument(help="Person id.")],
+    second: Annotated[int, typer.Argument(help="Person id.")],
+    note: Annotated[str | None, typer.Option(help="Why.")] = None,
+    db: DbOption = None,
+    actor: ActorOption = None,
+    role: RoleOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Merge two persons by hand (recorded as an accepted decision; undo with split).
+
+    Example:
+        unforgotten merge 12 873 --note "same father and village in both testimonies"
+    """
+    from unforgotten.linkage.store import merge_persons  # noqa: PLC0415
+
+    kept = merge_persons(open_workspace(db, actor=actor, role=role), first, second, note=note)
+    print_json({"person_id": kept}) if as_json else console.print(f"merged into person {kept}")
+
+
+def split(
+    person_id: Annotated[int, typer.Argument(help="Person id.")],
+    records: Annotated[list[int], typer.Argument(help="Store ids of the records to move out.")],
+    note: Annotated[str | None, typer.Option(help="Why.")] = None,
+    db: DbOption = None,
+    actor: ActorOption = None,
+    role: RoleOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Move records out of a person into a new one; later runs keep them apart.
+
+    Example:
+        unforgotten split 12 431 432 --note "two brothers"
+    """
+    from unforgotten.linkage.store import split_person  # noqa: PLC0415
+
+    new = split_person(open_workspace(db, actor=actor, role=role), person_id, records, note=note)
+    print_json({"person_id": new}) if as_json else console.print(f"records moved to person {new}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the linkage commands."""
+    app.command("link")(link)
+    group = typer.Typer(help="Review uncertain pairs.", invoke_without_command=True)
+    group.callback()(review)
+    group.command("list")(review_list)
+    group.command("decide")(review_decide)
+    app.add_typer(group, name="review")
+    app.command("merge")(merge)
+    app.command("split")(split)
