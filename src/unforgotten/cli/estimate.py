@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from unforgotten.cli.options import JsonOption, console, print_json
-from unforgotten.estimate.methods import METHODS, MethodRun, Settings, run_methods
-from unforgotten.estimate.report import render_report
-from unforgotten.estimate.table import CaptureTable
+from unforgotten.cli.context import open_workspace
+from unforgotten.cli.options import DbOption, JsonOption, console, print_json
+
+if TYPE_CHECKING:
+    from unforgotten.estimate.methods import MethodRun
+    from unforgotten.estimate.table import CaptureTable
 
 __all__ = ["estimate", "load_tables", "register"]
 
@@ -38,9 +40,25 @@ class Criterion(StrEnum):
     bic = "bic"
 
 
-def load_tables(table: Path) -> dict[str, CaptureTable]:
-    """Stratum → table. ``--table`` gives one table, stratum ``all``."""
-    return {"all": CaptureTable.from_csv(table)}
+def load_tables(
+    table: Path | None, *, db: str | None = None, by: str | None = None, drop: list[str] | None = None
+) -> dict[str, CaptureTable]:
+    """Stratum → table: ``--table`` gives one table (stratum ``all``); without it, the registry's
+    linked persons, one table per value of ``--by`` (each source list is a list)."""
+    from unforgotten.estimate.table import CaptureTable, tables_by_stratum  # noqa: PLC0415 — scipy loads slowly
+    from unforgotten.store.queries import capture_memberships  # noqa: PLC0415
+
+    if table is not None:
+        tables = {"all": CaptureTable.from_csv(table)}
+    else:
+        ws = open_workspace(db)
+        ws.ensure_ready()
+        with ws.read() as conn:
+            rows, lists = capture_memberships(conn, by=by)
+        tables = tables_by_stratum(rows, lists)
+    if drop:
+        tables = {k: t.drop_lists(drop) for k, t in tables.items()}
+    return tables
 
 
 def _print_runs(runs: list[MethodRun]) -> None:
@@ -66,14 +84,15 @@ def _json_payload(runs: list[MethodRun], several: bool) -> object:
 
 def estimate(
     table: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--table",
-            help="Capture table CSV: a 0/1 column per list and `count` (or one row per record).",
+            help="Capture table CSV: a 0/1 column per list and `count` (or one row per record). "
+            "Without it, the registry's linked persons are used (run `unforgotten link` first).",
             exists=True,
             dir_okay=False,
         ),
-    ],
+    ] = None,
     method: Annotated[Method, typer.Option(help="Estimation method.")] = Method.stepwise,
     seed: Annotated[int, typer.Option(help="Seed (LCMCR chains, bootstrap).")] = 0,
     level: Annotated[float, typer.Option(help="Interval level.")] = 0.95,
@@ -92,6 +111,13 @@ def estimate(
     report: Annotated[
         Path | None, typer.Option(help="Write a self-contained HTML report.", dir_okay=False)
     ] = None,
+    by: Annotated[
+        str | None, typer.Option(help="From the registry: stratify by case_type, province, sex or era.")
+    ] = None,
+    drop_list: Annotated[
+        list[str] | None, typer.Option("--drop-list", help="Leave out a source list (repeatable).")
+    ] = None,
+    db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Estimate the total number of victims, counting those on no list.
@@ -101,8 +127,12 @@ def estimate(
         unforgotten estimate --table kosovo.csv --method all --json
         unforgotten estimate --table kosovo.csv --method lcmcr --seed 7 --chains 4
         unforgotten estimate --table uk.csv --method stepwise --report uk.html
+        unforgotten estimate --db registry.db --by case_type --method lcmcr --json
     """
-    tables = load_tables(table)
+    from unforgotten.estimate.methods import METHODS, Settings, run_methods  # noqa: PLC0415
+    from unforgotten.estimate.report import render_report  # noqa: PLC0415
+
+    tables = load_tables(table, db=db, by=by, drop=drop_list)
     methods = list(METHODS) if method is Method.all else [method.value]
     settings = Settings(
         seed=seed,
@@ -118,7 +148,7 @@ def estimate(
         chains=chains,
         delta=delta,
     )
-    runs = run_methods(tables, methods, settings, keep_going=method is Method.all)
+    runs = run_methods(tables, methods, settings, keep_going=method is Method.all or len(tables) > 1)
     if report is not None:
         report.write_text(render_report(runs, tables), encoding="utf-8")
     if as_json:

@@ -11,11 +11,22 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, or_, select, tuple_
 
-from unforgotten.errors import NotFoundError
+from unforgotten.errors import NotFoundError, ValidationError
 from unforgotten.store import schema as s
 from unforgotten.store.crypto import Keyring
 
-__all__ = ["history", "person_detail", "person_rows", "protected_of_records", "record_rows", "stats"]
+__all__ = [
+    "STRATA",
+    "capture_memberships",
+    "cluster_rows",
+    "history",
+    "members",
+    "person_detail",
+    "person_rows",
+    "protected_of_records",
+    "record_rows",
+    "stats",
+]
 
 
 def _counts(conn: Connection, column: Any, *, join: Any = None, label: str) -> dict[str, int]:
@@ -251,3 +262,49 @@ def cluster_rows(conn: Connection) -> list[dict[str, Any]]:
         }
         for r in records
     ]
+
+
+STRATA = ("case_type", "province", "sex", "era", "source_count")
+
+
+def _era(start: Any) -> str:
+    if start is None:
+        return "unknown"
+    year = int(str(start)[:4])
+    return f"{year // 10 * 10}s"
+
+
+def capture_memberships(
+    conn: Connection, *, by: str | None = None
+) -> tuple[list[tuple[str, frozenset[str]]], list[str]]:
+    """Per linked person: its stratum and the set of source lists it is on; and all list names.
+
+    ``by``: ``case_type``, ``province`` (of the event place), ``sex``, ``era`` (decade of the
+    event) or ``None`` (one stratum, ``all``). A person's stratum comes from its first case.
+    """
+    if by is not None and by not in STRATA[:4]:
+        raise ValidationError(f"cannot stratify by {by!r}; use one of {', '.join(STRATA[:4])}")
+    root_of = {int(p): int(m or p) for p, m in conn.execute(select(s.person.c.id, s.person.c.merged_into))}
+    lists: dict[int, set[str]] = {}
+    for person, source in conn.execute(select(s.source_record.c.person_id, s.source.c.name).join(s.source)):
+        lists.setdefault(root_of[int(person)], set()).add(source)
+    stratum: dict[int, str] = {}
+    if by == "sex":
+        stratum = {int(p): sex for p, sex in conn.execute(select(s.person.c.id, s.person.c.sex))}
+    elif by is not None:
+        query = (
+            select(
+                s.case.c.person_id, s.case.c.case_type, s.location.c.province_code, s.case.c.event_date_start
+            )
+            .outerjoin(s.location, s.location.c.id == s.case.c.event_place_id)
+            .order_by(s.case.c.id)
+        )
+        for person, case_type, province, start in conn.execute(query):
+            value = {"case_type": case_type, "province": province or "unresolved", "era": _era(start)}[by]
+            stratum.setdefault(root_of[int(person)], value)
+    rows = [
+        (stratum.get(root, "unknown") if by else "all", frozenset(names))
+        for root, names in sorted(lists.items())
+    ]
+    all_lists = sorted({name for names in lists.values() for name in names})
+    return rows, all_lists
