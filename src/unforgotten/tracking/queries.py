@@ -122,12 +122,21 @@ def stored_recommendations(conn: Connection) -> list[Recommendation]:
         cases, incidents = links.get(row["id"], ([], []))
         out.append(
             Recommendation(
-                kind=row["kind"], cycle=row["cycle"], recommending_state=row["recommending_state"],
-                text=row["text"], response=row["response"], document=row["document"],
-                paragraph=row["paragraph"], year=row["year"], regional_group=row["regional_group"],
-                note=row["note"], themes=tuple(row["themes"]), source=row["source"],
-                case_ids=tuple(cases), incident_ids=tuple(incidents),
-            )  # fmt: skip
+                kind=row["kind"],
+                cycle=row["cycle"],
+                recommending_state=row["recommending_state"],
+                text=row["text"],
+                response=row["response"],
+                document=row["document"],
+                paragraph=row["paragraph"],
+                year=row["year"],
+                regional_group=row["regional_group"],
+                note=row["note"],
+                themes=tuple(row["themes"]),
+                source=row["source"],
+                case_ids=tuple(cases),
+                incident_ids=tuple(incidents),
+            )
         )
     return out
 

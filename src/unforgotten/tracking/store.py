@@ -171,7 +171,9 @@ def _commitment_rows(
     who = _who(draft)
     rows = []
     for i, item in enumerate(agreed):
-        row = _commitment_row(first + i, round_id, i, text=item["text"], who=who, step=steps.get(item["text"]))
+        row = _commitment_row(
+            first + i, round_id, i, text=item["text"], who=who, step=steps.get(item["text"])
+        )
         rows.append({**row, "agreed_item_id": item["id"], "evidence": row["evidence"] or item["evidence"]})
     for j, step in enumerate(extra, start=len(agreed)):
         rows.append(_commitment_row(first + j, round_id, j, text=step.text, who=who, step=step))
@@ -197,8 +199,13 @@ def _write_items(writer: Writer, round_id: int, draft: DraftRound) -> dict[str, 
         (round_reference, refs),
     ):
         writer.insert(table, rows)
-    return {"participants": len(people), "topics": len(topics), "agreed": len(agreed),
-            "commitments": len(commitments), "references": len(refs)}  # fmt: skip
+    return {
+        "participants": len(people),
+        "topics": len(topics),
+        "agreed": len(agreed),
+        "commitments": len(commitments),
+        "references": len(refs),
+    }
 
 
 def save_draft(ws: Workspace, draft: DraftRound) -> int:
@@ -208,7 +215,9 @@ def save_draft(ws: Workspace, draft: DraftRound) -> int:
     with ws.write(action="round_save", subject="consultation_round") as writer:
         round_id = writer.allocate(consultation_round)
         writer.insert(consultation_round, [_round_row(round_id, draft)])
-        writer.detail.update({"round": round_id, "source": draft.source, **_write_items(writer, round_id, draft)})
+        writer.detail.update(
+            {"round": round_id, "source": draft.source, **_write_items(writer, round_id, draft)}
+        )
     return round_id
 
 
@@ -280,12 +289,22 @@ def _theme_rules(rec: Recommendation) -> list[list[str]]:
 
 def _recommendation_row(rec_id: int, rec: Recommendation, key: str) -> dict[str, Any]:
     return {
-        "id": rec_id, "key_hash": key, "kind": rec.kind, "cycle": rec.cycle,
-        "recommending_state": rec.recommending_state, "regional_group": rec.regional_group,
-        "text": rec.text, "response": rec.response, "document": rec.document,
-        "paragraph": rec.paragraph, "year": rec.year, "note": rec.note, "themes": list(rec.themes),
-        "theme_rules": _theme_rules(rec), "source": rec.source,
-    }  # fmt: skip
+        "id": rec_id,
+        "key_hash": key,
+        "kind": rec.kind,
+        "cycle": rec.cycle,
+        "recommending_state": rec.recommending_state,
+        "regional_group": rec.regional_group,
+        "text": rec.text,
+        "response": rec.response,
+        "document": rec.document,
+        "paragraph": rec.paragraph,
+        "year": rec.year,
+        "note": rec.note,
+        "themes": list(rec.themes),
+        "theme_rules": _theme_rules(rec),
+        "source": rec.source,
+    }
 
 
 def _store_recommendations(ws: Workspace, recs: Sequence[Recommendation], *, source: str) -> int:
@@ -331,8 +350,13 @@ def link_recommendation(
             if row_id is not None:
                 _existing(writer.conn, table, row_id)
         link_id = writer.allocate(recommendation_link)
-        row = {"id": link_id, "recommendation_id": rec_id, "case_id": case_id,
-               "incident_id": incident_id, "note": note}  # fmt: skip
+        row = {
+            "id": link_id,
+            "recommendation_id": rec_id,
+            "case_id": case_id,
+            "incident_id": incident_id,
+            "note": note,
+        }
         writer.insert(recommendation_link, [row])
     return link_id
 
