@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -12,12 +13,15 @@ from rich.table import Table
 
 from unforgotten.cli.options import JsonOption, console, err_console, print_json
 from unforgotten.ingest import import_file
+from unforgotten.linkage.store import link_store
 from unforgotten.settings import Settings
 from unforgotten.store import queries
 from unforgotten.store.verify import verify_store
 from unforgotten.store.workspace import Workspace
 from unforgotten.synth import generate_population, make_lists, preset
 from unforgotten.synth.writers import write_list
+from unforgotten.tracking.brief import brief
+from unforgotten.tracking.store import seed_demo
 
 __all__ = ["register"]
 
@@ -34,7 +38,8 @@ def demo(
     """Build a demo registry from synthetic lists with known truth and summarise it.
 
     Writes the lists (CSV) and a SQLite registry with its key into --dir, imports every list
-    as one batch, verifies the audit chain and prints what the registry now holds.
+    as one batch, links the records into persons, estimates the total, loads the seed
+    consultation round with a brief, verifies the audit chain and prints a summary.
 
     Example:
         unforgotten demo
@@ -52,18 +57,48 @@ def demo(
         for source in synthetic.lists:
             path = write_list(source, directory / "lists")
             import_file(ws, path, source=source.name, progress=lambda n: bar.advance(task, n))
+    with console.status("linking records…", spinner="dots") if not as_json else nullcontext():
+        linked = link_store(ws)
+        estimate = _estimate(ws)
+    round_id = seed_demo(ws)
+    brief_path = directory / "brief.md"
+    brief_path.write_text(brief(ws, round_id).to_markdown(), encoding="utf-8")
     with ws.read() as conn:
         summary = queries.stats(conn)
         report = verify_store(conn)
     result = {
-        "workspace": str(directory), "db": ws.settings.db_url, "true_population": persons,
-        "documented_persons": len(set(synthetic.truth.values())), **summary,
-        "verified": report.ok, "audit_head": report.head,
+        "workspace": str(directory),
+        "db": ws.settings.db_url,
+        "true_population": persons,
+        "documented_persons": len(set(synthetic.truth.values())),
+        **summary,
+        "linkage": {"run": linked.run_id, "persons": linked.persons, "review": linked.review},
+        "estimate": estimate,
+        "seed_round": round_id,
+        "brief": str(brief_path),
+        "verified": report.ok,
+        "audit_head": report.head,
     }
     if as_json:
         print_json(result)
         return
     _print_summary(result, synthetic.list_names)
+
+
+def _estimate(ws: Workspace) -> dict[str, object]:
+    from unforgotten.estimate.methods import Settings as EstimateSettings  # noqa: PLC0415
+    from unforgotten.estimate.methods import run_methods  # noqa: PLC0415
+    from unforgotten.estimate.table import tables_by_stratum  # noqa: PLC0415
+
+    with ws.read() as conn:
+        rows, lists = queries.capture_memberships(conn)
+    run = run_methods(tables_by_stratum(rows, lists), ["stepwise"], EstimateSettings(seed=1))[0]
+    assert run.result is not None
+    return {
+        k: v
+        for k, v in run.result.to_dict().items()
+        if k in ("method", "observed", "estimate", "lower", "upper")
+    }
 
 
 def _print_summary(result: dict[str, object], names: tuple[str, ...]) -> None:
@@ -77,9 +112,26 @@ def _print_summary(result: dict[str, object], names: tuple[str, ...]) -> None:
     for name, count in dict(result["by_source"]).items():  # type: ignore[call-overload]
         table.add_row(name, f"{count:,}")
     console.print(table)
+    linkage, estimate = dict(result["linkage"]), dict(result["estimate"])  # type: ignore[call-overload]
+    console.print(
+        f"Linkage: {result['records']:,} records → {linkage['persons']:,} persons "
+        f"({linkage['review']} pairs to review: unforgotten review)."
+    )
+    console.print(
+        f"Estimated total (stepwise log-linear): {estimate['estimate']:,.0f} "
+        f"(95% {estimate['lower']:,.0f}–{estimate['upper']:,.0f}); true population "
+        f"{result['true_population']:,}."
+    )
+    console.print(
+        f"Seed consultation round {result['seed_round']} loaded; brief written to {result['brief']}."
+    )
     verified = "yes" if result["verified"] else "NO"
     console.print(f"Audit chain verified: {verified} (head {str(result['audit_head'])[:16]}…)")
-    console.print("Next: unforgotten stats --db demo-workspace/registry.db")
+    db = f"{result['workspace']}/registry.db"
+    console.print(
+        f"Next: unforgotten stats --db {db} · unforgotten review --db {db} · "
+        f"unforgotten estimate --db {db} --method all"
+    )
 
 
 def register(app: typer.Typer) -> None:
