@@ -5,23 +5,16 @@ from __future__ import annotations
 import shutil
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress
 from rich.table import Table
 
+if TYPE_CHECKING:
+    from unforgotten.store.workspace import Workspace
+
 from unforgotten.cli.options import JsonOption, console, err_console, print_json
-from unforgotten.ingest import import_file
-from unforgotten.linkage.store import link_store
-from unforgotten.settings import Settings
-from unforgotten.store import queries
-from unforgotten.store.verify import verify_store
-from unforgotten.store.workspace import Workspace
-from unforgotten.synth import generate_population, make_lists, preset
-from unforgotten.synth.writers import write_list
-from unforgotten.tracking.brief import brief
-from unforgotten.tracking.store import seed_demo
 
 __all__ = ["register"]
 
@@ -45,6 +38,17 @@ def demo(
         unforgotten demo
         unforgotten demo --persons 10000 --lists 5 --dir /tmp/demo
     """
+    # imported here, not at the top: the rest of the command line must start fast
+    from unforgotten.ingest import import_file  # noqa: PLC0415
+    from unforgotten.linkage.store import link_store  # noqa: PLC0415
+    from unforgotten.settings import Settings  # noqa: PLC0415
+    from unforgotten.store import queries  # noqa: PLC0415
+    from unforgotten.store.verify import verify_store  # noqa: PLC0415
+    from unforgotten.store.workspace import Workspace  # noqa: PLC0415
+    from unforgotten.synth import generate_population, make_lists, preset  # noqa: PLC0415
+    from unforgotten.synth.writers import write_list  # noqa: PLC0415
+    from unforgotten.tracking.brief import brief  # noqa: PLC0415
+    from unforgotten.tracking.store import seed_demo  # noqa: PLC0415
     if directory.exists():
         shutil.rmtree(directory)
     (directory / "lists").mkdir(parents=True)
@@ -89,6 +93,7 @@ def _estimate(ws: Workspace) -> dict[str, object]:
     from unforgotten.estimate.methods import Settings as EstimateSettings  # noqa: PLC0415
     from unforgotten.estimate.methods import run_methods  # noqa: PLC0415
     from unforgotten.estimate.table import tables_by_stratum  # noqa: PLC0415
+    from unforgotten.store import queries  # noqa: PLC0415
 
     with ws.read() as conn:
         rows, lists = queries.capture_memberships(conn)
