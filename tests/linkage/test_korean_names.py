@@ -33,8 +33,15 @@ def _new_records() -> pd.DataFrame:
         # a different man with a name one syllable away, same list, same era
         _record(NEW_IDS + 10, "ngo_db", "김정훈", "1971-08-12"),
         # the same name, a different man: a prisoner of war born 1931
-        _record(NEW_IDS + 11, "ministry", "김정욱", "1931-02-20", case_type="pow",
-                event_date="1951", event_place="철원"),
+        _record(
+            NEW_IDS + 11,
+            "ministry",
+            "김정욱",
+            "1931-02-20",
+            case_type="pow",
+            event_date="1951",
+            event_place="철원",
+        ),
     ]
     return with_parsed_dates(pd.DataFrame(rows))
 

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from unforgotten.linkage import LinkageResult, explain, link_new_records, link_records
 from tests.linkage.conftest import FAST
+from unforgotten.linkage import LinkageResult, explain, link_new_records, link_records
 
 
 def _pair_f1(clusters: pd.Series, truth: pd.Series) -> float:
@@ -108,4 +108,6 @@ def test_new_list_joins_existing_persons(synthetic: pd.DataFrame) -> None:
     assert first.clusters.groupby(old_clusters).nunique().max() == 1
     truth = synthetic.set_index("unique_id")["person"]
     assert _pair_f1(later.clusters, truth) >= 0.97
-    assert (later.pairs["unique_id_l"].isin(new["unique_id"]) | later.pairs["unique_id_r"].isin(new["unique_id"])).all()
+    assert (
+        later.pairs["unique_id_l"].isin(new["unique_id"]) | later.pairs["unique_id_r"].isin(new["unique_id"])
+    ).all()

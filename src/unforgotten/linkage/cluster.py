@@ -64,10 +64,12 @@ class _Forest:
     def union(self, a: int, b: int) -> None:
         keep, drop = (a, b) if a < b else (b, a)
         self.parent[drop] = keep
-        for table in (self.forbidden, self.sources):
-            moved = table.pop(drop, None)
-            if moved is not None:
-                table.setdefault(keep, set()).update(moved)
+        forbidden = self.forbidden.pop(drop, None)
+        if forbidden is not None:
+            self.forbidden.setdefault(keep, set()).update(forbidden)
+        sources = self.sources.pop(drop, None)
+        if sources is not None:
+            self.sources.setdefault(keep, set()).update(sources)
         if drop in self.anchor:
             self.anchor.setdefault(keep, self.anchor.pop(drop))
 

@@ -94,8 +94,7 @@ _DATE_LEVELS = (
     ("exact date", _equal("birth_year", "birth_month", "birth_day")),
     (
         "day and month swapped",
-        _equal("birth_year")
-        + " AND birth_month_l = birth_day_r AND birth_day_l = birth_month_r",
+        _equal("birth_year") + " AND birth_month_l = birth_day_r AND birth_day_l = birth_month_r",
     ),
     (
         "year and month equal, a day unknown",
@@ -110,8 +109,7 @@ _DATE_LEVELS = (
     ("years one apart", "abs(birth_year_l - birth_year_r) = 1"),
     (
         "an approximate year, within 3",
-        "(birth_approx_l OR birth_approx_r) AND "
-        "abs(birth_approx_year_l - birth_approx_year_r) <= 3",
+        "(birth_approx_l OR birth_approx_r) AND abs(birth_approx_year_l - birth_approx_year_r) <= 3",
     ),
 )
 
@@ -141,8 +139,7 @@ def place_comparison(prefix: str, *, provinces: bool) -> ComparisonCreator:
     code, province = f"{prefix}_place_code", f"{prefix}_province"
     levels: list[Any] = [
         cll.CustomLevel(
-            f"({code}_l IS NULL AND {province}_l IS NULL) OR "
-            f"({code}_r IS NULL AND {province}_r IS NULL)",
+            f"({code}_l IS NULL AND {province}_l IS NULL) OR ({code}_r IS NULL AND {province}_r IS NULL)",
             label_for_charts="null",
         ).configure(is_null_level=True),
         cll.ExactMatchLevel(code).configure(label_for_charts=f"{code} equal"),

@@ -102,9 +102,7 @@ class LinkageConfig:
             ),
             f"threshold {self.threshold} is not in (0, 1)": 0 < self.threshold < 1,
             f"review_band {self.review_band} is not 0 <= lo <= hi <= 1": 0 <= lo <= hi <= 1,
-            f"keep_floor {self.keep_floor} is above review_band's low end {lo}": (
-                0 <= self.keep_floor <= lo
-            ),
+            f"keep_floor {self.keep_floor} is above review_band's low end {lo}": (0 <= self.keep_floor <= lo),
             f"prior_recall {self.prior_recall} is not in (0, 1]": 0 < self.prior_recall <= 1,
         }
         return [message for message, ok in checks.items() if not ok]

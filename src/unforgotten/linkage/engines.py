@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import Any, Literal
 
 import duckdb
+from splink import DuckDBAPI
 from splink.internals.database_api import DatabaseAPI
 
 from unforgotten.errors import ConfigError
@@ -39,10 +40,10 @@ def _duckdb_connection(config: LinkageConfig, spill: str) -> duckdb.DuckDBPyConn
 
 def _local_spark(config: LinkageConfig) -> Any:
     try:
-        from pyspark.sql import SparkSession
+        from pyspark.sql import SparkSession  # noqa: PLC0415  (pyspark is optional)
     except ImportError as error:  # pragma: no cover - depends on the installation
         raise ConfigError("--engine spark needs pyspark: pip install pyspark") from error
-    from splink.backends.spark import similarity_jar_location
+    from splink.backends.spark import similarity_jar_location  # noqa: PLC0415  (needs pyspark)
 
     cores = config.threads or "*"
     builder = SparkSession.builder.master(f"local[{cores}]").appName("unforgotten-link")
@@ -59,15 +60,13 @@ def database_api(
     """A Splink database API for ``engine``, closed (DuckDB) when the block ends."""
     if engine == "duckdb":
         with tempfile.TemporaryDirectory(prefix="unforgotten-link-") as spill:
-            from splink import DuckDBAPI
-
             con = _duckdb_connection(config, spill)
             try:
                 yield DuckDBAPI(connection=con)
             finally:
                 con.close()
     elif engine == "spark":
-        from splink import SparkAPI
+        from splink import SparkAPI  # noqa: PLC0415  (needs pyspark)
 
         session = spark_session if spark_session is not None else _local_spark(config)
         with tempfile.TemporaryDirectory(prefix="unforgotten-spark-") as checkpoints:

@@ -24,6 +24,8 @@ from typing import Protocol, TypeVar
 
 import pandas as pd
 
+from unforgotten.domain.dates import parse_partial_date
+
 __all__ = [
     "FEATURE_COLUMNS",
     "GenericNames",
@@ -265,8 +267,6 @@ def _int_column(records: pd.DataFrame, column: str) -> pd.Series:
 
 def _circa(records: pd.DataFrame) -> pd.Series:
     """Whether the raw birth date says it is approximate ("c. 1950", "약 1920")."""
-    from unforgotten.domain.dates import parse_partial_date
-
     flags = _map_distinct(_text_column(records, "birth_date"), lambda v: parse_partial_date(v).circa)
     return pd.Series(flags, index=records.index, dtype=bool)
 

@@ -115,9 +115,7 @@ def surname_frequency_table(features: pd.DataFrame) -> pd.DataFrame:
     )
     total = float(grouped["count"].sum())
     observed = grouped["count"] / total
-    blended = (grouped["count"] + SURNAME_PRIOR_WEIGHT * grouped["share"]) / (
-        total + SURNAME_PRIOR_WEIGHT
-    )
+    blended = (grouped["count"] + SURNAME_PRIOR_WEIGHT * grouped["share"]) / (total + SURNAME_PRIOR_WEIGHT)
     tf = blended.where(grouped["share"].notna(), observed)
     return pd.DataFrame({"surname_key": grouped.index.astype(str), "tf_surname_key": tf.values})
 
@@ -169,9 +167,7 @@ def train(
     ``present``: the columns holding data, which choose the EM blocking rules.
     """
     _estimate_prior(linker, config)
-    linker.training.estimate_u_using_random_sampling(
-        max_pairs=config.u_max_pairs, seed=config.seed
-    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
     for rule in _em_rules(config, present):
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, max_pairs=config.em_max_pairs
@@ -181,9 +177,7 @@ def train(
         linker.training.estimate_m_from_pairwise_labels(labels)
 
 
-def new_linker(
-    table: SplinkDataFrame, settings: SettingsCreator | dict[str, Any]
-) -> Linker:
+def new_linker(table: SplinkDataFrame, settings: SettingsCreator | dict[str, Any]) -> Linker:
     """A linker on one registered table; Splink logs errors only (training notes such as
     "level not observed" are expected when a list lacks a field)."""
     return Linker(table, settings, log_level=logging.ERROR)

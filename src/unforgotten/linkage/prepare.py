@@ -19,6 +19,7 @@ from unforgotten.linkage.features import (
     cap_name_keys,
     no_places,
 )
+from unforgotten.linkage.korean_features import KoreanNames, korean_places
 
 __all__ = ["CANONICAL_COLUMNS", "prepare"]
 
@@ -45,15 +46,12 @@ CANONICAL_COLUMNS = (
     "event_place",
 )
 
+
 def prepare(records: pd.DataFrame, *, config: LinkageConfig) -> pd.DataFrame:
     """The table to link under ``config.profile``."""
     if config.profile == "plain":
-        return build_features(
-            records, names=RawNames(), places=no_places, extra_columns=config.extra_columns
-        )
+        return build_features(records, names=RawNames(), places=no_places, extra_columns=config.extra_columns)
     if config.profile == "korean":
-        from unforgotten.linkage.korean_features import KoreanNames, korean_places
-
         features = build_features(
             records,
             names=KoreanNames(),
@@ -62,6 +60,4 @@ def prepare(records: pd.DataFrame, *, config: LinkageConfig) -> pd.DataFrame:
             workers=config.threads or os.cpu_count() or 1,
         )
         return cap_name_keys(features, max_records=config.max_key_records)
-    return build_features(
-        records, names=GenericNames(), places=no_places, extra_columns=config.extra_columns
-    )
+    return build_features(records, names=GenericNames(), places=no_places, extra_columns=config.extra_columns)

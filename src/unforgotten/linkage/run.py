@@ -180,13 +180,19 @@ def link_records(
         pairs, candidates = _score(linker, config, clock)
         model = linker.misc.save_model_to_json()
     with clock.phase("clustering"):
-        clusters = _clusters(
-            features, pairs, config=config, accepted=accepted, rejected=rejected
-        )
-    return _result(pairs, clusters, model, clock, config, candidates)
+        clusters = _clusters(features, pairs, config=config, accepted=accepted, rejected=rejected)
+    return _result(
+        pairs=pairs,
+        clusters=clusters,
+        model=model,
+        clock=clock,
+        config=config,
+        candidates=candidates,
+    )
 
 
 def _result(
+    *,
     pairs: pd.DataFrame,
     clusters: pd.Series,
     model: dict[str, Any],
@@ -261,7 +267,14 @@ def link_new_records(
             rejected=list(rejected),
             anchors=persons,
         )
-    return _result(pairs, clusters, model, clock, config, len(pairs))
+    return _result(
+        pairs=pairs,
+        clusters=clusters,
+        model=model,
+        clock=clock,
+        config=config,
+        candidates=len(pairs),
+    )
 
 
 def _incremental_pairs(
@@ -271,8 +284,6 @@ def _incremental_pairs(
     between = linker.inference.predict_between(
         new, old, threshold_match_probability=floor, warning_mode="never"
     )
-    within = linker.inference.predict_within(
-        new, threshold_match_probability=floor, warning_mode="never"
-    )
+    within = linker.inference.predict_within(new, threshold_match_probability=floor, warning_mode="never")
     frames = [_pairs_frame(linker, between), _pairs_frame(linker, within)]
     return _ordered_ids(pd.concat(frames, ignore_index=True))
