@@ -9,16 +9,21 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
-
 from tests.tracking.registry_rows import Victim, add_people
+
 from unforgotten.errors import BatchRejected, NotFoundError, PermissionDenied, ValidationError
 from unforgotten.settings import Settings
 from unforgotten.store import schema as s
 from unforgotten.store import schema_tracking as t
 from unforgotten.store.verify import verify_store
 from unforgotten.store.workspace import Workspace
-from unforgotten.tracking.queries import commitment_history, commitments, round_detail, rounds
-from unforgotten.tracking.queries import stored_recommendations
+from unforgotten.tracking.queries import (
+    commitment_history,
+    commitments,
+    round_detail,
+    rounds,
+    stored_recommendations,
+)
 from unforgotten.tracking.readout import parse_readout
 from unforgotten.tracking.store import (
     confirm_round,
@@ -41,13 +46,17 @@ def _seed_draft():  # type: ignore[no-untyped-def]
 
 
 def _as(ws: Workspace, role: str) -> Workspace:
-    return Workspace(Settings.build(db=ws.settings.db_url, key_file=str(ws.settings.key_file), role=role),
-                     engine=ws.engine)  # fmt: skip
+    return Workspace(
+        Settings.build(db=ws.settings.db_url, key_file=str(ws.settings.key_file), role=role), engine=ws.engine
+    )
 
 
 def test_tracking_tables_match_the_migration(ws: Workspace) -> None:
-    ours = {table.name for table in t.metadata.sorted_tables if table.name in t.__all__ or table.name
-            in {"consultation_round"}}  # fmt: skip
+    ours = {
+        table.name
+        for table in t.metadata.sorted_tables
+        if table.name in t.__all__ or table.name in {"consultation_round"}
+    }
     with ws.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), s.metadata)
     assert [d for d in diff if any(name in str(d) for name in ours)] == []
@@ -60,7 +69,11 @@ def test_save_draft_round_trips_every_item(ws: Workspace) -> None:
     with ws.read() as conn:
         detail = round_detail(conn, round_id)
     assert (detail["date"], detail["place"], detail["format"], detail["status"]) == (
-        date(2024, 4, 15), "Washington, D.C.", "bilateral", "draft")  # fmt: skip
+        date(2024, 4, 15),
+        "Washington, D.C.",
+        "bilateral",
+        "draft",
+    )
     assert [(p["name"], p["organisation"], p["side"]) for p in detail["participants"]] == [
         ("Chun Young-Hee", "ROK Ministry of Foreign Affairs", "ROK"),
         ("Julie Turner", "U.S. Department of State", "U.S."),
@@ -69,7 +82,9 @@ def test_save_draft_round_trips_every_item(ws: Workspace) -> None:
     assert [x["code"] for x in detail["topics"]] == [x.code for x in draft.topics]
     assert [x["text"] for x in detail["agreed"]] == [x.text for x in draft.agreed]
     assert [x["text"] for x in detail["references"]] == [
-        "ROK-U.S. Summit in April 2023", "ROK-U.S.-Japan Trilateral Summit in August 2023"]  # fmt: skip
+        "ROK-U.S. Summit in April 2023",
+        "ROK-U.S.-Japan Trilateral Summit in August 2023",
+    ]
     assert detail["agreed"][0]["evidence"] == draft.agreed[0].evidence.to_dict()
     assert detail["evidence"]["date"] == draft.date_evidence.to_dict()  # type: ignore[union-attr]
 
@@ -78,12 +93,13 @@ def test_commitments_come_from_agreed_items_with_their_windows(ws: Workspace) ->
     round_id = save_draft(ws, _seed_draft())
     with ws.read() as conn:
         found = commitments(conn, round_id=round_id)
-    assert [(c["agreed_item_id"], c["who"], c["due_from"], c["due_to"], c["window"], c["status"])
-            for c in found] == [
+    assert [
+        (c["agreed_item_id"], c["who"], c["due_from"], c["due_to"], c["window"], c["status"]) for c in found
+    ] == [
         (1, "ROK and U.S.", None, None, None, "open"),
         (2, "ROK and U.S.", None, None, None, "open"),
         (3, "ROK and U.S.", date(2024, 7, 1), date(2024, 12, 31), "the second half of this year", "open"),
-    ]  # fmt: skip
+    ]
     assert found[2]["evidence"]["rule"] == "NS-AGREED"
 
 
@@ -161,9 +177,12 @@ def test_load_upr_once(ws: Workspace) -> None:
 
 def test_import_recommendations_all_or_nothing(ws: Workspace, tmp_path: Path) -> None:
     good = tmp_path / "cycle3.csv"
-    good.write_text("cycle,recommending_state,text,response,wg_paragraph\n"
-                    "3,Japan,Resolve the abduction issue immediately,noted,126.1\n"
-                    "3,Chile,End enforced disappearances,accepted,126.2\n", encoding="utf-8")  # fmt: skip
+    good.write_text(
+        "cycle,recommending_state,text,response,wg_paragraph\n"
+        "3,Japan,Resolve the abduction issue immediately,noted,126.1\n"
+        "3,Chile,End enforced disappearances,accepted,126.2\n",
+        encoding="utf-8",
+    )
     bad = tmp_path / "bad.csv"
     bad.write_text("cycle,recommending_state,text,response\n3,Peru,Do it,maybe\n", encoding="utf-8")
     with pytest.raises(BatchRejected):
