@@ -38,7 +38,10 @@ from unforgotten.tracking.store import (
 from unforgotten.tracking.upr import load_recommendations, summarise
 
 SEED = Path(__file__).parent / "readouts" / "2024-04-15_rok-us_2nd-consultation_seed-full-text.txt"
-LATER = "1. The third round took place in Seoul on November 20, 2024.\n2. Both sides agreed to meet again by the end of 2025.\n"
+LATER = (
+    "1. The third round took place in Seoul on November 20, 2024.\n"
+    "2. Both sides agreed to meet again by the end of 2025.\n"
+)
 
 
 def _seed_draft():  # type: ignore[no-untyped-def]
