@@ -1,0 +1,146 @@
+"""Dependencies of the routes, as ``Annotated`` aliases: the user, the workspace, CSRF, the language.
+
+A request is authenticated by its session cookie (a browser) or by ``Authorization: Bearer TOKEN``
+(a script). The workspace a route gets acts as that user: ``actor="web:NAME"`` and the user's role,
+so the store's own permission checks and audit events apply unchanged.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, replace
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine
+
+from unforgotten.domain.roles import Permission, may
+from unforgotten.errors import NotFoundError, PermissionDenied
+from unforgotten.store.workspace import Workspace
+from unforgotten.web.accounts import User, get_user, user_for_token
+from unforgotten.web.config import WebSettings
+from unforgotten.web.i18n import LANGUAGES
+
+__all__ = [
+    "CsrfChecked",
+    "CurrentUser",
+    "Lang",
+    "LoginRequired",
+    "SessionDep",
+    "WorkspaceDep",
+    "csrf_token",
+    "require",
+]
+
+
+class LoginRequired(Exception):  # noqa: N818 - a control-flow signal, turned into a redirect or 401
+    """Raised when a page needs a signed-in user and there is none."""
+
+
+@dataclass
+class AppState:
+    """What the application keeps between requests."""
+
+    settings: WebSettings
+    engine: Engine
+    base: Workspace
+
+
+def state(request: Request) -> AppState:
+    """The application's state."""
+    value: AppState = request.app.state.unforgotten
+    return value
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def current_user(request: Request) -> User:
+    """The signed-in user (session or bearer token); :class:`LoginRequired` when none."""
+    st = state(request)
+    token = _bearer(request)
+    with st.base.read() as conn:
+        if token is not None:
+            user = user_for_token(conn, token)
+            request.state.bearer = True
+            return user
+        uid = request.session.get("uid")
+        if not isinstance(uid, int):
+            raise LoginRequired
+        try:
+            user = get_user(conn, uid)
+        except NotFoundError:
+            request.session.clear()
+            raise LoginRequired from None
+    if not user.active:
+        request.session.clear()
+        raise LoginRequired
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def workspace(request: Request, user: CurrentUser) -> Workspace:
+    """A workspace acting as the user, on the application's shared engine and keyring."""
+    st = state(request)
+    settings = replace(st.base.settings, actor=f"web:{user.name}", role=user.role)
+    ws = Workspace(settings, engine=st.engine)
+    ws.__dict__["keyring"] = st.base.keyring  # share the loaded keyring (cached_property slot)
+    return ws
+
+
+WorkspaceDep = Annotated[Workspace, Depends(workspace)]
+SessionDep = WorkspaceDep  # the template's name for "the unit of work of this request"
+
+
+def require(permission: Permission) -> object:
+    """A dependency that refuses users whose role lacks ``permission``."""
+
+    def check(user: CurrentUser) -> User:
+        if not may(user.role, permission):
+            raise PermissionDenied(f"role {user.role.value!r} may not {permission.value}")
+        return user
+
+    return Depends(check)
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token (created on first use)."""
+    token = request.session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+async def check_csrf(request: Request) -> None:
+    """Refuse a state-changing request from a browser without the session's CSRF token."""
+    if _bearer(request) is not None:
+        return  # scripts authenticate with a header a foreign page cannot set
+    expected = request.session.get("csrf")
+    sent = request.headers.get("x-csrf-token")
+    if sent is None:
+        form = await request.form()
+        value = form.get("csrf")
+        sent = value if isinstance(value, str) else None
+    if not expected or not sent or not secrets.compare_digest(str(expected), sent):
+        raise PermissionDenied("missing or wrong CSRF token; reload the page and try again")
+
+
+CsrfChecked = Depends(check_csrf)
+
+
+def language(request: Request) -> str:
+    """The user's language: the ``lang`` cookie, else the browser's preference, else English."""
+    chosen = request.cookies.get("lang")
+    if chosen in LANGUAGES:
+        return str(chosen)
+    accept = request.headers.get("accept-language", "")
+    return "ko" if accept.lower().startswith("ko") else "en"
+
+
+Lang = Annotated[str, Depends(language)]

@@ -1,0 +1,102 @@
+"""Estimates, the map and the linkage review queue (each page with its JSON twin)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import func, select
+
+from unforgotten.domain.roles import Permission, may
+from unforgotten.errors import ValidationError
+from unforgotten.korean import counties, facilities, provinces
+from unforgotten.linkage import store as linkage
+from unforgotten.store import schema as s
+from unforgotten.web import schemas as m
+from unforgotten.web.deps import CsrfChecked, WorkspaceDep, require
+from unforgotten.web.estimates import STRATA, estimate_page, now, run_estimates
+from unforgotten.web.render import page
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+
+def _stratify(value: str) -> str:
+    if value not in STRATA:
+        raise ValidationError(f"stratify by one of {', '.join(STRATA)}")
+    return value
+
+
+@page(router, "/estimates", "estimates.html", m.EstimatesPage)
+def estimates(ws: WorkspaceDep, request: Request, by: str = "all") -> m.EstimatesPage:
+    """The last estimates run for this stratification (run them with POST /estimates)."""
+    cached = request.app.state.estimates.get(_stratify(by))
+    allowed = may(ws.settings.role, Permission.ESTIMATE)
+    if cached is None:
+        return m.EstimatesPage(stratify=by, lists=[], rows=[], ran_at=None, may_run=allowed, posterior={})
+    return cached.model_copy(update={"may_run": allowed})
+
+
+@router.post("/estimates", response_model=None, dependencies=[CsrfChecked, require(Permission.ESTIMATE)],
+             summary="Run the estimates (log-linear, stepwise, LCMCR, dga) for a stratification")
+def run(ws: WorkspaceDep, request: Request, by: Annotated[str, Form()] = "all") -> Response | m.EstimatesPage:
+    """Run every method on the registry's lists; a browser is sent back to the page."""
+    with ws.read() as conn:
+        lists, runs = run_estimates(conn, _stratify(by))
+    result = estimate_page(by, lists, runs, may_run=True, ran_at=now())
+    request.app.state.estimates[by] = result
+    ws.audit(action="estimate", subject=f"estimates:{by}", detail={"strata": len({r.stratum for r in runs})})
+    if "text/html" in request.headers.get("accept", ""):
+        return RedirectResponse(f"/estimates?by={by}", status_code=303)
+    return result
+
+
+@page(router, "/map", "map.html", m.MapPage)
+def map_page(ws: WorkspaceDep) -> m.MapPage:
+    """Cases by province and county of the event; detention facilities."""
+    with ws.read() as conn:
+        query = (select(s.location.c.province_code, s.location.c.code, func.count())
+                 .select_from(s.case.outerjoin(s.location, s.location.c.id == s.case.c.event_place_id))
+                 .group_by(s.location.c.province_code, s.location.c.code))
+        rows = conn.execute(query).all()
+    by_prov: dict[str, int] = {}
+    by_code: dict[str, int] = {}
+    unresolved = 0
+    for prov, code, n in rows:
+        if prov is None:
+            unresolved += int(n)
+            continue
+        by_prov[prov] = by_prov.get(prov, 0) + int(n)
+        if code:
+            by_code[code] = by_code.get(code, 0) + int(n)
+    units = [m.MapUnit(code=p.code, name_en=p.name_en, name_ko=p.name_hangul, cases=by_prov.get(p.code, 0))
+             for p in provinces()]
+    shown = [m.MapUnit(code=c.code, name_en=c.name_en, name_ko=c.name_hangul or c.name_en, cases=by_code[c.code])
+             for c in counties() if by_code.get(c.code)]
+    marks = [{"code": f.code, "name_en": f.name_en, "name_ko": f.name_hangul, "lat": f.lat, "lon": f.lon}
+             for f in facilities()]
+    return m.MapPage(provinces=units, counties=sorted(shown, key=lambda u: -u.cases), facilities=marks,
+                     unresolved=unresolved)
+
+
+@page(router, "/review", "review.html", m.ReviewPage)
+def review(ws: WorkspaceDep) -> m.ReviewPage:
+    """Undecided pairs of the newest linkage run, most probable first, with field-level evidence."""
+    with ws.read() as conn:
+        pairs = linkage.review_queue(conn, limit=20)
+        progress = linkage.review_progress(conn)
+    return m.ReviewPage(pairs=[m.ReviewPair(**p) for p in pairs], total=progress["total"],
+                        decided=progress["decided"], may_decide=may(ws.settings.role, Permission.LINK))
+
+
+@router.post("/review/{pair_id}", dependencies=[CsrfChecked, require(Permission.LINK)],
+             response_model=None, summary="Accept or reject a review pair")
+def decide(ws: WorkspaceDep, request: Request, pair_id: int,
+           decision: Annotated[Literal["accepted", "rejected"], Form()]) -> Response | dict[str, object]:
+    """Record a decision (an accepted pair is merged at once); a browser is sent to the next pair."""
+    result = linkage.decide(ws, pair_id, decision)
+    if "text/html" in request.headers.get("accept", ""):
+        return RedirectResponse("/review", status_code=303)
+    return result

@@ -1,0 +1,130 @@
+"""Registry pages: overview, search, person, case, sources, batches, exports (each with its JSON twin)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from unforgotten.domain.roles import Permission, may
+from unforgotten.errors import ValidationError
+from unforgotten.store import queries
+from unforgotten.store.search import SearchFilters, index_is_stale, refresh_index, search
+from unforgotten.web import schemas as m
+from unforgotten.web import views
+from unforgotten.web.deps import WorkspaceDep
+from unforgotten.web.render import page
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+
+@page(router, "/", "home.html", m.HomePage)
+def home(ws: WorkspaceDep) -> m.HomePage:
+    """Totals of the registry by source, case type and province."""
+    with ws.read() as conn:
+        return views.home_page(conn)
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value if len(value) > 4 else f"{value}-01-01")
+    except ValueError:
+        raise ValidationError(f"{name} must be a date (YYYY, YYYY-MM-DD)") from None
+
+
+@page(router, "/persons", "search.html", m.SearchPage)
+def persons(
+    ws: WorkspaceDep,
+    q: Annotated[str, Query(max_length=200, description="Name (any script or spelling) or place")] = "",
+    case_type: str | None = None,
+    province: str | None = None,
+    source: str | None = None,
+    date_from: Annotated[str | None, Query(alias="from")] = None,
+    date_to: Annotated[str | None, Query(alias="to")] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> m.SearchPage:
+    """Search persons by any spelling in any script, by place, case type and date range, with facets."""
+    filters = SearchFilters(case_type or None, province or None, source or None,
+                            _date(date_from, "from"), _date(date_to, "to"))
+    with ws.read() as conn:
+        stale = index_is_stale(conn)
+    if stale:
+        refresh_index(ws)
+    with ws.read() as conn:
+        found = search(conn, q, filters, limit=limit, offset=offset)
+    shown = {"case_type": case_type, "province": province, "source": source, "from": date_from, "to": date_to}
+    return m.SearchPage(
+        query=found.query, total=found.total, offset=offset, limit=limit, place=found.place,
+        filters=shown, facets=found.facets,
+        results=[m.SearchHitPublic(person_id=h.person_id, primary_name=h.primary_name, names=list(h.names),
+                                   case_types=list(h.case_types), provinces=list(h.provinces),
+                                   score=h.score, matched=h.matched) for h in found.hits],
+    )
+
+
+@page(router, "/persons/{person_id}", "person.html", m.PersonPage)
+def person(ws: WorkspaceDep, person_id: int, reveal: bool = False) -> m.PersonPage:
+    """One person: names, cases, incidents, records, linkage, history, consent; protected fields on request."""
+    allowed = may(ws.settings.role, Permission.READ_PROTECTED)
+    with ws.read() as conn:
+        data = views.person_page(conn, views.live_person(conn, person_id), may_reveal=allowed)
+    if reveal:
+        ws.require(Permission.READ_PROTECTED)
+        data = views.reveal_protected(ws, data)
+    return data
+
+
+@page(router, "/cases/{case_id}", "case.html", m.CasePage)
+def case(ws: WorkspaceDep, case_id: int) -> m.CasePage:
+    """One case with its incidents and acts and the record behind it."""
+    with ws.read() as conn:
+        return views.case_page(conn, case_id)
+
+
+@page(router, "/sources", "sources.html", m.SourcesPage)
+def sources(ws: WorkspaceDep) -> m.SourcesPage:
+    """Every source with counts and the overlap of persons between lists."""
+    with ws.read() as conn:
+        return views.sources_page(conn)
+
+
+@page(router, "/sources/{source_id}", "source.html", m.SourcePage)
+def source_detail(ws: WorkspaceDep, source_id: int) -> m.SourcePage:
+    """One source: batches, case types, and how many of its persons each other list holds."""
+    with ws.read() as conn:
+        return views.source_page(conn, source_id)
+
+
+@page(router, "/batches/{batch_id}", "batch.html", m.BatchPage)
+def batch(ws: WorkspaceDep, batch_id: int) -> m.BatchPage:
+    """One import batch with its report and first records."""
+    with ws.read() as conn:
+        return views.batch_page(conn, batch_id)
+
+
+@router.get("/api/export/{what}.csv", response_class=Response, summary="Export persons or records (CSV)")
+def export_csv(ws: WorkspaceDep, what: str) -> Response:
+    """An export without protected fields, audited; roles that may export only."""
+    ws.require(Permission.EXPORT)
+    producer = {"persons": queries.person_rows, "records": queries.record_rows}.get(what)
+    if producer is None:
+        raise ValidationError("export persons or records")
+    with ws.read() as conn:
+        rows = [{k: v for k, v in r.items() if k != "_id"} for r in producer(conn)]
+    ws.audit(action="export", subject=f"export:{what}",
+             detail={"what": what, "rows": len(rows), "format": "csv", "include_protected": False, "via": "web"})
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(dict.fromkeys(k for r in rows for k in r)))
+    writer.writeheader()
+    writer.writerows(rows)
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": f'attachment; filename="{what}.csv"'})

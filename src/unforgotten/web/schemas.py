@@ -1,0 +1,293 @@
+"""Pydantic models at the edge: what each page (and its JSON twin) shows.
+
+Every field is listed: no model inherits from a storage row, so a protected column can reach a
+response only through :class:`ProtectedFields`, which only the reveal path of a role that may read
+protected data fills.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = [
+    "ActPublic",
+    "BatchPage",
+    "BatchPublic",
+    "CasePage",
+    "CasePublic",
+    "ConsentPublic",
+    "EstimateRow",
+    "EstimatesPage",
+    "HistoryEntry",
+    "HomePage",
+    "IncidentPublic",
+    "LinkEvidence",
+    "MapPage",
+    "MapUnit",
+    "NamePublic",
+    "PersonPage",
+    "ProtectedFields",
+    "RecordPublic",
+    "ReviewPage",
+    "ReviewPair",
+    "SearchHitPublic",
+    "SearchPage",
+    "SourcePage",
+    "SourcePublic",
+    "SourcesPage",
+    "UserPublic",
+    "UsersPage",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class UserPublic(_Model):
+    id: int
+    name: str
+    role: str
+    active: bool
+    totp: bool
+    created_at: str
+
+
+class UsersPage(_Model):
+    users: list[UserPublic]
+    roles: list[str]
+    new_password: str | None = None
+
+
+class NamePublic(_Model):
+    id: int
+    text: str
+    kind: str
+    script: str
+    system: str | None
+    source_record_id: int | None
+
+
+class CasePublic(_Model):
+    id: int
+    person_id: int
+    case_type: str
+    case_type_label: str
+    status: str
+    event_date: str | None
+    event_place: str | None
+    province_code: str | None
+    source_record_id: int | None
+
+
+class ActPublic(_Model):
+    id: int
+    violation_code: str
+    perpetrator_text: str | None
+
+
+class IncidentPublic(_Model):
+    id: int
+    case_id: int
+    title: str
+    date: str | None
+    place: str | None
+    acts: list[ActPublic]
+
+
+class RecordPublic(_Model):
+    id: int
+    source_id: int
+    source: str
+    record_id: str
+    batch_id: int
+    row_number: int
+    person_id: int
+    raw: dict[str, Any]
+
+
+class ProtectedFields(_Model):
+    record_id: int
+    fields: dict[str, str | None]
+
+
+class HistoryEntry(_Model):
+    version_id: int
+    table_name: str
+    row_id: int
+    version: int
+    op: str
+    reason: str | None
+    at: str
+    actor: str
+    action: str
+    data: dict[str, Any]
+
+
+class ConsentPublic(_Model):
+    id: int
+    may_publish: bool
+    given_by: str
+    recorded_on: str
+    note: str | None
+
+
+class LinkEvidence(_Model):
+    record_l: int
+    record_r: int
+    decision: str | None
+    decided_by: str | None
+    match_probability: float | None
+    evidence: dict[str, Any]
+
+
+class PersonPage(_Model):
+    person_id: int
+    primary_name: str
+    sex: str
+    birth_date: str | None
+    members: list[int]
+    names: list[NamePublic]
+    cases: list[CasePublic]
+    incidents: list[IncidentPublic]
+    records: list[RecordPublic]
+    linkage: list[LinkEvidence]
+    history: list[HistoryEntry]
+    consent: list[ConsentPublic]
+    may_reveal: bool
+    protected: list[ProtectedFields] | None = None
+
+
+class SearchHitPublic(_Model):
+    person_id: int
+    primary_name: str
+    names: list[str]
+    case_types: list[str]
+    provinces: list[str]
+    score: float
+    matched: str
+
+
+class SearchPage(_Model):
+    query: str
+    total: int
+    offset: int
+    limit: int
+    place: str | None
+    filters: dict[str, str | None]
+    facets: dict[str, dict[str, int]]
+    results: list[SearchHitPublic]
+
+
+class CasePage(_Model):
+    case: CasePublic
+    person_name: str
+    incidents: list[IncidentPublic]
+    record: RecordPublic | None
+
+
+class SourcePublic(_Model):
+    id: int
+    name: str
+    kind: str
+    organisation: str | None
+    confidentiality: str
+    description: str | None
+    records: int
+    persons: int
+    batches: int
+
+
+class SourcesPage(_Model):
+    sources: list[SourcePublic]
+    overlap: list[list[int]]
+
+
+class BatchPublic(_Model):
+    id: int
+    source_id: int
+    source: str
+    file_name: str
+    sha256: str
+    file_format: str
+    row_count: int
+    actor: str
+    imported_at: str
+
+
+class SourcePage(_Model):
+    source: SourcePublic
+    batches: list[BatchPublic]
+    shared_with: dict[str, int]
+    case_types: dict[str, int]
+
+
+class BatchPage(_Model):
+    batch: BatchPublic
+    mapping: dict[str, Any] | None
+    case_types: dict[str, int]
+    provinces: dict[str, int]
+    records: list[RecordPublic]
+
+
+class HomePage(_Model):
+    persons: int
+    records: int
+    batches: int
+    audit_events: int
+    by_source: dict[str, int]
+    by_case_type: dict[str, int]
+    by_province: dict[str, int]
+
+
+class EstimateRow(_Model):
+    stratum: str
+    method: str
+    observed: int | None
+    estimate: float | None
+    lower: float | None
+    upper: float | None
+    level: float | None
+    error: str | None
+    warnings: list[str]
+
+
+class EstimatesPage(_Model):
+    stratify: str
+    lists: list[str]
+    rows: list[EstimateRow]
+    ran_at: str | None
+    may_run: bool
+    posterior: dict[str, list[float]]
+
+
+class MapUnit(_Model):
+    code: str
+    name_en: str
+    name_ko: str
+    cases: int
+
+
+class MapPage(_Model):
+    provinces: list[MapUnit]
+    counties: list[MapUnit]
+    facilities: list[dict[str, Any]]
+    unresolved: int
+
+
+class ReviewPair(_Model):
+    pair_id: int
+    match_probability: float
+    match_weight: float
+    evidence: dict[str, Any]
+    left: dict[str, Any]
+    right: dict[str, Any]
+
+
+class ReviewPage(_Model):
+    pairs: list[ReviewPair]
+    total: int
+    decided: int
+    may_decide: bool
