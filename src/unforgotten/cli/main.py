@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "unforgotten.cli.tracking",
     "unforgotten.cli.synth",
     "unforgotten.cli.demo",
+    "unforgotten.cli.web",
 ]
 
 app = typer.Typer(
