@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from tests.web.data import fill
+
 from unforgotten.store.search import SearchFilters, index_is_stale, refresh_index, search
 from unforgotten.store.workspace import Workspace
 

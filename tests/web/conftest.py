@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-
 from tests.web.data import fill
+
 from unforgotten.domain.roles import Role
 from unforgotten.store.search import refresh_index
 from unforgotten.store.workspace import Workspace
@@ -49,8 +49,9 @@ def _session_csrf(client: TestClient) -> str:
 
 def login(client: TestClient, name: str, password: str = PASSWORD) -> None:
     token = _session_csrf(client)
-    response = client.post("/login", data={"name": name, "password": password, "csrf": token},
-                           follow_redirects=False)
+    response = client.post(
+        "/login", data={"name": name, "password": password, "csrf": token}, follow_redirects=False
+    )
     assert response.status_code == 303, response.text
 
 

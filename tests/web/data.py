@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.helpers import write_csv
+
 from unforgotten.ingest import import_file
 from unforgotten.store.workspace import Workspace
 
@@ -12,19 +13,49 @@ SECRET_NAME = "Witness Hong Gil-dong 7731"
 SECRET_CONTACT = "+82-10-5555-7731"
 SECRET_EXTRA = "Safehouse Yanji 4412"
 
-_COLUMNS = ["record_id", "full_name", "name_hangul", "aliases", "sex", "birth_date", "case_type",
-            "event_date", "event_place", "status", "informant_name", "informant_contact"]
+_COLUMNS = [
+    "record_id",
+    "full_name",
+    "name_hangul",
+    "aliases",
+    "sex",
+    "birth_date",
+    "case_type",
+    "event_date",
+    "event_place",
+    "status",
+    "informant_name",
+    "informant_contact",
+]
 
 
-def _row(rid: str, full: str, hangul: str, aliases: str, case: str, date: str, place: str,
-         informant: str = "", contact: str = "") -> dict[str, str]:
+def _row(
+    rid: str,
+    full: str,
+    hangul: str,
+    aliases: str,
+    case: str,
+    date: str,
+    place: str,
+    informant: str = "",
+    contact: str = "",
+) -> dict[str, str]:
     values = [rid, full, hangul, aliases, "F", "1950", case, date, place, "unresolved", informant, contact]
     return dict(zip(_COLUMNS, values, strict=True))
 
 
 LIST_A = [
-    _row("A1", "Lee Young-hee", "이영희", "Ri Yong Hui|Yi Yŏng-hŭi", "abductee_postwar", "1977-08",
-         "Hoeryong", SECRET_NAME, SECRET_CONTACT),
+    _row(
+        "A1",
+        "Lee Young-hee",
+        "이영희",
+        "Ri Yong Hui|Yi Yŏng-hŭi",
+        "abductee_postwar",
+        "1977-08",
+        "Hoeryong",
+        SECRET_NAME,
+        SECRET_CONTACT,
+    ),
     _row("A2", "Kim Chul-su", "김철수", "", "detainee", "2014-03", "Pyongyang"),
     _row("A3", "Park Min-jun", "박민준", "", "pow", "1953-07", "혜산시"),
 ]

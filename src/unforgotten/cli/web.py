@@ -82,8 +82,12 @@ def user_list(db: DbOption = None, key_file: KeyFileOption = None, as_json: Json
     with ws.read() as conn:
         users = list_users(conn)
     if as_json:
-        print_json([{"id": u.id, "name": u.name, "role": u.role.value, "active": u.active, "totp": u.totp}
-                    for u in users])
+        print_json(
+            [
+                {"id": u.id, "name": u.name, "role": u.role.value, "active": u.active, "totp": u.totp}
+                for u in users
+            ]
+        )
         return
     table = Table("name", "role", "active", "second factor")
     for u in users:

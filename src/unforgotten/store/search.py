@@ -25,7 +25,15 @@ from unforgotten.store import schema as s
 from unforgotten.store.schema_web import search_key, search_state
 from unforgotten.store.workspace import Workspace
 
-__all__ = ["SearchFilters", "SearchHit", "SearchResult", "index_is_stale", "members_of", "refresh_index", "search"]
+__all__ = [
+    "SearchFilters",
+    "SearchHit",
+    "SearchResult",
+    "index_is_stale",
+    "members_of",
+    "refresh_index",
+    "search",
+]
 
 MIN_NAME_SCORE = 0.72  # below this a key collision is not shown as a name match
 MAX_CANDIDATES = 4000  # name rows scored per query (exact keys first)
@@ -45,7 +53,9 @@ class SearchFilters:
 
     def is_empty(self) -> bool:
         """Whether no filter is set."""
-        return all(v is None for v in (self.case_type, self.province, self.source, self.date_from, self.date_to))
+        return all(
+            v is None for v in (self.case_type, self.province, self.source, self.date_from, self.date_to)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +247,9 @@ def _hits(conn: Connection, ranked: list[tuple[int, float, str]]) -> tuple[Searc
         return ()
     root_of = members_of(conn, roots)
     ids = list(root_of)
-    primary = dict(conn.execute(select(s.person.c.id, s.person.c.primary_name).where(s.person.c.id.in_(ids))).all())
+    primary = dict(
+        conn.execute(select(s.person.c.id, s.person.c.primary_name).where(s.person.c.id.in_(ids))).all()
+    )
     names: dict[int, list[str]] = {}
     for pid, text in conn.execute(
         select(s.name.c.person_id, s.name.c.text).where(s.name.c.person_id.in_(ids)).order_by(s.name.c.id)

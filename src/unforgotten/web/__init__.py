@@ -38,11 +38,15 @@ def create_demo_user(ws: Workspace) -> tuple[str, str]:
         add_user(ws, DEMO_USER, role="admin", password=password)
     else:
         with ws.write(action="user_password", subject=f"user:{DEMO_USER}") as writer:
-            writer.update(web_user, int(uid), {"password_hash": _HASHER.hash(password)}, reason="demo password")
+            writer.update(
+                web_user, int(uid), {"password_hash": _HASHER.hash(password)}, reason="demo password"
+            )
     return DEMO_USER, password
 
 
-def serve(ws: Workspace, host: str = "127.0.0.1", port: int = 8000, *, development: bool | None = None) -> None:
+def serve(
+    ws: Workspace, host: str = "127.0.0.1", port: int = 8000, *, development: bool | None = None
+) -> None:
     """Serve the registry of ``ws`` until interrupted (uvicorn)."""
     import uvicorn  # noqa: PLC0415
 

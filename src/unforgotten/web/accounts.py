@@ -72,7 +72,9 @@ class LoginResult:
 
 def _user(row: object) -> User:
     r = row._mapping  # type: ignore[attr-defined]
-    return User(r["id"], r["name"], Role(r["role"]), bool(r["active"]), r["totp_enc"] is not None, r["created_at"])
+    return User(
+        r["id"], r["name"], Role(r["role"]), bool(r["active"]), r["totp_enc"] is not None, r["created_at"]
+    )
 
 
 def _check_name(name: str) -> str:
@@ -99,18 +101,19 @@ def add_user(ws: Workspace, name: str, *, role: str, password: str | None = None
     with ws.write(action="user_add", subject=f"user:{name}") as writer:
         if writer.conn.execute(select(web_user.c.id).where(web_user.c.name == name)).first():
             raise ValidationError(f"user {name!r} already exists")
-        row = {
-            "id": writer.allocate(web_user),
+        uid, created = writer.allocate(web_user), now_iso()
+        row: dict[str, object] = {
+            "id": uid,
             "name": name,
             "role": parsed.value,
             "password_hash": _HASHER.hash(password),
             "totp_enc": None,
             "active": True,
-            "created_at": now_iso(),
+            "created_at": created,
         }
         writer.insert(web_user, [row])
         writer.detail["role"] = parsed.value
-    return User(row["id"], name, parsed, True, False, row["created_at"]), password
+    return User(uid, name, parsed, True, False, created), password
 
 
 def list_users(conn: Connection) -> list[User]:
@@ -138,7 +141,9 @@ def set_role(ws: Workspace, name: str, role: str) -> None:
     ws.require(Permission.MANAGE)
     parsed = _role(role)
     with ws.write(action="user_role", subject=f"user:{name}") as writer:
-        writer.update(web_user, _id_of(writer.conn, name), {"role": parsed.value}, reason=f"role {parsed.value}")
+        writer.update(
+            web_user, _id_of(writer.conn, name), {"role": parsed.value}, reason=f"role {parsed.value}"
+        )
 
 
 def set_active(ws: Workspace, name: str, active: bool) -> None:

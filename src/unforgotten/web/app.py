@@ -54,7 +54,12 @@ class SecurityHeaders:
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = [
-                    (k, v + b"; Secure" if secure and k == b"set-cookie" and b"secure" not in v.lower() else v)
+                    (
+                        k,
+                        v + b"; Secure"
+                        if secure and k == b"set-cookie" and b"secure" not in v.lower()
+                        else v,
+                    )
                     for k, v in message.get("headers", [])
                 ]
                 headers += [
@@ -84,8 +89,9 @@ def _wants_json(request: Request) -> bool:
 def _error(request: Request, status: int, title: str, message: str) -> Response:
     if _wants_json(request):
         return JSONResponse({"error": title, "detail": message}, status_code=status)
-    return render(request, "error.html", lang=language(request), user=None, status=status,
-                  title=title, message=message)
+    return render(
+        request, "error.html", lang=language(request), user=None, status=status, title=title, message=message
+    )
 
 
 def _install_errors(app: FastAPI) -> None:

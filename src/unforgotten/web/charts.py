@@ -68,8 +68,13 @@ def histogram(values: Sequence[float], *, label: str, bins: int = 30) -> str:
     return _svg(_W, 200, label, body + _axis(lo, hi, x0, x1, base))
 
 
-def forest(rows: Sequence[tuple[str, float | None, float | None, float | None, int | None]], *, label: str) -> str:
-    """Estimate with interval per row, and the observed count as a grey bar: ``(label, est, lo, hi, observed)``."""
+def forest(
+    rows: Sequence[tuple[str, float | None, float | None, float | None, int | None]], *, label: str
+) -> str:
+    """Estimate with interval per row and the observed count as a grey bar.
+
+    Rows are ``(label, estimate, lower, upper, observed)``.
+    """
     values = [v for r in rows for v in r[1:] if v is not None and math.isfinite(v)]
     if not values:
         return ""
@@ -86,7 +91,10 @@ def forest(rows: Sequence[tuple[str, float | None, float | None, float | None, i
         if obs:
             body.append(f'<rect x="{x0}" y="{y - 6}" width="{x(obs) - x0:.1f}" height="12" fill="#dde3ea"/>')
         if low is not None and up is not None:
-            body.append(f'<line x1="{x(low):.1f}" x2="{x(up):.1f}" y1="{y}" y2="{y}" stroke="{INK}" stroke-width="2"/>')
+            body.append(
+                f'<line x1="{x(low):.1f}" x2="{x(up):.1f}" y1="{y}" y2="{y}" '
+                f'stroke="{INK}" stroke-width="2"/>'
+            )
         if est is not None:
             body.append(f'<circle cx="{x(est):.1f}" cy="{y}" r="5" fill="{ORANGE}"/>')
     height = 20 + len(rows) * 28
@@ -177,9 +185,13 @@ def nk_map(units: Sequence[m.MapUnit], *, label: str, lang: str) -> str:
         count = unit.cases if unit else 0
         shade = 0.08 + 0.8 * count / peak
         title = (unit.name_ko if lang == "ko" and unit else name) + f": {count:,}"
-        path = "".join("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in (_xy(*p) for p in ring)) + "Z" for ring in rings)
-        body.append(f'<path d="{path}" fill="{BLUE}" fill-opacity="{shade:.2f}" stroke="#fff" stroke-width="1.2">'
-                    f'<title>{escape(title)}</title></path>')
+        path = "".join(
+            "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in (_xy(*p) for p in ring)) + "Z" for ring in rings
+        )
+        body.append(
+            f'<path d="{path}" fill="{BLUE}" fill-opacity="{shade:.2f}" stroke="#fff" stroke-width="1.2">'
+            f"<title>{escape(title)}</title></path>"
+        )
         xs = [_xy(*p) for ring in rings for p in ring]
         cx, cy = sum(p[0] for p in xs) / len(xs), sum(p[1] for p in xs) / len(xs)
         body.append(f'<text x="{cx:.0f}" y="{cy:.0f}" text-anchor="middle" class="maplabel">{count:,}</text>')
@@ -188,7 +200,9 @@ def nk_map(units: Sequence[m.MapUnit], *, label: str, lang: str) -> str:
             continue
         x, y = _xy(fac.lon, fac.lat)
         name = fac.name_hangul if lang == "ko" else fac.name_en
-        body.append(f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="#b42318" stroke="#fff">'
-                    f'<title>{escape(name)}</title></rect>')
+        body.append(
+            f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="#b42318" stroke="#fff">'
+            f"<title>{escape(name)}</title></rect>"
+        )
     width, height = _xy(_LON1, _LAT0)
     return _svg(width, height, label, body)

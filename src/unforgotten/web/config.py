@@ -2,8 +2,8 @@
 
 | setting | environment | default |
 |---|---|---|
-| session secret | ``UNFORGOTTEN_SESSION_SECRET`` | read from ``KEYFILE.session`` beside the key file, created (0600) if absent |
-| secure cookies | ``UNFORGOTTEN_SECURE_COOKIES`` (``auto``/``always``/``never``) | ``auto``: Secure when the request came over https |
+| session secret | ``UNFORGOTTEN_SESSION_SECRET`` | ``KEYFILE.session`` beside the key file (0600) |
+| secure cookies | ``UNFORGOTTEN_SECURE_COOKIES`` | ``auto``: Secure over https (or ``always``/``never``) |
 | development | ``UNFORGOTTEN_ENV=development`` | off |
 | session lifetime | ``UNFORGOTTEN_SESSION_HOURS`` | 12 |
 

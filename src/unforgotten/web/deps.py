@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, replace
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine
@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 
-class LoginRequired(Exception):  # noqa: N818 - a control-flow signal, turned into a redirect or 401
+class LoginRequired(Exception):
     """Raised when a page needs a signed-in user and there is none."""
 
 
@@ -97,7 +97,7 @@ WorkspaceDep = Annotated[Workspace, Depends(workspace)]
 SessionDep = WorkspaceDep  # the template's name for "the unit of work of this request"
 
 
-def require(permission: Permission) -> object:
+def require(permission: Permission) -> Any:
     """A dependency that refuses users whose role lacks ``permission``."""
 
     def check(user: CurrentUser) -> User:

@@ -33,8 +33,11 @@ def _strata(conn: Connection, by: str) -> dict[int, str]:
     column = s.case.c.case_type if by == "case_type" else s.location.c.province_code
     query = (
         select(root, column)
-        .select_from(s.case.join(s.person, s.person.c.id == s.case.c.person_id)
-                     .outerjoin(s.location, s.location.c.id == s.case.c.event_place_id))
+        .select_from(
+            s.case.join(s.person, s.person.c.id == s.case.c.person_id).outerjoin(
+                s.location, s.location.c.id == s.case.c.event_place_id
+            )
+        )
         .order_by(s.case.c.id)
     )
     out: dict[int, str] = {}
@@ -51,7 +54,9 @@ def run_estimates(conn: Connection, by: str = "all") -> tuple[list[str], list[Me
     lists = [str(names[i]) for i in sorted(names)]
     if len(lists) < 2:
         return lists, []
-    rows = [(stratum_of.get(pid, "all"), frozenset(str(names[x]) for x in srcs)) for pid, srcs in members.items()]
+    rows = [
+        (stratum_of.get(pid, "all"), frozenset(str(names[x]) for x in srcs)) for pid, srcs in members.items()
+    ]
     tables = tables_by_stratum(rows, lists)
     methods = ["loglinear", "stepwise", "lcmcr"] + (["dga"] if len(lists) <= 5 else [])
     return lists, run_methods(tables, methods, QUICK, keep_going=True)
@@ -61,24 +66,34 @@ def _finite(x: float | None) -> float | None:
     return float(x) if x is not None and np.isfinite(x) else None
 
 
-def estimate_page(stratify: str, lists: list[str], runs: list[MethodRun], *, may_run: bool,
-                  ran_at: str | None) -> m.EstimatesPage:
+def estimate_page(
+    stratify: str, lists: list[str], runs: list[MethodRun], *, may_run: bool, ran_at: str | None
+) -> m.EstimatesPage:
     """The page model of a set of runs (posterior draws thinned to 400 per stratum)."""
     rows = []
     posterior: dict[str, list[float]] = {}
     for r in runs:
         res = r.result
-        rows.append(m.EstimateRow(
-            stratum=r.stratum, method=r.method, observed=res.observed if res else None,
-            estimate=_finite(res.estimate) if res else None, lower=_finite(res.lower) if res else None,
-            upper=_finite(res.upper) if res else None, level=res.level if res else None,
-            error=r.error, warnings=list(r.warnings)))
+        rows.append(
+            m.EstimateRow(
+                stratum=r.stratum,
+                method=r.method,
+                observed=res.observed if res else None,
+                estimate=_finite(res.estimate) if res else None,
+                lower=_finite(res.lower) if res else None,
+                upper=_finite(res.upper) if res else None,
+                level=res.level if res else None,
+                error=r.error,
+                warnings=list(r.warnings),
+            )
+        )
         if r.method == "lcmcr" and r.estimator is not None:
             draws: Any = np.asarray(r.estimator.samples_).ravel()
             step = max(1, len(draws) // 400)
             posterior[r.stratum] = [float(v) for v in draws[::step]]
-    return m.EstimatesPage(stratify=stratify, lists=lists, rows=rows, ran_at=ran_at, may_run=may_run,
-                           posterior=posterior)
+    return m.EstimatesPage(
+        stratify=stratify, lists=lists, rows=rows, ran_at=ran_at, may_run=may_run, posterior=posterior
+    )
 
 
 def now() -> str:

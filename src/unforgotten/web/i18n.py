@@ -33,7 +33,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "totp_prompt": ("Enter the code from your authenticator app.", "인증 앱의 코드를 입력하십시오."),
     "verify": ("Verify", "확인"),
     "bad_login": ("Wrong user name or password.", "사용자 이름 또는 비밀번호가 틀렸습니다."),
-    "locked": ("Too many failed attempts. Try again in 15 minutes.", "실패가 너무 많습니다. 15분 후에 다시 시도하십시오."),
+    "locked": (
+        "Too many failed attempts. Try again in 15 minutes.",
+        "실패가 너무 많습니다. 15분 후에 다시 시도하십시오.",
+    ),
     "bad_code": ("That code is not valid.", "유효하지 않은 코드입니다."),
     "language": ("Language", "언어"),
     "signed_in_as": ("Signed in as", "로그인 사용자"),
@@ -120,8 +123,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "run_estimates": ("Run estimates", "추정 실행"),
     "no_estimates": ("No estimate has been run yet.", "아직 추정을 실행하지 않았습니다."),
     "estimate_note": (
-        "Multiple systems estimation from the lists each person is on. Read docs/estimation.md before quoting a number.",
-        "각 인물이 포함된 목록으로 다중체계추정(MSE)을 합니다. 수치를 인용하기 전에 docs/estimation.md를 읽으십시오.",
+        "Multiple systems estimation from the lists each person is on. "
+        "Read docs/estimation.md before quoting a number.",
+        "각 인물이 포함된 목록으로 다중체계추정(MSE)을 합니다. "
+        "수치를 인용하기 전에 docs/estimation.md를 읽으십시오.",
     ),
     "stratum": ("Stratum", "층"),
     "method": ("Method", "방법"),

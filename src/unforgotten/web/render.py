@@ -8,8 +8,8 @@
 from __future__ import annotations
 
 import inspect
-import typing
 import json
+import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -73,7 +73,9 @@ def page(
     def decorate(fn: Callable[..., M]) -> Callable[..., M]:
         takes_request = "request" in inspect.signature(fn).parameters
         api_path = "/api" + (path if path != "/" else "")
-        router.get(api_path, response_model=model, summary=summary or fn.__doc__, name=f"{fn.__name__}_json")(fn)
+        router.get(api_path, response_model=model, summary=summary or fn.__doc__, name=f"{fn.__name__}_json")(
+            fn
+        )
 
         def html(**kwargs: Any) -> HTMLResponse:
             request: Request = kwargs.pop("request")

@@ -39,8 +39,12 @@ def estimates(ws: WorkspaceDep, request: Request, by: str = "all") -> m.Estimate
     return cached.model_copy(update={"may_run": allowed})
 
 
-@router.post("/estimates", response_model=None, dependencies=[CsrfChecked, require(Permission.ESTIMATE)],
-             summary="Run the estimates (log-linear, stepwise, LCMCR, dga) for a stratification")
+@router.post(
+    "/estimates",
+    response_model=None,
+    dependencies=[CsrfChecked, require(Permission.ESTIMATE)],
+    summary="Run the estimates (log-linear, stepwise, LCMCR, dga) for a stratification",
+)
 def run(ws: WorkspaceDep, request: Request, by: Annotated[str, Form()] = "all") -> Response | m.EstimatesPage:
     """Run every method on the registry's lists; a browser is sent back to the page."""
     with ws.read() as conn:
@@ -57,9 +61,11 @@ def run(ws: WorkspaceDep, request: Request, by: Annotated[str, Form()] = "all") 
 def map_page(ws: WorkspaceDep) -> m.MapPage:
     """Cases by province and county of the event; detention facilities."""
     with ws.read() as conn:
-        query = (select(s.location.c.province_code, s.location.c.code, func.count())
-                 .select_from(s.case.outerjoin(s.location, s.location.c.id == s.case.c.event_place_id))
-                 .group_by(s.location.c.province_code, s.location.c.code))
+        query = (
+            select(s.location.c.province_code, s.location.c.code, func.count())
+            .select_from(s.case.outerjoin(s.location, s.location.c.id == s.case.c.event_place_id))
+            .group_by(s.location.c.province_code, s.location.c.code)
+        )
         rows = conn.execute(query).all()
     by_prov: dict[str, int] = {}
     by_code: dict[str, int] = {}
@@ -71,30 +77,58 @@ def map_page(ws: WorkspaceDep) -> m.MapPage:
         by_prov[prov] = by_prov.get(prov, 0) + int(n)
         if code:
             by_code[code] = by_code.get(code, 0) + int(n)
-    units = [m.MapUnit(code=p.code, name_en=p.name_en, name_ko=p.name_hangul, cases=by_prov.get(p.code, 0))
-             for p in provinces()]
-    shown = [m.MapUnit(code=c.code, name_en=c.name_en, name_ko=c.name_hangul or c.name_en, cases=by_code[c.code])
-             for c in counties() if by_code.get(c.code)]
-    marks = [{"code": f.code, "name_en": f.name_en, "name_ko": f.name_hangul, "lat": f.lat, "lon": f.lon}
-             for f in facilities()]
-    return m.MapPage(provinces=units, counties=sorted(shown, key=lambda u: -u.cases), facilities=marks,
-                     unresolved=unresolved)
+    units = [
+        m.MapUnit(code=p.code, name_en=p.name_en, name_ko=p.name_hangul, cases=by_prov.get(p.code, 0))
+        for p in provinces()
+    ]
+    shown = [
+        m.MapUnit(code=c.code, name_en=c.name_en, name_ko=c.name_hangul or c.name_en, cases=by_code[c.code])
+        for c in counties()
+        if by_code.get(c.code)
+    ]
+    marks = [
+        {"code": f.code, "name_en": f.name_en, "name_ko": f.name_hangul, "lat": f.lat, "lon": f.lon}
+        for f in facilities()
+    ]
+    return m.MapPage(
+        provinces=units,
+        counties=sorted(shown, key=lambda u: -u.cases),
+        facilities=marks,
+        unresolved=unresolved,
+    )
 
 
 @page(router, "/review", "review.html", m.ReviewPage)
-def review(ws: WorkspaceDep) -> m.ReviewPage:
+def review(ws: WorkspaceDep, request: Request, skip: int | None = None) -> m.ReviewPage:
     """Undecided pairs of the newest linkage run, most probable first, with field-level evidence."""
+    skipped = [int(x) for x in request.session.get("skipped", []) if isinstance(x, int)]
+    if skip is not None and skip not in skipped:
+        skipped = [*skipped, skip][-200:]
+        request.session["skipped"] = skipped
     with ws.read() as conn:
-        pairs = linkage.review_queue(conn, limit=20)
+        pairs = linkage.review_queue(conn, limit=20 + len(skipped))
         progress = linkage.review_progress(conn)
-    return m.ReviewPage(pairs=[m.ReviewPair(**p) for p in pairs], total=progress["total"],
-                        decided=progress["decided"], may_decide=may(ws.settings.role, Permission.LINK))
+    rest = [p for p in pairs if p["pair_id"] not in skipped] or pairs
+    return m.ReviewPage(
+        pairs=[m.ReviewPair(**p) for p in rest[:20]],
+        total=progress["total"],
+        decided=progress["decided"],
+        may_decide=may(ws.settings.role, Permission.LINK),
+    )
 
 
-@router.post("/review/{pair_id}", dependencies=[CsrfChecked, require(Permission.LINK)],
-             response_model=None, summary="Accept or reject a review pair")
-def decide(ws: WorkspaceDep, request: Request, pair_id: int,
-           decision: Annotated[Literal["accepted", "rejected"], Form()]) -> Response | dict[str, object]:
+@router.post(
+    "/review/{pair_id}",
+    dependencies=[CsrfChecked, require(Permission.LINK)],
+    response_model=None,
+    summary="Accept or reject a review pair",
+)
+def decide(
+    ws: WorkspaceDep,
+    request: Request,
+    pair_id: int,
+    decision: Annotated[Literal["accepted", "rejected"], Form()],
+) -> Response | dict[str, object]:
     """Record a decision (an accepted pair is merged at once); a browser is sent to the next pair."""
     result = linkage.decide(ws, pair_id, decision)
     if "text/html" in request.headers.get("accept", ""):

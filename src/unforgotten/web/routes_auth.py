@@ -22,8 +22,14 @@ router = APIRouter()
 
 def user_public(user: accounts.User) -> m.UserPublic:
     """The listed fields of a user."""
-    return m.UserPublic(id=user.id, name=user.name, role=user.role.value, active=user.active,
-                        totp=user.totp, created_at=user.created_at)
+    return m.UserPublic(
+        id=user.id,
+        name=user.name,
+        role=user.role.value,
+        active=user.active,
+        totp=user.totp,
+        created_at=user.created_at,
+    )
 
 
 def _safe_next(target: str | None) -> str:
@@ -31,7 +37,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
-def login_form(request: Request, lang: Lang, next: str = "/") -> HTMLResponse:  # noqa: A002
+def login_form(request: Request, lang: Lang, next: str = "/") -> HTMLResponse:
     return render(request, "login.html", lang=lang, user=None, next=_safe_next(next), error=None)
 
 
@@ -41,12 +47,14 @@ def login(
     lang: Lang,
     name: Annotated[str, Form(max_length=100)],
     password: Annotated[str, Form(max_length=1000)],
-    next: Annotated[str, Form()] = "/",  # noqa: A002
+    next: Annotated[str, Form()] = "/",
 ) -> Response:
     result = accounts.authenticate(state(request).base, name, password)
     if result.user is None:
         error = "locked" if result.reason == "locked" else "bad_login"
-        return render(request, "login.html", lang=lang, user=None, next=_safe_next(next), error=error, status=401)
+        return render(
+            request, "login.html", lang=lang, user=None, next=_safe_next(next), error=error, status=401
+        )
     request.session.clear()  # a fresh session at each log-in (no fixation)
     if result.needs_totp:
         request.session["pending"] = result.user.id
@@ -56,17 +64,22 @@ def login(
 
 
 @router.get("/login/totp", response_class=HTMLResponse, include_in_schema=False)
-def totp_form(request: Request, lang: Lang, next: str = "/") -> HTMLResponse:  # noqa: A002
+def totp_form(request: Request, lang: Lang, next: str = "/") -> HTMLResponse:
     return render(request, "totp.html", lang=lang, user=None, next=_safe_next(next), error=None)
 
 
 @router.post("/login/totp", response_class=HTMLResponse, include_in_schema=False, dependencies=[CsrfChecked])
 def totp(
-    request: Request, lang: Lang, code: Annotated[str, Form(max_length=10)], next: Annotated[str, Form()] = "/"  # noqa: A002
+    request: Request,
+    lang: Lang,
+    code: Annotated[str, Form(max_length=10)],
+    next: Annotated[str, Form()] = "/",
 ) -> Response:
     pending = request.session.get("pending")
     if not isinstance(pending, int) or not accounts.check_totp(state(request).base, pending, code):
-        return render(request, "totp.html", lang=lang, user=None, next=_safe_next(next), error="bad_code", status=401)
+        return render(
+            request, "totp.html", lang=lang, user=None, next=_safe_next(next), error="bad_code", status=401
+        )
     request.session.clear()
     request.session["uid"] = pending
     return RedirectResponse(_safe_next(next), status_code=303)
@@ -79,11 +92,17 @@ def logout(request: Request) -> RedirectResponse:
 
 
 @router.get("/lang/{code}", include_in_schema=False)
-def choose_language(request: Request, code: str, next: str = "/") -> RedirectResponse:  # noqa: A002
+def choose_language(request: Request, code: str, next: str = "/") -> RedirectResponse:
     response = RedirectResponse(_safe_next(next), status_code=303)
     if code in LANGUAGES:
-        response.set_cookie("lang", code, max_age=365 * 86400, httponly=True, samesite="lax",
-                            secure=request.url.scheme == "https")
+        response.set_cookie(
+            "lang",
+            code,
+            max_age=365 * 86400,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
     return response
 
 
@@ -96,7 +115,9 @@ def account(user: CurrentUser, request: Request) -> m.UserPublic:
 
 
 @router.post("/account/totp", include_in_schema=False, dependencies=[CsrfChecked])
-def account_totp(request: Request, ws: WorkspaceDep, user: CurrentUser, code: Annotated[str, Form()]) -> Response:
+def account_totp(
+    request: Request, ws: WorkspaceDep, user: CurrentUser, code: Annotated[str, Form()]
+) -> Response:
     secret = request.session.get("totp_setup")
     if not isinstance(secret, str):
         return RedirectResponse("/account", status_code=303)
@@ -112,18 +133,25 @@ def users(ws: WorkspaceDep, request: Request) -> m.UsersPage:
     with ws.read() as conn:
         listed = accounts.list_users(conn)
     shown = request.session.pop("new_password", None)
-    return m.UsersPage(users=[user_public(u) for u in listed], roles=[r.value for r in Role],
-                       new_password=shown if isinstance(shown, str) else None)
+    return m.UsersPage(
+        users=[user_public(u) for u in listed],
+        roles=[r.value for r in Role],
+        new_password=shown if isinstance(shown, str) else None,
+    )
 
 
 @router.post("/users", include_in_schema=False, dependencies=[CsrfChecked, require(Permission.MANAGE)])
-def add_user(request: Request, ws: WorkspaceDep, name: Annotated[str, Form()], role: Annotated[str, Form()]) -> Response:
+def add_user(
+    request: Request, ws: WorkspaceDep, name: Annotated[str, Form()], role: Annotated[str, Form()]
+) -> Response:
     _, password = accounts.add_user(ws, name, role=role)
     request.session["new_password"] = f"{name}: {password}"
     return RedirectResponse("/users", status_code=303)
 
 
-@router.post("/users/{name}/role", include_in_schema=False, dependencies=[CsrfChecked, require(Permission.MANAGE)])
+@router.post(
+    "/users/{name}/role", include_in_schema=False, dependencies=[CsrfChecked, require(Permission.MANAGE)]
+)
 def change_role(ws: WorkspaceDep, name: str, role: Annotated[str, Form()]) -> Response:
     accounts.set_role(ws, name, role)
     return RedirectResponse("/users", status_code=303)

@@ -43,6 +43,7 @@ def _date(value: str | None, name: str) -> dt.date | None:
 @page(router, "/persons", "search.html", m.SearchPage)
 def persons(
     ws: WorkspaceDep,
+    *,
     q: Annotated[str, Query(max_length=200, description="Name (any script or spelling) or place")] = "",
     case_type: str | None = None,
     province: str | None = None,
@@ -53,8 +54,9 @@ def persons(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> m.SearchPage:
     """Search persons by any spelling in any script, by place, case type and date range, with facets."""
-    filters = SearchFilters(case_type or None, province or None, source or None,
-                            _date(date_from, "from"), _date(date_to, "to"))
+    filters = SearchFilters(
+        case_type or None, province or None, source or None, _date(date_from, "from"), _date(date_to, "to")
+    )
     with ws.read() as conn:
         stale = index_is_stale(conn)
     if stale:
@@ -63,17 +65,31 @@ def persons(
         found = search(conn, q, filters, limit=limit, offset=offset)
     shown = {"case_type": case_type, "province": province, "source": source, "from": date_from, "to": date_to}
     return m.SearchPage(
-        query=found.query, total=found.total, offset=offset, limit=limit, place=found.place,
-        filters=shown, facets=found.facets,
-        results=[m.SearchHitPublic(person_id=h.person_id, primary_name=h.primary_name, names=list(h.names),
-                                   case_types=list(h.case_types), provinces=list(h.provinces),
-                                   score=h.score, matched=h.matched) for h in found.hits],
+        query=found.query,
+        total=found.total,
+        offset=offset,
+        limit=limit,
+        place=found.place,
+        filters=shown,
+        facets=found.facets,
+        results=[
+            m.SearchHitPublic(
+                person_id=h.person_id,
+                primary_name=h.primary_name,
+                names=list(h.names),
+                case_types=list(h.case_types),
+                provinces=list(h.provinces),
+                score=h.score,
+                matched=h.matched,
+            )
+            for h in found.hits
+        ],
     )
 
 
 @page(router, "/persons/{person_id}", "person.html", m.PersonPage)
 def person(ws: WorkspaceDep, person_id: int, reveal: bool = False) -> m.PersonPage:
-    """One person: names, cases, incidents, records, linkage, history, consent; protected fields on request."""
+    """One person: names, cases, records, linkage, history, consent; protected fields on request."""
     allowed = may(ws.settings.role, Permission.READ_PROTECTED)
     with ws.read() as conn:
         data = views.person_page(conn, views.live_person(conn, person_id), may_reveal=allowed)
@@ -120,11 +136,17 @@ def export_csv(ws: WorkspaceDep, what: str) -> Response:
         raise ValidationError("export persons or records")
     with ws.read() as conn:
         rows = [{k: v for k, v in r.items() if k != "_id"} for r in producer(conn)]
-    ws.audit(action="export", subject=f"export:{what}",
-             detail={"what": what, "rows": len(rows), "format": "csv", "include_protected": False, "via": "web"})
+    ws.audit(
+        action="export",
+        subject=f"export:{what}",
+        detail={"what": what, "rows": len(rows), "format": "csv", "include_protected": False, "via": "web"},
+    )
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(dict.fromkeys(k for r in rows for k in r)))
     writer.writeheader()
     writer.writerows(rows)
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"content-disposition": f'attachment; filename="{what}.csv"'})
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{what}.csv"'},
+    )

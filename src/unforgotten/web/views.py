@@ -62,8 +62,9 @@ def live_person(conn: Connection, person_id: int) -> int:
 def _places(conn: Connection, ids: set[int]) -> dict[int, tuple[str, str | None]]:
     if not ids:
         return {}
-    rows = conn.execute(select(s.location.c.id, s.location.c.text, s.location.c.province_code).where(
-        s.location.c.id.in_(ids)))
+    rows = conn.execute(
+        select(s.location.c.id, s.location.c.text, s.location.c.province_code).where(s.location.c.id.in_(ids))
+    )
     return {int(i): (str(t), p) for i, t, p in rows}
 
 
@@ -72,8 +73,11 @@ def _cases(conn: Connection, where: Any) -> list[m.CasePublic]:
     places = _places(conn, {r["event_place_id"] for r in rows if r["event_place_id"]})
     return [
         m.CasePublic(
-            id=r["id"], person_id=r["person_id"], case_type=r["case_type"],
-            case_type_label=_case_label(r["case_type"]), status=r["status"],
+            id=r["id"],
+            person_id=r["person_id"],
+            case_type=r["case_type"],
+            case_type_label=_case_label(r["case_type"]),
+            status=r["status"],
             event_date=_date(r["event_date_raw"], r["event_date_start"]),
             event_place=places.get(r["event_place_id"], (None, None))[0],
             province_code=places.get(r["event_place_id"], (None, None))[1],
@@ -86,19 +90,27 @@ def _cases(conn: Connection, where: Any) -> list[m.CasePublic]:
 def _incidents(conn: Connection, case_ids: list[int]) -> list[m.IncidentPublic]:
     if not case_ids:
         return []
-    rows = conn.execute(select(s.incident).where(s.incident.c.case_id.in_(case_ids)).order_by(s.incident.c.id))
+    rows = conn.execute(
+        select(s.incident).where(s.incident.c.case_id.in_(case_ids)).order_by(s.incident.c.id)
+    )
     incidents = rows.mappings().all()
     acts: dict[int, list[m.ActPublic]] = {}
     query = select(s.act).where(s.act.c.incident_id.in_([i["id"] for i in incidents])).order_by(s.act.c.id)
     for a in conn.execute(query).mappings():
         acts.setdefault(a["incident_id"], []).append(
-            m.ActPublic(id=a["id"], violation_code=a["violation_code"], perpetrator_text=a["perpetrator_text"])
+            m.ActPublic(
+                id=a["id"], violation_code=a["violation_code"], perpetrator_text=a["perpetrator_text"]
+            )
         )
     places = _places(conn, {i["location_id"] for i in incidents if i["location_id"]})
     return [
         m.IncidentPublic(
-            id=i["id"], case_id=i["case_id"], title=i["title"], date=_date(i["date_raw"], i["date_start"]),
-            place=places.get(i["location_id"], (None, None))[0], acts=acts.get(i["id"], []),
+            id=i["id"],
+            case_id=i["case_id"],
+            title=i["title"],
+            date=_date(i["date_raw"], i["date_start"]),
+            place=places.get(i["location_id"], (None, None))[0],
+            acts=acts.get(i["id"], []),
         )
         for i in incidents
     ]
@@ -108,11 +120,22 @@ def _records(conn: Connection, where: Any, *, limit: int | None = None) -> list[
     r = s.source_record.c
     query = (
         select(r.id, r.source_id, s.source.c.name, r.record_id, r.batch_id, r.row_number, r.person_id, r.raw)
-        .join(s.source).where(where).order_by(r.id).limit(limit)
+        .join(s.source)
+        .where(where)
+        .order_by(r.id)
+        .limit(limit)
     )
     return [
-        m.RecordPublic(id=x.id, source_id=x.source_id, source=x.name, record_id=x.record_id, batch_id=x.batch_id,
-                       row_number=x.row_number, person_id=x.person_id, raw=dict(x.raw))
+        m.RecordPublic(
+            id=x.id,
+            source_id=x.source_id,
+            source=x.name,
+            record_id=x.record_id,
+            batch_id=x.batch_id,
+            row_number=x.row_number,
+            person_id=x.person_id,
+            raw=dict(x.raw),
+        )
         for x in conn.execute(query)
     ]
 
@@ -121,18 +144,25 @@ def _linkage(conn: Connection, record_ids: list[int]) -> list[m.LinkEvidence]:
     if not record_ids:
         return []
     touches = or_(link_pair.c.record_l.in_(record_ids), link_pair.c.record_r.in_(record_ids))
-    pairs = {(p.record_l, p.record_r): p for p in conn.execute(select(link_pair).where(touches).order_by(link_pair.c.id))}
+    pairs = {
+        (p.record_l, p.record_r): p
+        for p in conn.execute(select(link_pair).where(touches).order_by(link_pair.c.id))
+    }
     touches_d = or_(link_decision.c.record_l.in_(record_ids), link_decision.c.record_r.in_(record_ids))
     decisions = {(d.record_l, d.record_r): d for d in conn.execute(select(link_decision).where(touches_d))}
     out = []
     for key in sorted(set(pairs) | set(decisions)):
         p, d = pairs.get(key), decisions.get(key)
-        out.append(m.LinkEvidence(
-            record_l=key[0], record_r=key[1], decision=d.decision if d else None,
-            decided_by=d.decided_by if d else None,
-            match_probability=float(p.match_probability) if p else None,
-            evidence=dict(p.evidence) if p else {},
-        ))
+        out.append(
+            m.LinkEvidence(
+                record_l=key[0],
+                record_r=key[1],
+                decision=d.decision if d else None,
+                decided_by=d.decided_by if d else None,
+                match_probability=float(p.match_probability) if p else None,
+                evidence=dict(p.evidence) if p else {},
+            )
+        )
     return out
 
 
@@ -143,9 +173,18 @@ def _history(conn: Connection, members: list[int]) -> list[m.HistoryEntry]:
         if r["table_name"] == "source_record" and r["data"].get("protected_extra"):
             r["data"] = {**r["data"], "protected_extra": "[protected]"}
     return [
-        m.HistoryEntry(version_id=r["id"], table_name=r["table_name"], row_id=r["row_id"], version=r["version"],
-                       op=r["op"], reason=r["reason"], at=r["at"], actor=r["actor"], action=r["action"],
-                       data=r["data"])
+        m.HistoryEntry(
+            version_id=r["id"],
+            table_name=r["table_name"],
+            row_id=r["row_id"],
+            version=r["version"],
+            op=r["op"],
+            reason=r["reason"],
+            at=r["at"],
+            actor=r["actor"],
+            action=r["action"],
+            data=r["data"],
+        )
         for r in rows
     ]
 
@@ -153,8 +192,13 @@ def _history(conn: Connection, members: list[int]) -> list[m.HistoryEntry]:
 def _consent(conn: Connection, members: list[int]) -> list[m.ConsentPublic]:
     query = select(s.consent).where(s.consent.c.person_id.in_(members)).order_by(s.consent.c.id)
     return [
-        m.ConsentPublic(id=c["id"], may_publish=bool(c["may_publish"]), given_by=c["given_by"],
-                        recorded_on=str(c["recorded_on"]), note=c["note"])
+        m.ConsentPublic(
+            id=c["id"],
+            may_publish=bool(c["may_publish"]),
+            given_by=c["given_by"],
+            recorded_on=str(c["recorded_on"]),
+            note=c["note"],
+        )
         for c in conn.execute(query).mappings()
     ]
 
@@ -165,17 +209,35 @@ def person_page(conn: Connection, person_id: int, *, may_reveal: bool) -> m.Pers
     if person is None or person["merged_into"] is not None:
         raise NotFoundError(f"person {person_id} does not exist")
     members = sorted(members_of(conn, [person_id]))
-    names = conn.execute(select(s.name).where(s.name.c.person_id.in_(members)).order_by(s.name.c.id)).mappings()
+    names = conn.execute(
+        select(s.name).where(s.name.c.person_id.in_(members)).order_by(s.name.c.id)
+    ).mappings()
     cases = _cases(conn, s.case.c.person_id.in_(members))
     records = _records(conn, s.source_record.c.person_id.in_(members))
     return m.PersonPage(
-        person_id=person_id, primary_name=person["primary_name"], sex=person["sex"],
-        birth_date=_date(person["birth_date_raw"], person["birth_date_start"]), members=members,
-        names=[m.NamePublic(id=n["id"], text=n["text"], kind=n["kind"], script=n["script"], system=n["system"],
-                            source_record_id=n["source_record_id"]) for n in names],
-        cases=cases, incidents=_incidents(conn, [c.id for c in cases]), records=records,
-        linkage=_linkage(conn, [r.id for r in records]), history=_history(conn, members),
-        consent=_consent(conn, members), may_reveal=may_reveal,
+        person_id=person_id,
+        primary_name=person["primary_name"],
+        sex=person["sex"],
+        birth_date=_date(person["birth_date_raw"], person["birth_date_start"]),
+        members=members,
+        names=[
+            m.NamePublic(
+                id=n["id"],
+                text=n["text"],
+                kind=n["kind"],
+                script=n["script"],
+                system=n["system"],
+                source_record_id=n["source_record_id"],
+            )
+            for n in names
+        ],
+        cases=cases,
+        incidents=_incidents(conn, [c.id for c in cases]),
+        records=records,
+        linkage=_linkage(conn, [r.id for r in records]),
+        history=_history(conn, members),
+        consent=_consent(conn, members),
+        may_reveal=may_reveal,
     )
 
 
@@ -184,9 +246,16 @@ def reveal_protected(ws: Workspace, page: m.PersonPage) -> m.PersonPage:
     ids = [r.id for r in page.records]
     with ws.read() as conn:
         clear = queries.protected_of_records(conn, ws.keyring, ids)
-    ws.audit(action="read_protected", subject=f"person:{page.person_id}", detail={"records": ids, "via": "web"})
-    fields = [m.ProtectedFields(record_id=rid, fields={k: (None if v is None else str(v)) for k, v in clear[rid].items()})
-              for rid in ids if clear.get(rid)]
+    ws.audit(
+        action="read_protected", subject=f"person:{page.person_id}", detail={"records": ids, "via": "web"}
+    )
+    fields = [
+        m.ProtectedFields(
+            record_id=rid, fields={k: (None if v is None else str(v)) for k, v in clear[rid].items()}
+        )
+        for rid in ids
+        if clear.get(rid)
+    ]
     return page.model_copy(update={"protected": fields})
 
 
@@ -198,20 +267,39 @@ def case_page(conn: Connection, case_id: int) -> m.CasePage:
     case = cases[0]
     name = conn.execute(select(s.person.c.primary_name).where(s.person.c.id == case.person_id)).scalar_one()
     records = _records(conn, s.source_record.c.id == case.source_record_id) if case.source_record_id else []
-    return m.CasePage(case=case, person_name=name, incidents=_incidents(conn, [case.id]),
-                      record=records[0] if records else None)
+    return m.CasePage(
+        case=case,
+        person_name=name,
+        incidents=_incidents(conn, [case.id]),
+        record=records[0] if records else None,
+    )
 
 
 def _source_models(conn: Connection) -> list[m.SourcePublic]:
     r = s.source_record.c
-    counts = {sid: (n, p) for sid, n, p in conn.execute(
-        select(r.source_id, func.count(), func.count(r.person_id.distinct())).group_by(r.source_id))}
-    batches = dict(conn.execute(select(s.import_batch.c.source_id, func.count()).group_by(s.import_batch.c.source_id)).all())
+    counts = {
+        sid: (n, p)
+        for sid, n, p in conn.execute(
+            select(r.source_id, func.count(), func.count(r.person_id.distinct())).group_by(r.source_id)
+        )
+    }
+    batches: dict[int, int] = dict(
+        conn.execute(
+            select(s.import_batch.c.source_id, func.count()).group_by(s.import_batch.c.source_id)
+        ).all()
+    )
     return [
-        m.SourcePublic(id=x["id"], name=x["name"], kind=x["kind"], organisation=x["organisation"],
-                       confidentiality=x["confidentiality"], description=x["description"],
-                       records=counts.get(x["id"], (0, 0))[0], persons=counts.get(x["id"], (0, 0))[1],
-                       batches=int(batches.get(x["id"], 0)))
+        m.SourcePublic(
+            id=x["id"],
+            name=x["name"],
+            kind=x["kind"],
+            organisation=x["organisation"],
+            confidentiality=x["confidentiality"],
+            description=x["description"],
+            records=counts.get(x["id"], (0, 0))[0],
+            persons=counts.get(x["id"], (0, 0))[1],
+            batches=int(batches.get(x["id"], 0)),
+        )
         for x in conn.execute(select(s.source).order_by(s.source.c.id)).mappings()
     ]
 
@@ -219,7 +307,9 @@ def _source_models(conn: Connection) -> list[m.SourcePublic]:
 def memberships(conn: Connection) -> dict[int, set[int]]:
     """Live person → the source ids it is on."""
     root = func.coalesce(s.person.c.merged_into, s.person.c.id)
-    query = select(root, s.source_record.c.source_id).join(s.person, s.person.c.id == s.source_record.c.person_id)
+    query = select(root, s.source_record.c.source_id).join(
+        s.person, s.person.c.id == s.source_record.c.person_id
+    )
     out: dict[int, set[int]] = {}
     for pid, sid in conn.execute(query.distinct()):
         out.setdefault(int(pid), set()).add(int(sid))
@@ -242,16 +332,29 @@ def _batch_models(conn: Connection, where: Any) -> list[m.BatchPublic]:
     b = s.import_batch.c
     query = select(s.import_batch, s.source.c.name.label("source")).join(s.source).where(where).order_by(b.id)
     return [
-        m.BatchPublic(id=x["id"], source_id=x["source_id"], source=x["source"], file_name=x["file_name"],
-                      sha256=x["sha256"], file_format=x["file_format"], row_count=x["row_count"],
-                      actor=x["actor"], imported_at=x["imported_at"])
+        m.BatchPublic(
+            id=x["id"],
+            source_id=x["source_id"],
+            source=x["source"],
+            file_name=x["file_name"],
+            sha256=x["sha256"],
+            file_format=x["file_format"],
+            row_count=x["row_count"],
+            actor=x["actor"],
+            imported_at=x["imported_at"],
+        )
         for x in conn.execute(query).mappings()
     ]
 
 
 def _case_types(conn: Connection, where: Any) -> dict[str, int]:
-    query = (select(s.case.c.case_type, func.count()).join(s.source_record, s.source_record.c.id == s.case.c.source_record_id)
-             .where(where).group_by(s.case.c.case_type).order_by(func.count().desc()))
+    query = (
+        select(s.case.c.case_type, func.count())
+        .join(s.source_record, s.source_record.c.id == s.case.c.source_record_id)
+        .where(where)
+        .group_by(s.case.c.case_type)
+        .order_by(func.count().desc())
+    )
     return {str(k): int(n) for k, n in conn.execute(query)}
 
 
@@ -266,9 +369,12 @@ def source_page(conn: Connection, source_id: int) -> m.SourcePage:
         if source_id in lists:
             for other in lists - {source_id}:
                 shared[names[other]] = shared.get(names[other], 0) + 1
-    return m.SourcePage(source=found[0], batches=_batch_models(conn, s.import_batch.c.source_id == source_id),
-                        shared_with=dict(sorted(shared.items(), key=lambda kv: -kv[1])),
-                        case_types=_case_types(conn, s.source_record.c.source_id == source_id))
+    return m.SourcePage(
+        source=found[0],
+        batches=_batch_models(conn, s.import_batch.c.source_id == source_id),
+        shared_with=dict(sorted(shared.items(), key=lambda kv: -kv[1])),
+        case_types=_case_types(conn, s.source_record.c.source_id == source_id),
+    )
 
 
 def batch_page(conn: Connection, batch_id: int) -> m.BatchPage:
@@ -278,11 +384,21 @@ def batch_page(conn: Connection, batch_id: int) -> m.BatchPage:
         raise NotFoundError(f"batch {batch_id} does not exist")
     mapping = conn.execute(select(s.import_batch.c.mapping).where(s.import_batch.c.id == batch_id)).scalar()
     in_batch = s.source_record.c.batch_id == batch_id
-    prov_q = (select(s.location.c.province_code, func.count())
-              .select_from(s.case.join(s.source_record, s.source_record.c.id == s.case.c.source_record_id)
-                           .outerjoin(s.location, s.location.c.id == s.case.c.event_place_id))
-              .where(in_batch).group_by(s.location.c.province_code))
+    prov_q = (
+        select(s.location.c.province_code, func.count())
+        .select_from(
+            s.case.join(s.source_record, s.source_record.c.id == s.case.c.source_record_id).outerjoin(
+                s.location, s.location.c.id == s.case.c.event_place_id
+            )
+        )
+        .where(in_batch)
+        .group_by(s.location.c.province_code)
+    )
     provinces = {str(k or "unresolved"): int(n) for k, n in conn.execute(prov_q)}
-    return m.BatchPage(batch=found[0], mapping=mapping, case_types=_case_types(conn, in_batch),
-                       provinces=dict(sorted(provinces.items(), key=lambda kv: -kv[1])),
-                       records=_records(conn, in_batch, limit=50))
+    return m.BatchPage(
+        batch=found[0],
+        mapping=mapping,
+        case_types=_case_types(conn, in_batch),
+        provinces=dict(sorted(provinces.items(), key=lambda kv: -kv[1])),
+        records=_records(conn, in_batch, limit=50),
+    )
