@@ -25,6 +25,7 @@ import argparse
 import contextlib
 import dataclasses
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -256,6 +257,8 @@ def _row(dataset: str, label: str, result: LinkageResult, truth: pd.Series) -> d
         "run": label,
         **metrics,
         **{f"t_{k}": v for k, v in result.timings.items()},
+        **{f"cpu_{k}": v for k, v in result.cpu_seconds.items()},
+        "load_average": os.getloadavg()[0],
         **dict(result.counts),
         "config": dataclasses.asdict(result.config),
     }
@@ -275,13 +278,15 @@ def _markdown(rows: list[dict[str, Any]]) -> str:
 
 def _timing_markdown(rows: list[dict[str, Any]]) -> str:
     phases = ("features", "training", "blocking", "prediction", "clustering", "total")
-    head = "| records | " + " | ".join(phases) + " | peak MiB | candidate pairs | F1 |"
-    lines = [head, "|" + "---|" * (len(phases) + 4)]
+    head = "| records | " + " | ".join(phases) + " | peak MiB | candidate pairs | F1 | load |"
+    lines = [head, "|" + "---|" * (len(phases) + 5)]
     for r in rows:
-        cells = " | ".join(f"{r.get('t_' + p, float('nan')):.1f}" for p in phases)
+        cells = " | ".join(
+            f"{r.get('t_' + p, float('nan')):.1f} ({r.get('cpu_' + p, float('nan')):.0f})" for p in phases
+        )
         lines.append(
             f"| {r['records']:,} | {cells} | {r.get('link_peak_mb', float('nan')):.0f} | "
-            f"{r['candidate_pairs']:,} | {r['f1']:.4f} |"
+            f"{r['candidate_pairs']:,} | {r['f1']:.4f} | {r['load_average']:.1f} |"
         )
     return "\n".join(lines)
 

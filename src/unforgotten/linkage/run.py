@@ -8,6 +8,7 @@ saved model, without re-deciding anything already decided.
 from __future__ import annotations
 
 import json
+import resource
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -53,13 +54,16 @@ class LinkageResult:
     model_json:
         The trained Splink model (settings with m and u), as JSON text.
     timings:
-        Seconds per phase: ``features``, ``training``, ``blocking``, ``prediction``,
-        ``clustering``, ``total``.
+        Wall-clock seconds per phase: ``features``, ``training``, ``blocking``,
+        ``prediction``, ``clustering``, ``total``.
     counts:
         ``records``, ``candidate_pairs`` (after blocking), ``pairs`` (kept),
         ``clusters``.
     config:
         The settings of the run.
+    cpu_seconds:
+        CPU seconds per phase (same keys as ``timings``; all threads and worker
+        processes): with ``timings``, shows how much a busy machine slowed the run.
     """
 
     pairs: pd.DataFrame
@@ -68,6 +72,7 @@ class LinkageResult:
     timings: Mapping[str, float]
     counts: Mapping[str, int]
     config: LinkageConfig = field(default_factory=LinkageConfig)
+    cpu_seconds: Mapping[str, float] = field(default_factory=dict)
 
     def uncertain(self, band: tuple[float, float] | None = None) -> pd.DataFrame:
         """Pairs with ``lo <= match_probability < hi`` (default: the config's band)."""
@@ -77,19 +82,30 @@ class LinkageResult:
         return chosen.sort_values("match_probability", ascending=False, ignore_index=True)
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process (all threads, DuckDB's included) and its finished children."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 class _Clock:
     def __init__(self) -> None:
         self.timings: dict[str, float] = {}
-        self._start = time.perf_counter()
+        self.cpu: dict[str, float] = {}
+        self._start, self._cpu_start = time.perf_counter(), _cpu_seconds()
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu_seconds()
         yield
         self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+        self.cpu[name] = self.cpu.get(name, 0.0) + _cpu_seconds() - cpu
 
     def total(self) -> dict[str, float]:
         return {**self.timings, "total": time.perf_counter() - self._start}
+
+    def cpu_total(self) -> dict[str, float]:
+        return {**self.cpu, "total": _cpu_seconds() - self._cpu_start}
 
 
 def _check_records(records: pd.DataFrame) -> None:
@@ -213,6 +229,7 @@ def _result(
         timings=clock.total(),
         counts=counts,
         config=config,
+        cpu_seconds=clock.cpu_total(),
     )
 
 
