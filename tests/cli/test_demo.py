@@ -11,7 +11,9 @@ from unforgotten.cli.main import app
 
 
 def test_demo_builds_a_linked_estimated_registry(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["demo", "--dir", str(tmp_path / "demo"), "--persons", "400", "--json"])
+    result = CliRunner().invoke(
+        app, ["demo", "--dir", str(tmp_path / "demo"), "--persons", "400", "--no-serve", "--json"]
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["true_population"] == 400

@@ -26,17 +26,22 @@ def demo(
     persons: Annotated[int, typer.Option("--persons", help="True population size.")] = 3000,
     lists: Annotated[int, typer.Option("--lists", help="Number of source lists.")] = 4,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 2024,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the web application at the end.")
+    ] = True,
+    port: Annotated[int, typer.Option("--port", help="Port of the web application.")] = 8000,
     as_json: JsonOption = False,
 ) -> None:
     """Build a demo registry from synthetic lists with known truth and summarise it.
 
     Writes the lists (CSV) and a SQLite registry with its key into --dir, imports every list
     as one batch, links the records into persons, estimates the total, loads the seed
-    consultation round with a brief, verifies the audit chain and prints a summary.
+    consultation round with a brief, verifies the audit chain, prints a summary, then serves
+    the web application with a demo log-in (unless --no-serve or --json).
 
     Example:
         unforgotten demo
-        unforgotten demo --persons 10000 --lists 5 --dir /tmp/demo
+        unforgotten demo --persons 10000 --lists 5 --dir /tmp/demo --no-serve
     """
     # imported here, not at the top: the rest of the command line must start fast
     from unforgotten.ingest import import_file  # noqa: PLC0415
@@ -49,6 +54,7 @@ def demo(
     from unforgotten.synth.writers import write_list  # noqa: PLC0415
     from unforgotten.tracking.brief import brief  # noqa: PLC0415
     from unforgotten.tracking.store import seed_demo  # noqa: PLC0415
+
     if directory.exists():
         shutil.rmtree(directory)
     (directory / "lists").mkdir(parents=True)
@@ -85,8 +91,22 @@ def demo(
     }
     if as_json:
         print_json(result)
-        return
-    _print_summary(result, synthetic.list_names)
+    else:
+        _print_summary(result, synthetic.list_names)
+    if serve and not as_json:
+        _serve(ws, port)
+
+
+def _serve(ws: Workspace, port: int) -> None:
+    from unforgotten.web import create_demo_user  # noqa: PLC0415
+    from unforgotten.web import serve as serve_web  # noqa: PLC0415
+
+    name, password = create_demo_user(ws)
+    console.print(
+        f"\n[bold]Web application:[/] http://127.0.0.1:{port}/  log in as [bold]{name}[/] "
+        f"with password [bold]{password}[/]  (Ctrl-C to stop)"
+    )
+    serve_web(ws, "127.0.0.1", port, development=True)
 
 
 def _estimate(ws: Workspace) -> dict[str, object]:

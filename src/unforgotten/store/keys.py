@@ -19,7 +19,11 @@ from unforgotten.store.workspace import Workspace
 
 __all__ = ["RotationReport", "rotate_key"]
 
-_FIELDS = ((s.informant, ("name_enc", "contact_enc")), (s.source_record, ("protected_extra",)))
+_FIELDS = (
+    (s.informant, ("name_enc", "contact_enc")),
+    (s.source_record, ("protected_extra",)),
+    (s.VERSIONED_TABLES["web_user"], ("totp_enc",)),  # second-factor secrets of web users
+)
 
 
 @dataclass(frozen=True, slots=True)
