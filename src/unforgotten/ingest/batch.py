@@ -26,7 +26,7 @@ from unforgotten.ingest.readers import detect_format, read_table
 from unforgotten.ingest.validate import RowPlan, validate
 from unforgotten.store import schema as s
 from unforgotten.store.crypto import Keyring
-from unforgotten.store.names import name_rows, primary_name
+from unforgotten.store.names import name_tuples, primary_name
 from unforgotten.store.places import PlaceResolver
 from unforgotten.store.workspace import Workspace
 from unforgotten.store.writer import Writer, now_iso
@@ -171,14 +171,77 @@ def _chunks(plans: Sequence[RowPlan]) -> Iterator[Sequence[RowPlan]]:
         yield plans[start : start + CHUNK]
 
 
-def _dates(prefix: str, date: PartialDate) -> dict[str, Any]:
-    return {
-        f"{prefix}_raw": date.raw or None,
-        f"{prefix}_start": date.start,
-        f"{prefix}_end": date.end,
-        f"{prefix}_precision": date.precision,
-        f"{prefix}_circa": date.circa,
-    }
+def _date_columns(prefix: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}_{part}" for part in ("raw", "start", "end", "precision", "circa"))
+
+
+DateColumns = tuple[str | None, str | None, str | None, str, bool]
+
+# The column order each tuple below is built in; checked against the schema before writing.
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "person": ("id", "primary_name", "sex", *_date_columns("birth_date"), "birth_place_id", "merged_into"),
+    "source_record": (
+        "id",
+        "source_id",
+        "batch_id",
+        "row_number",
+        "record_id",
+        "person_id",
+        "raw",
+        "parsed",
+        "protected_extra",
+    ),
+    "name": ("id", "person_id", "source_record_id", "kind", "text", "family", "given", "script", "system"),
+    "case": (
+        "id",
+        "person_id",
+        "source_record_id",
+        "case_type",
+        "status",
+        *_date_columns("event_date"),
+        "event_place_id",
+    ),
+    "incident": ("id", "case_id", "title", *_date_columns("date"), "location_id"),
+    "act": ("id", "incident_id", "victim_id", "perpetrator_id", "perpetrator_text", "violation_code"),
+    "informant": ("id", "source_record_id", "name_enc", "contact_enc"),
+}
+
+
+def _check_columns() -> None:
+    for name, columns in _COLUMNS.items():
+        actual = tuple(c.name for c in s.VERSIONED_TABLES[name].columns)
+        if actual != columns:  # pragma: no cover - a schema change must update _COLUMNS
+            raise RuntimeError(f"import writes {name} as {columns}, but the table is {actual}")
+
+
+class _Rows:
+    """The tuples of one chunk, per table, with per-distinct-value caches shared across chunks."""
+
+    def __init__(self, keyring: Keyring, places: PlaceResolver, *, source_id: int, batch_id: int) -> None:
+        self.keyring, self.places = keyring, places
+        self.source_id, self.batch_id = source_id, batch_id
+        self._dates: dict[PartialDate, DateColumns] = {}
+        self._case_terms: dict[str, tuple[str, str]] = {}
+        self.tables: dict[str, list[tuple[Any, ...]]] = {}
+
+    def reset(self) -> None:
+        self.tables = {name: [] for name in _COLUMNS}
+
+    def dates(self, date: PartialDate) -> DateColumns:
+        found = self._dates.get(date)
+        if found is None:
+            start = date.start.isoformat() if date.start else None
+            end = date.end.isoformat() if date.end else None
+            found = self._dates[date] = (date.raw or None, start, end, date.precision, date.circa)
+        return found
+
+    def case_terms(self, case_type: str) -> tuple[str, str]:
+        """The incident title and the act's violation code of a case type."""
+        found = self._case_terms.get(case_type)
+        if found is None:
+            found = (CASE_TYPES.term(case_type).label_en, case_type_violation(case_type))
+            self._case_terms[case_type] = found
+        return found
 
 
 def _write_rows(
@@ -190,72 +253,83 @@ def _write_rows(
     batch_id: int,
     progress: Progress | None,
 ) -> None:
+    _check_columns()
     places = PlaceResolver(writer)
     places.ensure(p.values[c] for p in plans for c in ("birth_place", "event_place"))
+    rows = _Rows(keyring, places, source_id=source_id, batch_id=batch_id)
     for chunk in _chunks(plans):
-        _write_chunk(writer, keyring, places, chunk, source_id=source_id, batch_id=batch_id)
+        _write_chunk(writer, rows, chunk)
         if progress:
             progress(len(chunk))
 
 
-def _write_chunk(
-    writer: Writer,
-    keyring: Keyring,
-    places: PlaceResolver,
-    chunk: Sequence[RowPlan],
-    *,
-    source_id: int,
-    batch_id: int,
-) -> None:
-    rows: dict[str, list[dict[str, Any]]] = {
-        t: [] for t in ("person", "source_record", "name", "case", "incident", "act", "informant")
-    }
+def _write_chunk(writer: Writer, rows: _Rows, chunk: Sequence[RowPlan]) -> None:
+    rows.reset()
     person_id = writer.allocate(s.person, len(chunk))
     record_id = writer.allocate(s.source_record, len(chunk))
-    for offset, plan in enumerate(chunk):
+    names = [name_tuples(plan.values) for plan in chunk]
+    name_id = writer.allocate(s.name, sum(map(len, names)))
+    cases = sum(1 for plan in chunk if plan.case_type)
+    ids = {t.name: writer.allocate(t, cases) for t in (s.case, s.incident, s.act)}
+    informants = sum(1 for plan in chunk if plan.values["informant_name"] or plan.values["informant_contact"])
+    ids["informant"] = writer.allocate(s.informant, informants)
+    for offset, (plan, spelled) in enumerate(zip(chunk, names, strict=True)):
         pid, rid = person_id + offset, record_id + offset
-        rows["person"].append(
-            {
-                "id": pid,
-                "primary_name": primary_name(plan.values),
-                "sex": plan.sex,
-                **_dates("birth_date", plan.birth),
-                "birth_place_id": places.id_of(plan.values["birth_place"]),
-                "merged_into": None,
-            }
-        )
-        rows["source_record"].append(
-            _record_row(keyring, plan, rid=rid, pid=pid, source_id=source_id, batch_id=batch_id)
-        )
-        for name in name_rows(plan.values):
-            rows["name"].append(
-                {"id": writer.allocate(s.name), "person_id": pid, "source_record_id": rid, **name}
-            )
+        _person_rows(rows, plan, pid=pid, rid=rid)
+        for name in spelled:
+            rows.tables["name"].append((name_id, pid, rid, *name))
+            name_id += 1
         if plan.case_type:
-            _case_rows(writer, places, plan, pid=pid, rid=rid, rows=rows)
+            _case_rows(rows, plan, pid=pid, rid=rid, ids=ids)
         if plan.values["informant_name"] or plan.values["informant_contact"]:
-            iid = writer.allocate(s.informant)
-            rows["informant"].append(
-                {
-                    "id": iid,
-                    "source_record_id": rid,
-                    "name_enc": keyring.encrypt(
-                        plan.values["informant_name"] or None, context=f"informant.name_enc.{iid}"
-                    ),
-                    "contact_enc": keyring.encrypt(
-                        plan.values["informant_contact"] or None, context=f"informant.contact_enc.{iid}"
-                    ),
-                }
-            )
-    for table_name, table_rows in rows.items():
-        writer.insert(s.VERSIONED_TABLES[table_name], table_rows)
+            rows.tables["informant"].append(_informant_row(rows.keyring, plan, iid=ids["informant"], rid=rid))
+            ids["informant"] += 1
+    for table_name, table_rows in rows.tables.items():
+        writer.insert_tuples(s.VERSIONED_TABLES[table_name], table_rows)
 
 
-def _record_row(
-    keyring: Keyring, plan: RowPlan, *, rid: int, pid: int, source_id: int, batch_id: int
-) -> dict[str, Any]:
-    shown = {k: v for k, v in plan.values.items() if k not in ("informant_name", "informant_contact")}
-    parsed = {
+def _person_rows(rows: _Rows, plan: RowPlan, *, pid: int, rid: int) -> None:
+    birth_place = rows.places.id_of(plan.values["birth_place"])
+    rows.tables["person"].append(
+        (pid, primary_name(plan.values), plan.sex, *rows.dates(plan.birth), birth_place, None)
+    )
+    rows.tables["source_record"].append(
+        (
+            rid,
+            rows.source_id,
+            rows.batch_id,
+            plan.row_number,
+            plan.record_id,
+            pid,
+            _raw(plan),
+            _parsed(plan),
+            _protected_extra(rows.keyring, plan, rid=rid),
+        )
+    )
+
+
+def _informant_row(keyring: Keyring, plan: RowPlan, *, iid: int, rid: int) -> tuple[Any, ...]:
+    name, contact = plan.values["informant_name"], plan.values["informant_contact"]
+    return (
+        iid,
+        rid,
+        keyring.encrypt(name or None, context=f"informant.name_enc.{iid}"),
+        keyring.encrypt(contact or None, context=f"informant.contact_enc.{iid}"),
+    )
+
+
+_HIDDEN = frozenset(("informant_name", "informant_contact"))
+
+
+def _raw(plan: RowPlan) -> dict[str, str]:
+    """Every non-protected cell verbatim, unknown columns included."""
+    raw = {k: v for k, v in plan.values.items() if k not in _HIDDEN}
+    raw.update(plan.extra)
+    return raw
+
+
+def _parsed(plan: RowPlan) -> dict[str, Any]:
+    return {
         "sex": plan.sex,
         "case_type": plan.case_type,
         "status": plan.status,
@@ -264,64 +338,23 @@ def _record_row(
         "event_date": plan.event.iso(),
         "event_date_precision": plan.event.precision,
     }
-    extra_enc = None
-    if plan.protected_extra:
-        extra_enc = keyring.encrypt(
-            json.dumps(plan.protected_extra, ensure_ascii=False),
-            context=f"source_record.protected_extra.{rid}",
-        )
-    return {
-        "id": rid,
-        "source_id": source_id,
-        "batch_id": batch_id,
-        "row_number": plan.row_number,
-        "record_id": plan.record_id,
-        "person_id": pid,
-        "raw": {**shown, **plan.extra},
-        "parsed": parsed,
-        "protected_extra": extra_enc,
-    }
 
 
-def _case_rows(
-    writer: Writer,
-    places: PlaceResolver,
-    plan: RowPlan,
-    *,
-    pid: int,
-    rid: int,
-    rows: dict[str, list[dict[str, Any]]],
-) -> None:
+def _protected_extra(keyring: Keyring, plan: RowPlan, *, rid: int) -> str | None:
+    if not plan.protected_extra:
+        return None
+    return keyring.encrypt(
+        json.dumps(plan.protected_extra, ensure_ascii=False), context=f"source_record.protected_extra.{rid}"
+    )
+
+
+def _case_rows(rows: _Rows, plan: RowPlan, *, pid: int, rid: int, ids: dict[str, int]) -> None:
     assert plan.case_type is not None
-    case_id, incident_id, act_id = (writer.allocate(t) for t in (s.case, s.incident, s.act))
-    place_id = places.id_of(plan.values["event_place"])
-    rows["case"].append(
-        {
-            "id": case_id,
-            "person_id": pid,
-            "source_record_id": rid,
-            "case_type": plan.case_type,
-            "status": plan.status,
-            **_dates("event_date", plan.event),
-            "event_place_id": place_id,
-        }
-    )
-    rows["incident"].append(
-        {
-            "id": incident_id,
-            "case_id": case_id,
-            "title": CASE_TYPES.term(plan.case_type).label_en,
-            **_dates("date", plan.event),
-            "location_id": place_id,
-        }
-    )
-    rows["act"].append(
-        {
-            "id": act_id,
-            "incident_id": incident_id,
-            "victim_id": pid,
-            "perpetrator_id": None,
-            "perpetrator_text": None,
-            "violation_code": case_type_violation(plan.case_type),
-        }
-    )
+    case_id, incident_id, act_id = ids["case"], ids["incident"], ids["act"]
+    ids["case"], ids["incident"], ids["act"] = case_id + 1, incident_id + 1, act_id + 1
+    place_id = rows.places.id_of(plan.values["event_place"])
+    title, violation = rows.case_terms(plan.case_type)
+    event = rows.dates(plan.event)
+    rows.tables["case"].append((case_id, pid, rid, plan.case_type, plan.status, *event, place_id))
+    rows.tables["incident"].append((incident_id, case_id, title, *event, place_id))
+    rows.tables["act"].append((act_id, incident_id, pid, None, None, violation))

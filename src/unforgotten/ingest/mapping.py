@@ -79,16 +79,24 @@ class Mapping:
 
     def canonical_row(self, cells: dict[str, str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         """Split one row into canonical values, kept extra cells and protected extra cells."""
+        if self.values:
+            canonical = self._rewritten(cells)
+        else:  # no value rewrites, the common case: one comprehension
+            get = cells.get
+            canonical = {column: get(src, "").strip() or default for column, src, _, default in self._plan}
+        skip = self._skip
+        extra = {k: v for k, v in cells.items() if k not in skip}
+        protected = {k: v for k, v in cells.items() if k in self.protected and v} if self.protected else {}
+        return canonical, extra, protected
+
+    def _rewritten(self, cells: dict[str, str]) -> dict[str, str]:
         canonical: dict[str, str] = {}
         for column, source, rewrite, default in self._plan:
             value = cells.get(source, "").strip()
             if rewrite:
                 value = rewrite.get(value, value)
             canonical[column] = value or default
-        skip = self._skip
-        extra = {k: v for k, v in cells.items() if k not in skip}
-        protected = {k: v for k, v in cells.items() if k in self.protected and v} if self.protected else {}
-        return canonical, extra, protected
+        return canonical
 
     @cached_property
     def _plan(self) -> tuple[tuple[str, str, dict[str, str], str], ...]:

@@ -64,11 +64,19 @@ def _check_vocab(
 
 
 def _check_dates(
-    table: RawTable, mapping: Mapping, row: int, values: dict[str, str], problems: list[Problem]
+    table: RawTable,
+    mapping: Mapping,
+    row: int,
+    values: dict[str, str],
+    problems: list[Problem],
+    *,
+    known: dict[str, PartialDate],
 ) -> tuple[PartialDate, PartialDate]:
     parsed = []
     for column in ("birth_date", "event_date"):
-        date = parse_partial_date(values[column])
+        date = known.get(values[column])
+        if date is None:
+            date = known[values[column]] = parse_partial_date(values[column])
         if values[column] and not date.is_known:
             problems.append(
                 Problem(
@@ -101,6 +109,7 @@ def validate(
             Problem(table.file, 1, missing, "", f"column named in {mapping.origin} is not in the file")
         )
     seen: dict[str, int] = {}
+    dates: dict[str, PartialDate] = {}  # a list repeats its dates; parsing is pure, so parse each once
     plans: list[RowPlan] = []
     id_column = _column_name(mapping, "record_id")
     for row, cells in table.rows:
@@ -134,6 +143,6 @@ def validate(
                 )
             )
         sex, case_type, status = _check_vocab(table, mapping, row, values, problems)
-        birth, event = _check_dates(table, mapping, row, values, problems)
+        birth, event = _check_dates(table, mapping, row, values, problems, known=dates)
         plans.append(RowPlan(row, record_id, values, extra, protected, sex, case_type, status, birth, event))
     return plans, problems

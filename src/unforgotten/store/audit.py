@@ -9,13 +9,20 @@ row as it stands. :mod:`.verify` walks all three.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 import orjson
 
-__all__ = ["GENESIS", "canonical_json", "event_hash", "normalise_row", "version_hash"]
+__all__ = [
+    "GENESIS",
+    "canonical_json",
+    "event_hash",
+    "insert_version_hashes",
+    "normalise_row",
+    "version_hash",
+]
 
 GENESIS = "0" * 64
 
@@ -40,6 +47,14 @@ def version_hash(table: str, row_id: int, version: int, op: str, data: str) -> s
     """SHA-256 of one record version."""
     text = "\x1f".join((table, str(row_id), str(version), op, data))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def insert_version_hashes(table: str, rows: Sequence[tuple[int, str]]) -> list[str]:
+    """:func:`version_hash` of first versions (``1``, ``insert``) of ``(row id, data)`` pairs, in bulk."""
+    sha256 = hashlib.sha256
+    return [
+        sha256(f"{table}\x1f{row_id}\x1f1\x1finsert\x1f{data}".encode()).hexdigest() for row_id, data in rows
+    ]
 
 
 def event_hash(prev_hash: str, event: Mapping[str, Any]) -> str:

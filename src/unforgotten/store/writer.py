@@ -19,6 +19,7 @@ from unforgotten.store.audit import (
     GENESIS,
     canonical_json,
     event_hash,
+    insert_version_hashes,
     normalise_row,
     version_hash,
 )
@@ -97,8 +98,20 @@ class Writer:
         params, texts = plan.prepare(rows)
         self.conn.exec_driver_sql(plan.sql, params)
         self._write_versions(
-            table.name, [(r["id"], 1, "insert", t) for r, t in zip(rows, texts, strict=True)], reason
+            str(table.name), [(r["id"], 1, "insert", t) for r, t in zip(rows, texts, strict=True)], reason
         )
+
+    def insert_tuples(self, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Insert rows given as tuples in column order (``id`` first, values plain) with first versions.
+
+        The fast path of bulk imports: see :meth:`.InsertPlan.pack` for what "plain" means.
+        """
+        if not rows:
+            return
+        plan = insert_plan(self.conn, table)
+        params, texts = plan.pack(rows)
+        self.conn.exec_driver_sql(plan.sql, params)
+        self._write_first_versions(str(table.name), [row[0] for row in rows], texts)
 
     def update(self, table: Table, row_id: int, changes: Mapping[str, Any], *, reason: str) -> dict[str, Any]:
         """Change columns of one row and write its next version; returns the new row."""
@@ -159,6 +172,7 @@ class Writer:
     def _write_versions(
         self, table_name: str, items: Iterable[tuple[int, int, str, str]], reason: str | None
     ) -> None:
+        table_name = str(table_name)  # a plain str: sqlite3 probes a str subclass for adapters per row
         batch = []
         for row_id, version, op, data in items:
             digest = version_hash(table_name, row_id, version, op, data)
@@ -168,6 +182,19 @@ class Writer:
             )
             self._first_version = self._first_version or self._version_id
             self._version_id += 1
+        self._versions += len(batch)
+        self.conn.exec_driver_sql(insert_plan(self.conn, record_version).sql, batch)
+
+    def _write_first_versions(self, table_name: str, row_ids: Sequence[int], texts: Sequence[str]) -> None:
+        hashes = insert_version_hashes(table_name, list(zip(row_ids, texts, strict=True)))
+        first, event = self._version_id, self._event_id
+        batch = [
+            (first + i, event, table_name, row_id, 1, "insert", None, data, digest)
+            for i, (row_id, data, digest) in enumerate(zip(row_ids, texts, hashes, strict=True))
+        ]
+        self._digest.update("".join(hashes).encode("ascii"))
+        self._first_version = self._first_version or first
+        self._version_id += len(batch)
         self._versions += len(batch)
         self.conn.exec_driver_sql(insert_plan(self.conn, record_version).sql, batch)
 

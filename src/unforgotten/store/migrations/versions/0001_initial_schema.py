@@ -59,9 +59,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_record_version")),
         sa.UniqueConstraint("table_name", "row_id", "version", name="uq_record_version_row"),
     )
-    with op.batch_alter_table("record_version", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_record_version_event_id"), ["event_id"], unique=False)
-
     op.create_table(
         "source",
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
@@ -300,9 +297,6 @@ def downgrade() -> None:
 
     op.drop_table("import_batch")
     op.drop_table("source")
-    with op.batch_alter_table("record_version", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_record_version_event_id"))
-
     op.drop_table("record_version")
     with op.batch_alter_table("location", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_location_province_code"))
