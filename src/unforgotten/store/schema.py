@@ -252,4 +252,3 @@ from unforgotten.store import (
     schema_tracking,  # noqa: F401
     schema_web,  # noqa: F401
 )
-from unforgotten.store import schema_web  # noqa: E402, F401
