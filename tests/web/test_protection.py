@@ -20,12 +20,14 @@ from tests.web.data import SECRET_CONTACT, SECRET_EXTRA, SECRET_NAME
 from unforgotten.domain.roles import Permission, Role, may
 from unforgotten.store import schema as s
 from unforgotten.store.workspace import Workspace
+from unforgotten.tracking.store import seed_demo
 
 SECRETS = (SECRET_NAME, SECRET_CONTACT, SECRET_EXTRA)
 NO_PROTECTED = [r.value for r in Role if not may(r, Permission.READ_PROTECTED)]
 
 
 def _ids(ws: Workspace) -> dict[str, str]:
+    round_id = seed_demo(ws)
     with ws.read() as conn:
         rec = (
             conn.execute(select(s.source_record).where(s.source_record.c.record_id == "A1")).mappings().one()
@@ -37,6 +39,7 @@ def _ids(ws: Workspace) -> dict[str, str]:
         "source_id": str(rec["source_id"]),
         "batch_id": str(rec["batch_id"]),
         "pair_id": "1",
+        "round_id": str(round_id),
         "what": "records",
         "name": "viewer",
         "code": "ko",

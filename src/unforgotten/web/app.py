@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from unforgotten.errors import NotFoundError, PermissionDenied, UnforgottenError, ValidationError
 from unforgotten.store.workspace import Workspace
-from unforgotten.web import routes_analysis, routes_auth, routes_registry
+from unforgotten.web import routes_analysis, routes_auth, routes_registry, routes_tracking
 from unforgotten.web.config import WebSettings
 from unforgotten.web.deps import AppState, LoginRequired, language
 from unforgotten.web.render import render
@@ -148,7 +148,7 @@ def create_app(settings: WebSettings, *, engine: Any = None) -> FastAPI:
     )
     app.add_middleware(SecurityHeaders, secure_cookies=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
-    for module in (routes_auth, routes_registry, routes_analysis):
+    for module in (routes_auth, routes_registry, routes_analysis, routes_tracking):
         app.include_router(module.router)
     _install_errors(app)
     return app
