@@ -105,7 +105,8 @@ def extract_records(conn: Connection) -> pd.DataFrame:
 
 
 def _decisions(conn: Connection) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    accepted, rejected = [], []
+    accepted: list[tuple[int, int]] = []
+    rejected: list[tuple[int, int]] = []
     for left, right, decision in conn.execute(
         select(link_decision.c.record_l, link_decision.c.record_r, link_decision.c.decision)
     ):
