@@ -190,17 +190,17 @@ def test_person_page_and_protected_fields(server: str, browser: object) -> None:
 
 
 def test_review_accept_and_reject_with_keys(server: str, browser: object, sqlite_ws: Workspace) -> None:
+    from playwright.sync_api import expect  # like the fixture: only where Chromium runs
+
     page = _page(browser, server, "analyst")
     page.goto("/review")
     assert page.locator("#progress-text").inner_text() == "Progress: 0 / 2 decided"
     _shot(page, "review-desktop")
     page.keyboard.press("a")
-    page.wait_for_load_state()
-    assert page.locator("#progress-text").inner_text() == "Progress: 1 / 2 decided"
+    expect(page.locator("#progress-text")).to_have_text("Progress: 1 / 2 decided")  # waits for the reload
     page.keyboard.press("r")
-    page.wait_for_load_state()
-    assert page.locator("#progress-text").inner_text() == "Progress: 2 / 2 decided"
-    assert page.get_by_text("Nothing to review.").is_visible()
+    expect(page.locator("#progress-text")).to_have_text("Progress: 2 / 2 decided")
+    expect(page.get_by_text("Nothing to review.")).to_be_visible()
     with sqlite_ws.read() as conn:
         decisions = sorted(d for (d,) in conn.execute(select(link_decision.c.decision)))
     assert decisions == ["accepted", "rejected"]
