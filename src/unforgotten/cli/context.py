@@ -41,7 +41,16 @@ RoleOption = Annotated[
 
 
 def open_workspace(
-    db: str | None, key_file: str | None = None, actor: str | None = None, role: str | None = None
+    db: str | None,
+    key_file: str | None = None,
+    actor: str | None = None,
+    role: str | None = None,
+    *,
+    ready: bool = True,
 ) -> Workspace:
-    """The Workspace named by the command's options."""
-    return Workspace(Settings.build(db=db, key_file=key_file, actor=actor, role=role))
+    """The Workspace named by the command's options; unless ``ready=False`` (``init``), the
+    registry must already exist and be current, or the command stops with a clear message."""
+    ws = Workspace(Settings.build(db=db, key_file=key_file, actor=actor, role=role))
+    if ready:
+        ws.ensure_ready()
+    return ws

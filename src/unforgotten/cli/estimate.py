@@ -52,7 +52,6 @@ def load_tables(
         tables = {"all": CaptureTable.from_csv(table)}
     else:
         ws = open_workspace(db)
-        ws.ensure_ready()
         with ws.read() as conn:
             rows, lists = capture_memberships(conn, by=by)
         tables = tables_by_stratum(rows, lists)

@@ -47,7 +47,6 @@ def link(
 
     ws = open_workspace(db, actor=actor, role=role)
     if explain_model:
-        ws.ensure_ready()
         with ws.read() as conn:
             run_id, model = latest_model(conn)
         rows = explain(model)
@@ -116,7 +115,6 @@ def review(
     from unforgotten.linkage.store import decide, review_progress, review_queue  # noqa: PLC0415
 
     ws = open_workspace(db, actor=actor, role=role)
-    ws.ensure_ready()
     with ws.read() as conn:
         queue, progress = review_queue(conn, limit=limit), review_progress(conn)
     console.print(f"{progress['decided']} of {progress['total']} review pairs decided")
@@ -146,7 +144,6 @@ def review_list(
     from unforgotten.linkage.store import review_progress, review_queue  # noqa: PLC0415
 
     ws = open_workspace(db)
-    ws.ensure_ready()
     with ws.read() as conn:
         queue, progress = review_queue(conn, limit=limit), review_progress(conn)
     if as_json:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -28,7 +29,7 @@ def init(db: DbOption = None, key_file: KeyFileOption = None, as_json: JsonOptio
     Example:
         unforgotten init --db registry.db
     """
-    report = open_workspace(db, key_file).init()
+    report = open_workspace(db, key_file, ready=False).init()
     if as_json:
         print_json({"db": report.db_url, "key_file": report.key_file, "key_created": report.key_created})
         return
@@ -38,18 +39,6 @@ def init(db: DbOption = None, key_file: KeyFileOption = None, as_json: JsonOptio
             f"New encryption key written to {report.key_file} (owner-only). Back it up "
             "apart from the database: without it protected fields cannot be read."
         )
-
-
-def _progress(total: int) -> tuple[Progress, Any]:
-    bar = Progress(
-        TextColumn("importing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-    )
-    return bar, bar.add_task("rows", total=total)
 
 
 def import_(
@@ -75,15 +64,8 @@ def import_(
         unforgotten import 명단.xlsx --source KWAFU --mapping kwafu.toml --dry-run
     """
     ws = open_workspace(db, key_file, actor, role)
-    with Progress(
-        TextColumn("importing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-        disable=as_json,
-    ) as bar:
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err_console, transient=True, disable=as_json) as bar:
         task = bar.add_task("rows", total=None)
         try:
             report = import_file(
@@ -98,24 +80,8 @@ def import_(
             )
         except BatchRejected as exc:
             if as_json:
-                print_json(
-                    {
-                        "ok": False,
-                        "file": exc.file,
-                        "problems": [
-                            p.__dict__
-                            if hasattr(p, "__dict__")
-                            else {
-                                "row": p.row,
-                                "column": p.column,
-                                "value": p.value,
-                                "reason": p.reason,
-                                "severity": p.severity,
-                            }
-                            for p in exc.problems
-                        ],
-                    }
-                )
+                problems = [asdict(p) for p in exc.problems]
+                print_json({"ok": False, "file": exc.file, "problems": problems})
             raise
     if as_json:
         print_json(report.to_dict())
@@ -148,7 +114,6 @@ def person(
     """
     ws = open_workspace(db, key_file, actor, role)
     ws.require(Permission.READ)
-    ws.ensure_ready()
     with ws.read() as conn:
         detail = queries.person_detail(conn, person_id)
         if protected:
@@ -197,7 +162,6 @@ def history(
     """
     ws = open_workspace(db)
     ws.require(Permission.READ)
-    ws.ensure_ready()
     with ws.read() as conn:
         rows = queries.history(conn, person_id)
     if as_json:
@@ -232,7 +196,6 @@ def verify(
     """
     ws = open_workspace(db)
     ws.require(Permission.VERIFY)
-    ws.ensure_ready()
     with ws.read() as conn:
         report = verify_store(conn, expect_head=expect_head)
     if as_json:
@@ -256,7 +219,6 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     """
     ws = open_workspace(db)
     ws.require(Permission.READ)
-    ws.ensure_ready()
     with ws.read() as conn:
         data = queries.stats(conn)
     if as_json:

@@ -20,7 +20,6 @@ from unforgotten.cli.context import ActorOption, KeyFileOption, RoleOption, open
 from unforgotten.cli.options import DbOption, JsonOption, console, print_json
 from unforgotten.domain.roles import Permission
 from unforgotten.errors import NotFoundError, ValidationError
-from unforgotten.store.workspace import Workspace
 from unforgotten.tracking.brief import brief
 from unforgotten.tracking.public import export_public
 from unforgotten.tracking.queries import round_detail, rounds
@@ -221,12 +220,6 @@ def upr_themes(
     console.print(view if hits else "no theme rule matches this text")
 
 
-def _ws(db: str | None, key_file: str | None, actor: str | None, role: str | None) -> Workspace:
-    ws = open_workspace(db, key_file, actor, role)
-    ws.ensure_ready()
-    return ws
-
-
 @round_app.command("list")
 def round_list(db: DbOption = None, role: RoleOption = None, as_json: JsonOption = False) -> None:
     """List the stored consultation rounds with their open commitments.
@@ -235,7 +228,7 @@ def round_list(db: DbOption = None, role: RoleOption = None, as_json: JsonOption
 
         unforgotten round list --db registry.db
     """
-    ws = _ws(db, None, None, role)
+    ws = open_workspace(db, None, None, role)
     ws.require(Permission.READ)
     with ws.read() as conn:
         found = rounds(conn)
@@ -264,7 +257,7 @@ def round_show(
 
         unforgotten round show 1 --json
     """
-    ws = _ws(db, None, None, role)
+    ws = open_workspace(db, None, None, role)
     ws.require(Permission.READ)
     with ws.read() as conn:
         detail = round_detail(conn, round_id)
@@ -307,7 +300,7 @@ def round_confirm(
 
         unforgotten round confirm 2 --as "officer:kim"
     """
-    confirm_round(_ws(db, key_file, actor, role), round_id)
+    confirm_round(open_workspace(db, key_file, actor, role), round_id)
     if as_json:
         print_json({"round_id": round_id, "status": "confirmed"})
     else:
@@ -334,7 +327,7 @@ def commitment_set(
 
         unforgotten commitment set 3 --status done --reason "third round held 2024-11-20" --follow-up 2
     """
-    ws = _ws(db, key_file, actor, role)
+    ws = open_workspace(db, key_file, actor, role)
     row = set_commitment_status(ws, commitment_id, status, reason=reason, follow_up_round=follow_up)
     if as_json:
         print_json(row)
@@ -371,7 +364,7 @@ def brief_command(
         unforgotten brief --round 1 --format html --out brief.html
     """
     when = _date(as_of) if as_of else None
-    result = brief(_ws(db, None, None, role), round_id, as_of=when)
+    result = brief(open_workspace(db, None, None, role), round_id, as_of=when)
     text = result.to_html() if fmt is BriefFormat.html else result.to_markdown()
     if out is None:
         sys.stdout.write(text)
@@ -397,7 +390,7 @@ def upr_load(
 
         unforgotten upr load --db registry.db
     """
-    added = load_upr(_ws(db, None, actor, role))
+    added = load_upr(open_workspace(db, None, actor, role))
     if as_json:
         print_json({"added": added})
     else:
@@ -420,7 +413,7 @@ def upr_import(
 
         unforgotten upr import upr_cycle3.csv
     """
-    added = import_recommendations(_ws(db, None, actor, role), file)
+    added = import_recommendations(open_workspace(db, None, actor, role), file)
     if as_json:
         print_json({"added": added})
     else:
@@ -455,7 +448,7 @@ def export_public_command(
         unforgotten export-public --by period --format json --out public.json
     """
     dims = [d.strip() for d in by.split(",") if d.strip()]
-    ws = _ws(db, None, actor, role)
+    ws = open_workspace(db, None, actor, role)
     table = export_public(ws, by=dims, out=out, threshold=threshold, fmt=fmt.value)
     cells = (*table.cells, *table.totals)
     summary = {"out": str(out), "cells": len(cells), "suppressed": sum(c.suppressed for c in cells)}

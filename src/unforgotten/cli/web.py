@@ -36,7 +36,6 @@ def serve(
     from unforgotten.web import serve as run_server  # noqa: PLC0415 - lazy: FastAPI only when serving
 
     ws = open_workspace(db, key_file, actor="web:server")
-    ws.ensure_ready()
     console.print(f"Serving {ws.settings.db_url} at http://{host}:{port}/")
     run_server(ws, host, port)
 
@@ -61,7 +60,6 @@ def user_add(
     from unforgotten.web.accounts import add_user  # noqa: PLC0415
 
     ws = open_workspace(db, key_file)
-    ws.ensure_ready()
     user, secret = add_user(ws, name, role=role, password=password)
     if as_json:
         print_json({"id": user.id, "name": user.name, "role": user.role.value, "password": secret})
@@ -78,7 +76,6 @@ def user_list(db: DbOption = None, key_file: KeyFileOption = None, as_json: Json
     from unforgotten.web.accounts import list_users  # noqa: PLC0415
 
     ws = open_workspace(db, key_file)
-    ws.ensure_ready()
     with ws.read() as conn:
         users = list_users(conn)
     if as_json:
@@ -111,7 +108,6 @@ def token_create(
     from unforgotten.web.accounts import create_token  # noqa: PLC0415
 
     ws = open_workspace(db, key_file)
-    ws.ensure_ready()
     token = create_token(ws, name, label=label)
     if as_json:
         print_json({"token": token})

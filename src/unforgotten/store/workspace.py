@@ -40,6 +40,7 @@ class Workspace:
     def __init__(self, settings: Settings, *, engine: Engine | None = None) -> None:
         self.settings = settings
         self._engine = engine
+        self._ready = False
 
     @property
     def engine(self) -> Engine:
@@ -69,12 +70,16 @@ class Workspace:
         return InitReport(self.settings.db_url, key_file, created)
 
     def ensure_ready(self) -> None:
-        """Fail with a clear message unless the database is initialised and current."""
-        if not is_current(self.engine):
+        """Fail with a clear message unless the database is initialised and current (checked once)."""
+        if self._ready:
+            return
+        missing = self.settings.sqlite_path is not None and not self.settings.sqlite_path.exists()
+        if missing or not is_current(self.engine):
             raise ConfigError(
                 f"the database {self.settings.db_url} is not initialised or not current; "
                 "run `unforgotten init` first"
             )
+        self._ready = True
 
     def require(self, permission: Permission) -> None:
         """Raise :class:`PermissionDenied` unless the acting role holds ``permission``."""
