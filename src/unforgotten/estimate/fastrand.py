@@ -9,6 +9,10 @@ these replacements matter:
   *J. Statist. Comput. Simul.* 46, 101–110.
 * gamma: Marsaglia, G. & Tsang, W. W. (2000). A simple method for generating gamma variables.
   *ACM TOMS* 26, 363–372; shape < 1 by the ``U**(1/a)`` boost.
+* beta: closed-form inversion when a shape is 1 (``Beta(1, 1)`` is a uniform, ``Beta(1, b)`` is
+  ``1 − U**(1/b)``), Cheng's algorithm BB when both shapes exceed 1 — Cheng, R. C. H. (1978).
+  Generating beta variates with nonintegral shape parameters. *Comm. ACM* 21, 317–322 — else the
+  ratio of two gamma variates.
 * normal: Marsaglia's polar method.
 * uniforms: xoshiro256** (Blackman, D. & Vigna, S. (2021). Scrambled linear pseudorandom number
   generators. *ACM TOMS* 47(4)); its state is a ``uint64[4]`` array seeded from numpy's
@@ -22,7 +26,7 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["new_state", "rbeta", "rbinom", "rgamma", "rnorm", "runif"]
+__all__ = ["new_state", "rbeta", "rbinom", "rgamma", "rnorm", "runif", "runif_open"]
 
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 _TAIL = np.array(
@@ -31,6 +35,8 @@ _TAIL = np.array(
 
 
 _M53 = 1.0 / 9007199254740992.0
+_LOG4 = math.log(4.0)
+_BB_SQUEEZE = 1.0 + math.log(5.0)
 
 
 def new_state(seed: int) -> np.ndarray:
@@ -60,6 +66,12 @@ def runif(st: np.ndarray) -> float:
     s3 = _rotl(s3, 45)
     st[0], st[1], st[2], st[3] = s0, s1, s2, s3
     return float(result >> np.uint64(11)) * _M53
+
+
+@njit(cache=True)
+def runif_open(st: np.ndarray) -> float:
+    """One uniform on the open interval (0, 1): the midpoint of a 2⁻⁵³ cell."""
+    return runif(st) + 0.5 * _M53
 
 
 @njit(cache=True)
@@ -172,10 +184,41 @@ def _gamma_large(st: np.ndarray, shape: float) -> float:
 
 @njit(cache=True)
 def rbeta(st: np.ndarray, a: float, b: float) -> float:
-    """One Beta(a, b) draw as ``X / (X + Y)`` with gamma variates."""
+    """One Beta(a, b) draw: inversion when a shape is 1, Cheng's BB when both exceed 1."""
+    if a == 1.0:
+        u = runif_open(st)
+        return u if b == 1.0 else -math.expm1(math.log(u) / b)
+    if b == 1.0:
+        return math.exp(math.log(runif_open(st)) / a)
+    if a > 1.0 and b > 1.0:
+        return _beta_cheng(st, a, b)
     x = rgamma(st, a)
     y = rgamma(st, b)
     total = x + y
     if total <= 0.0:
         return 1.0 if a >= b else 0.0
     return x / total
+
+
+@njit(cache=True)
+def _beta_cheng(st: np.ndarray, a0: float, b0: float) -> float:
+    """Cheng's (1978) algorithm BB for ``min(a0, b0) > 1`` (rejection with two squeezes)."""
+    a = min(a0, b0)
+    b = max(a0, b0)
+    alpha = a + b
+    beta = math.sqrt((alpha - 2.0) / (2.0 * a * b - alpha))
+    gamma = a + 1.0 / beta
+    while True:
+        u1 = runif_open(st)
+        u2 = runif_open(st)
+        v = beta * math.log(u1 / (1.0 - u1))
+        w = a * math.exp(v)
+        z = u1 * u1 * u2
+        r = gamma * v - _LOG4
+        s = a + r - w
+        if s + _BB_SQUEEZE >= 5.0 * z:
+            break
+        t = math.log(z)
+        if s > t or r + alpha * math.log(alpha / (b + w)) >= t:
+            break
+    return w / (b + w) if a == a0 else b / (b + w)
