@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select, tuple_
+from sqlalchemy import Connection, and_, func, or_, select
 
 from unforgotten.errors import NotFoundError, ValidationError
 from unforgotten.store import schema as s
@@ -27,6 +27,8 @@ __all__ = [
     "record_rows",
     "stats",
 ]
+
+_CHUNK = 900  # ids per IN list: under SQLite's oldest limit of 999 bound parameters
 
 
 def _counts(conn: Connection, column: Any, *, join: Any = None, label: str) -> dict[str, int]:
@@ -74,31 +76,35 @@ def _person_children(conn: Connection, person_id: int) -> list[tuple[str, int]]:
     return keys
 
 
+def _versions(conn: Connection, keys: list[tuple[str, int]]) -> list[Any]:
+    """The versions of ``keys`` (table, row id) with their events, oldest first.
+
+    One query per table and chunk of ids, each on ``uq_record_version_row`` (table, row, version);
+    a row-value ``IN`` over every key would make SQLite walk all of ``record_version`` in id order.
+    """
+    v, e = s.record_version, s.audit_event
+    columns = (v.c.id, v.c.table_name, v.c.row_id, v.c.version, v.c.op, v.c.reason, v.c.data)
+    query = select(*columns, e.c.at, e.c.actor, e.c.action).join(e, e.c.id == v.c.event_id)
+    by_table: dict[str, list[int]] = {}
+    for table, row_id in keys:
+        by_table.setdefault(table, []).append(row_id)
+    rows = [
+        row
+        for table, ids in by_table.items()
+        for start in range(0, len(ids), _CHUNK)
+        for row in conn.execute(
+            query.where(v.c.table_name == table, v.c.row_id.in_(ids[start : start + _CHUNK]))
+        ).mappings()
+    ]
+    return sorted(rows, key=lambda row: int(row["id"]))
+
+
 def history(conn: Connection, person_id: int) -> list[dict[str, Any]]:
-    """Every version of a person and of what hangs on it, oldest first, with who and why."""
+    """Every version of a person, of the persons merged into it and of what hangs on them, oldest first."""
     if conn.execute(select(s.person.c.id).where(s.person.c.id == person_id)).first() is None:
         raise NotFoundError(f"person {person_id} does not exist")
-    keys = _person_children(conn, person_id)
-    v, e = s.record_version, s.audit_event
-    query = (
-        select(
-            v.c.id,
-            v.c.table_name,
-            v.c.row_id,
-            v.c.version,
-            v.c.op,
-            v.c.reason,
-            v.c.data,
-            e.c.at,
-            e.c.actor,
-            e.c.action,
-        )
-        .join(e, e.c.id == v.c.event_id)
-        .where(tuple_(v.c.table_name, v.c.row_id).in_(keys))
-        .order_by(v.c.id)
-    )
     rows = []
-    for row in conn.execute(query).mappings():
+    for row in _versions(conn, _person_children(conn, person_id)):
         data = json.loads(row["data"])
         if row["table_name"] == "informant":  # never show protected content, even as ciphertext
             data = {k: ("[protected]" if k.endswith("_enc") and val else val) for k, val in data.items()}

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, cast, func, select
 
 from unforgotten.korean import name_keys, name_similarity, resolve_place
+from unforgotten.korean.similarity import name_forms
 from unforgotten.store import schema as s
 from unforgotten.store.schema_web import search_key, search_state
 from unforgotten.store.workspace import Workspace
@@ -117,7 +118,10 @@ def refresh_index(ws: Workspace) -> int:
 
 # ------------------------------------------------------------------ matching
 def _name_scores(conn: Connection, query: str) -> dict[int, tuple[float, str]]:
-    """Live person id → (best similarity, spelling that matched) for names sharing a key."""
+    """Live person id → (best similarity, spelling that matched) for names sharing a key.
+
+    Spellings of one name read the same (:func:`name_forms`), so each reading is scored once.
+    """
     keys = name_keys(query)
     if not keys:
         return {}
@@ -131,9 +135,13 @@ def _name_scores(conn: Connection, query: str) -> dict[int, tuple[float, str]]:
         .order_by(rank)
         .limit(MAX_CANDIDATES)
     ).all()
+    scores: dict[tuple[object, ...], float] = {}
     best: dict[int, tuple[float, str]] = {}
     for pid, text in rows:
-        score = name_similarity(query, text)
+        forms = name_forms(text)
+        score = scores.get(forms)
+        if score is None:
+            score = scores[forms] = name_similarity(query, text)
         if score >= MIN_NAME_SCORE and score > best.get(pid, (0.0, ""))[0]:
             best[pid] = (score, text)
     return _follow_merges(conn, best)

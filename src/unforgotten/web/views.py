@@ -166,9 +166,8 @@ def _linkage(conn: Connection, record_ids: list[int]) -> list[m.LinkEvidence]:
     return out
 
 
-def _history(conn: Connection, members: list[int]) -> list[m.HistoryEntry]:
-    rows = [row for pid in members for row in queries.history(conn, pid)]
-    rows.sort(key=lambda r: r["id"])
+def _history(conn: Connection, person_id: int) -> list[m.HistoryEntry]:
+    rows = queries.history(conn, person_id)  # the live person's history covers its members'
     for r in rows:  # ciphertext of protected extras is not shown either
         if r["table_name"] == "source_record" and r["data"].get("protected_extra"):
             r["data"] = {**r["data"], "protected_extra": "[protected]"}
@@ -235,7 +234,7 @@ def person_page(conn: Connection, person_id: int, *, may_reveal: bool) -> m.Pers
         incidents=_incidents(conn, [c.id for c in cases]),
         records=records,
         linkage=_linkage(conn, [r.id for r in records]),
-        history=_history(conn, members),
+        history=_history(conn, person_id),
         consent=_consent(conn, members),
         may_reveal=may_reveal,
     )
