@@ -92,6 +92,9 @@ class BatchRejected(ValidationError):
         errors = [p for p in problems if p.severity == "error"]
         super().__init__(f"{file}: {len(errors)} bad row(s); nothing was imported")
 
+    def __reduce__(self) -> tuple[type[BatchRejected], tuple[str, list[Problem]]]:
+        return (type(self), (self.file, self.problems))  # crosses from the process that prepares rows
+
 
 class DuplicateBatchError(UnforgottenError, ValueError):
     """Raised when a file with the same SHA-256 was already imported."""

@@ -151,3 +151,50 @@ def test_places_resolve_to_the_gazetteer_and_ambiguous_ones_stay_free_text(ws: W
         assert queries.stats(conn)["by_province"] == {"KP-09": 2, "unresolved": 1}
         names = conn.execute(select(s.name.c.text, s.name.c.script).where(s.name.c.person_id == 1)).all()
     assert [tuple(n) for n in names] == [("Kim Test1", "latin"), ("이영희", "hangul")]
+
+
+def _content(ws: Workspace) -> dict[str, list[tuple[object, ...]]]:
+    """Every row and version an import writes, less what differs by design (time, ciphertext)."""
+    tables = (s.person, s.source_record, s.name, s.case, s.incident, s.act, s.location)
+    with ws.read() as conn:
+        out = {t.name: [tuple(r) for r in conn.execute(select(t).order_by(t.c.id))] for t in tables}
+        v = s.record_version.c
+        out["versions"] = [tuple(r) for r in conn.execute(
+            select(v.id, v.table_name, v.row_id, v.version, v.data, v.hash)
+            .where(v.table_name.in_([t.name for t in tables])).order_by(v.id))]
+        out["informants"] = [tuple(r) for r in conn.execute(
+            select(s.informant.c.id, s.informant.c.source_record_id).order_by(s.informant.c.id))]
+    return out
+
+
+def test_rows_prepared_in_a_child_are_the_rows_written_inline(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from unforgotten.ingest import batch
+
+    path = write_csv(tmp_path / "list.csv", canonical_rows(7_000))
+    contents = []
+    for name, fork_rows in (("child", 1), ("inline", 10**9)):
+        monkeypatch.setattr(batch, "FORK_ROWS", fork_rows)
+        other = Workspace(Settings.build(db=str(tmp_path / f"{name}.db"), key_file=settings.key_file.as_posix()))
+        other.init()
+        assert import_file(other, path, source="S").rows == 7_000
+        with other.read() as conn:
+            assert verify_store(conn).ok
+        contents.append(_content(other))
+        other.engine.dispose()
+    assert contents[0] == contents[1]
+    assert len(contents[0]["person"]) == 7_000
+
+
+def test_a_bad_row_after_written_chunks_still_leaves_nothing(ws: Workspace, tmp_path: Path) -> None:
+    rows = canonical_rows(9_000)
+    rows[8_500]["case_type"] = "abductee_war"
+    path = write_csv(tmp_path / "late.csv", rows)
+    before = _snapshot(ws)
+    with pytest.raises(BatchRejected) as caught:
+        import_file(ws, path, source="S")
+    assert [(p.row, p.column, p.value) for p in caught.value.problems] == [(8_502, "case_type", "abductee_war")]
+    assert _snapshot(ws) == before
+    with ws.read() as conn:
+        assert verify_store(conn).ok

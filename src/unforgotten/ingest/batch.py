@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, select
 
@@ -22,11 +22,12 @@ from unforgotten.domain.roles import Permission
 from unforgotten.domain.vocab import CASE_TYPES, case_type_violation
 from unforgotten.errors import BatchRejected, DuplicateBatchError, NotFoundError, Problem
 from unforgotten.ingest.mapping import Mapping
-from unforgotten.ingest.readers import detect_format, read_table
-from unforgotten.ingest.validate import RowPlan, validate
+from unforgotten.ingest.readers import RawTable, detect_format, read_table
+from unforgotten.ingest.validate import RowPlan, Validator, validate
 from unforgotten.store import schema as s
 from unforgotten.store.crypto import Keyring
 from unforgotten.store.names import name_tuples, primary_name
+from unforgotten.store.offload import Flush, run_prepared
 from unforgotten.store.places import PlaceResolver
 from unforgotten.store.workspace import Workspace
 from unforgotten.store.writer import Writer, now_iso
@@ -34,7 +35,14 @@ from unforgotten.store.writer import Writer, now_iso
 __all__ = ["ImportReport", "import_file"]
 
 CHUNK = 2000
+FORK_ROWS = 5000  # from this many rows, rows are prepared in a child process while this one writes
 Progress = Callable[[int], None]
+T = TypeVar("T")
+# every table the rows of a batch get ids in, looked up before the rows are prepared
+_ALLOCATED = (
+    *(s.import_batch, s.location, s.person, s.source_record),
+    *(s.name, s.case, s.incident, s.act, s.informant),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,37 +118,33 @@ def import_file(
         existing = _existing_ids(conn, source)
     table = read_table(data, name=path.name, fmt=detect_format(path), sheet=sheet)
     rules = Mapping.load(mapping) if mapping else Mapping()
-    plans, problems = validate(table, rules, existing_ids=existing)
-    if any(p.severity == "error" for p in problems):
-        raise BatchRejected(path.name, problems)
-    warnings = [p for p in problems if p.severity == "warning"]
     if dry_run:
+        plans, problems = validate(table, rules, existing_ids=existing)
+        if any(p.severity == "error" for p in problems):
+            raise BatchRejected(path.name, problems)
+        warnings = [p for p in problems if p.severity == "warning"]
         return ImportReport(path.name, source, sha, len(plans), None, True, warnings)
     with ws.write(action="import", subject=f"source:{source}") as writer:
         _refuse_duplicate(writer.conn, sha, path.name)
         source_id = _source_id(
             writer, source, kind=kind, organisation=organisation, confidentiality=confidentiality
         )
-        batch_id = writer.allocate(s.import_batch)
-        writer.insert(
-            s.import_batch,
-            [
-                {
-                    "id": batch_id,
-                    "source_id": source_id,
-                    "file_name": path.name,
-                    "sha256": sha,
-                    "file_format": table.format,
-                    "row_count": len(plans),
-                    "mapping": rules.as_dict(),
-                    "actor": ws.settings.actor,
-                    "imported_at": now_iso(),
-                }
-            ],
+        writer.prime(*_ALLOCATED)
+        places = PlaceResolver(writer)
+        places.preload()
+        job = _BatchJob(
+            table=table,
+            rules=rules,
+            existing=existing,
+            keyring=ws.keyring,
+            places=places,
+            batch={"source_id": source_id, "sha256": sha, "actor": ws.settings.actor},
         )
-        _write_rows(writer, ws.keyring, plans, source_id=source_id, batch_id=batch_id, progress=progress)
-        writer.detail.update({"batch": batch_id, "file": path.name, "sha256": sha, "rows": len(plans)})
-    return ImportReport(path.name, source, sha, len(plans), batch_id, False, warnings)
+        batch_id, warnings = run_prepared(
+            writer, job.run, progress=progress, fork=len(table.rows) >= FORK_ROWS
+        )
+        writer.detail.update({"batch": batch_id, "file": path.name, "sha256": sha, "rows": len(table.rows)})
+    return ImportReport(path.name, source, sha, len(table.rows), batch_id, False, warnings)
 
 
 def _source_id(
@@ -166,9 +170,9 @@ def _source_id(
     return source_id
 
 
-def _chunks(plans: Sequence[RowPlan]) -> Iterator[Sequence[RowPlan]]:
-    for start in range(0, len(plans), CHUNK):
-        yield plans[start : start + CHUNK]
+def _chunks(rows: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(rows), CHUNK):
+        yield rows[start : start + CHUNK]
 
 
 def _date_columns(prefix: str) -> tuple[str, ...]:
@@ -244,23 +248,50 @@ class _Rows:
         return found
 
 
-def _write_rows(
-    writer: Writer,
-    keyring: Keyring,
-    plans: Sequence[RowPlan],
-    *,
-    source_id: int,
-    batch_id: int,
-    progress: Progress | None,
-) -> None:
-    _check_columns()
-    places = PlaceResolver(writer)
-    places.ensure(p.values[c] for p in plans for c in ("birth_place", "event_place"))
-    rows = _Rows(keyring, places, source_id=source_id, batch_id=batch_id)
-    for chunk in _chunks(plans):
-        _write_chunk(writer, rows, chunk)
-        if progress:
-            progress(len(chunk))
+@dataclass(frozen=True, slots=True)
+class _BatchJob:
+    """Validate the rows chunk by chunk and write each valid chunk (see :func:`run_prepared`).
+
+    A chunk is written only while no row so far has an error; the rest is still checked so that
+    every problem is reported, and the write is then rolled back by :class:`BatchRejected`.
+    """
+
+    table: RawTable
+    rules: Mapping
+    existing: set[str]
+    keyring: Keyring
+    places: PlaceResolver
+    batch: dict[str, Any]
+
+    def run(self, writer: Writer, flush: Flush) -> tuple[int, list[Problem]]:
+        """Write the batch through ``writer``; returns its id and the warnings."""
+        _check_columns()
+        batch_id = self._insert_batch(writer)
+        validator = Validator(self.table, self.rules, existing_ids=self.existing)
+        rows = _Rows(self.keyring, self.places, source_id=self.batch["source_id"], batch_id=batch_id)
+        for chunk in _chunks(self.table.rows):
+            plans = [validator.check(row, cells) for row, cells in chunk]
+            if not validator.has_errors:
+                self.places.ensure(p.values[c] for p in plans for c in ("birth_place", "event_place"))
+                _write_chunk(writer, rows, plans)
+            flush(len(chunk))
+        if validator.has_errors:
+            raise BatchRejected(self.table.file, validator.problems)
+        return batch_id, [p for p in validator.problems if p.severity == "warning"]
+
+    def _insert_batch(self, writer: Writer) -> int:
+        batch_id = writer.allocate(s.import_batch)
+        row = {
+            "id": batch_id,
+            **self.batch,
+            "file_name": self.table.file,
+            "file_format": self.table.format,
+            "row_count": len(self.table.rows),
+            "mapping": self.rules.as_dict(),
+            "imported_at": now_iso(),
+        }
+        writer.insert(s.import_batch, [row])
+        return batch_id
 
 
 def _write_chunk(writer: Writer, rows: _Rows, chunk: Sequence[RowPlan]) -> None:
@@ -323,7 +354,9 @@ _HIDDEN = frozenset(("informant_name", "informant_contact"))
 
 def _raw(plan: RowPlan) -> dict[str, str]:
     """Every non-protected cell verbatim, unknown columns included."""
-    raw = {k: v for k, v in plan.values.items() if k not in _HIDDEN}
+    raw = plan.values.copy()  # a copy and two deletions beat a filtering comprehension
+    for column in _HIDDEN:
+        del raw[column]
     raw.update(plan.extra)
     return raw
 

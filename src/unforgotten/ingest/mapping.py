@@ -84,10 +84,22 @@ class Mapping:
         else:  # no value rewrites, the common case: one comprehension
             get = cells.get
             canonical = {column: get(src, "").strip() or default for column, src, _, default in self._plan}
-        skip = self._skip
-        extra = {k: v for k, v in cells.items() if k not in skip}
-        protected = {k: v for k, v in cells.items() if k in self.protected and v} if self.protected else {}
+        kept, hidden = self._split(tuple(cells))
+        extra = {k: cells[k] for k in kept}
+        protected = {k: cells[k] for k in hidden if cells[k]}
         return canonical, extra, protected
+
+    def _split(self, keys: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The kept extra and the protected extra columns among ``keys`` (once per header)."""
+        found = self._splits.get(keys)
+        if found is None:
+            kept = tuple(k for k in keys if k not in self._skip)
+            found = self._splits[keys] = (kept, tuple(k for k in keys if k in self.protected))
+        return found
+
+    @cached_property
+    def _splits(self) -> dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]]:
+        return {}
 
     def _rewritten(self, cells: dict[str, str]) -> dict[str, str]:
         canonical: dict[str, str] = {}

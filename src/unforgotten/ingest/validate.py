@@ -16,7 +16,7 @@ from unforgotten.errors import Problem
 from unforgotten.ingest.mapping import Mapping
 from unforgotten.ingest.readers import RawTable
 
-__all__ = ["RowPlan", "validate"]
+__all__ = ["RowPlan", "Validator", "validate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,42 +96,37 @@ def _has_name(values: dict[str, str]) -> bool:
     return any(values[c] for c in ("full_name", "name_hangul", "family_name", "given_name", "aliases"))
 
 
-def validate(
-    table: RawTable, mapping: Mapping, *, existing_ids: Collection[str] = ()
-) -> tuple[list[RowPlan], list[Problem]]:
-    """Check every row of ``table``; return the plans of the rows and all problems found.
+class Validator:
+    """Checks rows one at a time, collecting every problem, so a batch can be checked as it streams.
 
     ``existing_ids`` are the record ids the source already holds in the store.
     """
-    problems: list[Problem] = []
-    for missing in mapping.missing_columns(table.columns):
-        problems.append(
+
+    def __init__(self, table: RawTable, mapping: Mapping, *, existing_ids: Collection[str] = ()) -> None:
+        self.table, self.mapping, self.existing_ids = table, mapping, existing_ids
+        self.problems: list[Problem] = [
             Problem(table.file, 1, missing, "", f"column named in {mapping.origin} is not in the file")
-        )
-    seen: dict[str, int] = {}
-    dates: dict[str, PartialDate] = {}  # a list repeats its dates; parsing is pure, so parse each once
-    plans: list[RowPlan] = []
-    id_column = _column_name(mapping, "record_id")
-    for row, cells in table.rows:
+            for missing in mapping.missing_columns(table.columns)
+        ]
+        self._seen: dict[str, int] = {}
+        self._dates: dict[str, PartialDate] = {}  # a list repeats its dates; parse each once
+        self._id_column = _column_name(mapping, "record_id")
+        self._checked, self._error_seen = 0, False
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether any problem so far rejects the batch."""
+        if not self._error_seen:
+            new = self.problems[self._checked :]
+            self._error_seen = any(p.severity == "error" for p in new)
+            self._checked += len(new)
+        return self._error_seen
+
+    def check(self, row: int, cells: dict[str, str]) -> RowPlan:
+        """The plan of one row; its problems are added to :attr:`problems`."""
+        table, mapping, problems = self.table, self.mapping, self.problems
         values, extra, protected = mapping.canonical_row(cells)
-        record_id = values["record_id"]
-        if not record_id:
-            problems.append(Problem(table.file, row, id_column, "", "record_id is missing"))
-        elif record_id in seen:
-            problems.append(
-                Problem(
-                    table.file,
-                    row,
-                    id_column,
-                    record_id,
-                    f"duplicate record_id (first on row {seen[record_id]})",
-                )
-            )
-        elif record_id in existing_ids:
-            problems.append(
-                Problem(table.file, row, id_column, record_id, "record_id already imported from this source")
-            )
-        seen.setdefault(record_id, row)
+        self._check_id(row, values["record_id"])
         if not _has_name(values):
             problems.append(
                 Problem(
@@ -143,6 +138,33 @@ def validate(
                 )
             )
         sex, case_type, status = _check_vocab(table, mapping, row, values, problems)
-        birth, event = _check_dates(table, mapping, row, values, problems, known=dates)
-        plans.append(RowPlan(row, record_id, values, extra, protected, sex, case_type, status, birth, event))
-    return plans, problems
+        birth, event = _check_dates(table, mapping, row, values, problems, known=self._dates)
+        record_id = values["record_id"]
+        return RowPlan(row, record_id, values, extra, protected, sex, case_type, status, birth, event)
+
+    def _check_id(self, row: int, record_id: str) -> None:
+        file, column = self.table.file, self._id_column
+        if not record_id:
+            self.problems.append(Problem(file, row, column, "", "record_id is missing"))
+        elif record_id in self._seen:
+            first = self._seen[record_id]
+            self.problems.append(
+                Problem(file, row, column, record_id, f"duplicate record_id (first on row {first})")
+            )
+        elif record_id in self.existing_ids:
+            self.problems.append(
+                Problem(file, row, column, record_id, "record_id already imported from this source")
+            )
+        self._seen.setdefault(record_id, row)
+
+
+def validate(
+    table: RawTable, mapping: Mapping, *, existing_ids: Collection[str] = ()
+) -> tuple[list[RowPlan], list[Problem]]:
+    """Check every row of ``table``; return the plans of the rows and all problems found.
+
+    ``existing_ids`` are the record ids the source already holds in the store.
+    """
+    validator = Validator(table, mapping, existing_ids=existing_ids)
+    plans = [validator.check(row, cells) for row, cells in table.rows]
+    return plans, validator.problems

@@ -49,12 +49,11 @@ def version_hash(table: str, row_id: int, version: int, op: str, data: str) -> s
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def insert_version_hashes(table: str, rows: Sequence[tuple[int, str]]) -> list[str]:
-    """:func:`version_hash` of first versions (``1``, ``insert``) of ``(row id, data)`` pairs, in bulk."""
-    sha256 = hashlib.sha256
-    return [
-        sha256(f"{table}\x1f{row_id}\x1f1\x1finsert\x1f{data}".encode()).hexdigest() for row_id, data in rows
-    ]
+def insert_version_hashes(table: str, rows: Sequence[tuple[int, bytes]]) -> list[str]:
+    """:func:`version_hash` of first versions (``1``, ``insert``) of ``(row id, UTF-8 data)``, in bulk."""
+    sha256, name = hashlib.sha256, table.encode("utf-8")
+    form = b"%s\x1f%d\x1f1\x1finsert\x1f%s"
+    return [sha256(form % (name, row_id, data)).hexdigest() for row_id, data in rows]
 
 
 def event_hash(prev_hash: str, event: Mapping[str, Any]) -> str:

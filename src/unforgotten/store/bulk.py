@@ -51,8 +51,8 @@ class InsertPlan:
             params.append(tuple(values))
         return params, texts
 
-    def pack(self, rows: Sequence[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], list[str]]:
-        """Driver tuples and canonical JSON texts for rows given as tuples in column order.
+    def pack(self, rows: Sequence[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], list[bytes]]:
+        """Driver tuples and canonical JSON (UTF-8 bytes) for rows given as tuples in column order.
 
         Values must already be plain: dates as ISO text, JSON columns as Python objects. No
         per-row dict is built for the driver; the canonical text is made from the same values.
@@ -61,7 +61,7 @@ class InsertPlan:
         if any(len(row) != len(columns) for row in rows):
             raise ValueError(f"rows must have {len(columns)} values ({', '.join(columns)})")
         # zip(strict=True) costs a third of this line per row; the lengths were checked above
-        texts = [_canonical(dict(zip(columns, row, strict=False)), option=_SORTED).decode() for row in rows]
+        texts = [_canonical(dict(zip(columns, row, strict=False)), option=_SORTED) for row in rows]
         if not json_at:
             return list(rows), texts
         params = []
@@ -95,7 +95,8 @@ def _kind(column: Any) -> str:
 def _plan(table: Table, dialect: str, marker: str, quoted: tuple[str, ...], quoted_table: str) -> InsertPlan:
     columns = tuple(str(c.name) for c in table.columns)
     defaults = tuple(
-        c.default.arg if c.default is not None and c.default.is_scalar else None for c in table.columns
+        getattr(c.default, "arg", None) if c.default is not None and c.default.is_scalar else None
+        for c in table.columns
     )
     sql = f"INSERT INTO {quoted_table} ({', '.join(quoted)}) VALUES ({', '.join([marker] * len(columns))})"
     return InsertPlan(sql, columns, tuple(_kind(c) for c in table.columns), defaults)

@@ -19,21 +19,31 @@ class PlaceResolver:
     def __init__(self, writer: Writer) -> None:
         self.writer = writer
         self._ids: dict[str, int] = {}
+        self._complete = False  # whether _ids holds every stored location
+
+    def preload(self) -> None:
+        """Read every stored location now, so that :meth:`ensure` needs no query later."""
+        query = select(s.location.c.text, s.location.c.id)
+        self._ids.update({row.text: row.id for row in self.writer.conn.execute(query)})
+        self._complete = True
 
     def ensure(self, texts: Iterable[str]) -> None:
         """Make sure every non-empty text has a Location row."""
-        wanted = {t.strip() for t in texts if t and t.strip()} - set(self._ids)
+        wanted = {t.strip() for t in texts if t and t.strip()} - self._ids.keys()
         if not wanted:
             return
-        known = self.writer.conn.execute(
-            select(s.location.c.text, s.location.c.id).where(s.location.c.text.in_(sorted(wanted)))
-        ).all()
-        self._ids.update({row.text: row.id for row in known})
-        new = sorted(wanted - set(self._ids))
+        if not self._complete:
+            known = self.writer.conn.execute(
+                select(s.location.c.text, s.location.c.id).where(s.location.c.text.in_(sorted(wanted)))
+            ).all()
+            self._ids.update({row.text: row.id for row in known})
+        new = sorted(wanted - self._ids.keys())
+        if not new:
+            return
         first = self.writer.allocate(s.location, len(new))
         rows = [{"id": first + i, "text": text, **_resolve(text)} for i, text in enumerate(new)]
         self.writer.insert(s.location, rows)
-        self._ids.update({row["text"]: row["id"] for row in rows})
+        self._ids.update({text: first + i for i, text in enumerate(new)})
 
     def id_of(self, text: str) -> int | None:
         """The Location id of a text (``None`` for an empty one)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table, func, select
 
@@ -26,7 +26,10 @@ from unforgotten.store.audit import (
 from unforgotten.store.bulk import insert_plan
 from unforgotten.store.schema import audit_event, record_version
 
-__all__ = ["Writer", "append_event", "now_iso"]
+__all__ = ["Statement", "Writer", "append_event", "now_iso"]
+
+Statement = tuple[str, str, list[tuple[Any, ...]]]
+"""One bulk insert as a writer would run it: ``("rows", sql, params)`` or ``("versions", "", rows)``."""
 
 _PG_LOCK = 7_272_024  # advisory lock key that serialises writers of the audit chain
 
@@ -68,6 +71,16 @@ def append_event(
     return row
 
 
+class _NoDatabase:
+    """Stands in for the connection of a detached writer: only the dialect may be asked for."""
+
+    def __init__(self, dialect: Any) -> None:
+        self.dialect = dialect
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError(f"a detached writer prepares rows only; it may not use the database ({name})")
+
+
 class Writer:
     """Writes rows with versions inside one transaction; :meth:`close` appends the event."""
 
@@ -80,15 +93,69 @@ class Writer:
         self._digest = hashlib.sha256()
         self._versions = 0
         self._first_version: int | None = None
+        self._outbox: list[Statement] | None = None  # set where rows are prepared but not written
         lock_chain(conn)
         self._event_id = _next_id(conn, audit_event)
         self._version_id = _next_id(conn, record_version)
 
     def allocate(self, table: Table, count: int = 1) -> int:
         """Reserve ``count`` consecutive ids in ``table``; returns the first."""
-        first = self._next.get(table.name) or _next_id(self.conn, table)
+        first = self._next.get(table.name)
+        if first is None:
+            if self._outbox is not None:
+                raise RuntimeError(f"{table.name}: ids must be primed before rows are prepared elsewhere")
+            first = _next_id(self.conn, table)
         self._next[table.name] = first + count
         return first
+
+    def prime(self, *tables: Table) -> None:
+        """Look up the next id of each table now, so that :meth:`allocate` needs no query later."""
+        for table in tables:
+            self._next.setdefault(table.name, _next_id(self.conn, table))
+
+    # ---------------------------------------------------------- rows prepared in another process
+    def detach(self) -> None:
+        """Record bulk inserts instead of running them (in a process that must not use the database)."""
+        self._outbox = []
+        self.conn = cast(Connection, _NoDatabase(self.conn.dialect))
+
+    def take_statements(self) -> list[Statement]:
+        """The inserts recorded since the last call, in order (see :meth:`detach`)."""
+        taken, self._outbox = self._outbox or [], []
+        return taken
+
+    def counters(self) -> dict[str, Any]:
+        """The id counters, to hand back from the process that prepared rows."""
+        return {"next": dict(self._next), "version_id": self._version_id}
+
+    def replay(self, statements: Sequence[Statement]) -> None:
+        """Run inserts recorded by a detached copy of this writer, in order."""
+        for kind, sql, params in statements:
+            if kind == "versions":
+                self._insert_versions(params)
+            else:
+                self.conn.exec_driver_sql(sql, params)
+
+    def adopt(self, counters: Mapping[str, Any]) -> None:
+        """Take the id counters of a detached copy whose statements were replayed here."""
+        self._next.update(counters["next"])
+        self._version_id = int(counters["version_id"])
+
+    def _insert_rows(self, sql: str, params: list[tuple[Any, ...]]) -> None:
+        if self._outbox is not None:
+            self._outbox.append(("rows", sql, params))
+        else:
+            self.conn.exec_driver_sql(sql, params)
+
+    def _insert_versions(self, batch: list[tuple[Any, ...]]) -> None:
+        """Insert version rows (hash last) and fold their hashes into the event's digest."""
+        if self._outbox is not None:
+            self._outbox.append(("versions", "", batch))
+            return
+        self._digest.update("".join([row[-1] for row in batch]).encode("ascii"))
+        self._first_version = self._first_version or batch[0][0]
+        self._versions += len(batch)
+        self.conn.exec_driver_sql(insert_plan(self.conn, record_version).sql, batch)
 
     def insert(self, table: Table, rows: Sequence[dict[str, Any]], *, reason: str | None = None) -> None:
         """Insert rows (each with its ``id``) and their first versions."""
@@ -96,7 +163,7 @@ class Writer:
             return
         plan = insert_plan(self.conn, table)
         params, texts = plan.prepare(rows)
-        self.conn.exec_driver_sql(plan.sql, params)
+        self._insert_rows(plan.sql, params)
         self._write_versions(
             str(table.name), [(r["id"], 1, "insert", t) for r, t in zip(rows, texts, strict=True)], reason
         )
@@ -110,7 +177,7 @@ class Writer:
             return
         plan = insert_plan(self.conn, table)
         params, texts = plan.pack(rows)
-        self.conn.exec_driver_sql(plan.sql, params)
+        self._insert_rows(plan.sql, params)
         self._write_first_versions(str(table.name), [row[0] for row in rows], texts)
 
     def update(self, table: Table, row_id: int, changes: Mapping[str, Any], *, reason: str) -> dict[str, Any]:
@@ -176,27 +243,22 @@ class Writer:
         batch = []
         for row_id, version, op, data in items:
             digest = version_hash(table_name, row_id, version, op, data)
-            self._digest.update(digest.encode("ascii"))
             batch.append(
                 (self._version_id, self._event_id, table_name, row_id, version, op, reason, data, digest)
             )
-            self._first_version = self._first_version or self._version_id
             self._version_id += 1
-        self._versions += len(batch)
-        self.conn.exec_driver_sql(insert_plan(self.conn, record_version).sql, batch)
+        if batch:
+            self._insert_versions(batch)
 
-    def _write_first_versions(self, table_name: str, row_ids: Sequence[int], texts: Sequence[str]) -> None:
+    def _write_first_versions(self, table_name: str, row_ids: Sequence[int], texts: Sequence[bytes]) -> None:
         hashes = insert_version_hashes(table_name, list(zip(row_ids, texts, strict=True)))
         first, event = self._version_id, self._event_id
         batch = [
-            (first + i, event, table_name, row_id, 1, "insert", None, data, digest)
+            (first + i, event, table_name, row_id, 1, "insert", None, data.decode("utf-8"), digest)
             for i, (row_id, data, digest) in enumerate(zip(row_ids, texts, hashes, strict=True))
         ]
-        self._digest.update("".join(hashes).encode("ascii"))
-        self._first_version = self._first_version or first
         self._version_id += len(batch)
-        self._versions += len(batch)
-        self.conn.exec_driver_sql(insert_plan(self.conn, record_version).sql, batch)
+        self._insert_versions(batch)
 
     def close(self, *, action: str, subject: str) -> dict[str, Any]:
         """Append the event that closes this unit; call once, just before commit."""
