@@ -59,7 +59,7 @@ def link(
         console.print(table)
         return
     config = LinkageConfig(
-        profile=profile,
+        profile=profile,  # type: ignore[arg-type]  # Typer checked it against the choices
         threshold=threshold,
         clustering=clustering,  # type: ignore[arg-type]
         review_band=(review_from, threshold),

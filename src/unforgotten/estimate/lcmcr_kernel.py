@@ -294,7 +294,9 @@ def _observed_cells(
 
 
 @njit(cache=True)
-def _initial_lambda(patterns: NDArray[np.int64], counts: NDArray[np.int64], n_classes: int) -> NDArray[np.float64]:
+def _initial_lambda(
+    patterns: NDArray[np.int64], counts: NDArray[np.int64], n_classes: int
+) -> NDArray[np.float64]:
     """Every class starts at the observed coverage of each list."""
     n = counts.sum()
     n_lists = patterns.shape[1]

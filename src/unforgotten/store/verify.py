@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, select
 
@@ -59,7 +59,7 @@ def _check_chain(conn: Connection, breaks: list[str]) -> tuple[int, str, dict[in
             breaks.append(f"audit event {expected_id} is missing (next is {event['id']})")
         if event["prev_hash"] != prev:
             breaks.append(f"audit event {event['id']}: previous-hash link broken")
-        if event_hash(event["prev_hash"], event) != event["hash"]:
+        if event_hash(event["prev_hash"], cast(Mapping[str, Any], event)) != event["hash"]:
             breaks.append(f"audit event {event['id']}: content does not match its hash (edited)")
         versions = _detail(event["detail"]).get("versions")
         if versions:
@@ -108,7 +108,7 @@ def _check_versions(
 def _rows(conn: Connection) -> Iterator[tuple[str, int, str]]:
     for name, table in VERSIONED_TABLES.items():
         for row in conn.execute(select(table).order_by(table.c.id)).mappings():
-            yield name, row["id"], canonical_json(normalise_row(row))
+            yield name, row["id"], canonical_json(normalise_row(cast(Mapping[str, Any], row)))
 
 
 def _check_rows(conn: Connection, latest: dict[tuple[str, int], tuple[str, str]], breaks: list[str]) -> int:
