@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import BigInteger, Connection, and_, case, cast, func, literal, or_, select
+from sqlalchemy.sql import ColumnElement, FromClause
 
 from unforgotten.errors import NotFoundError, ValidationError
 from unforgotten.store import schema as s
@@ -25,6 +26,8 @@ __all__ = [
     "person_rows",
     "protected_of_records",
     "record_rows",
+    "shared_persons",
+    "source_patterns",
     "stats",
 ]
 
@@ -68,8 +71,8 @@ def _person_children(conn: Connection, person_id: int) -> list[tuple[str, int]]:
     records = [i for t, i in keys if t == "source_record"]
     cases = [i for t, i in keys if t == "case"]
     if records:
-        ids = conn.execute(select(s.informant.c.id).where(s.informant.c.source_record_id.in_(records)))
-        keys += [("informant", i) for i in ids.scalars()]
+        query = select(s.informant.c.id).where(s.informant.c.source_record_id.in_(records))
+        keys += [("informant", i) for i in conn.execute(query).scalars()]
     if cases:
         ids = conn.execute(select(s.incident.c.id).where(s.incident.c.case_id.in_(cases))).scalars()
         keys += [("incident", i) for i in ids]
@@ -314,3 +317,67 @@ def capture_memberships(
     ]
     all_lists = sorted({name for names in lists.values() for name in names})
     return rows, all_lists
+
+
+_WORD = 62  # source ids per bit mask: distinct powers of two below 2**62 sum within a signed 64-bit integer
+
+
+def _live_records(alias: str = "") -> tuple[FromClause, ColumnElement[int], ColumnElement[int]]:
+    """Source records joined to their person: the join, the source id and the live person id."""
+    record = s.source_record.alias(f"{alias}record") if alias else s.source_record
+    person = s.person.alias(f"{alias}person") if alias else s.person
+    joined = record.join(person, person.c.id == record.c.person_id)
+    return joined, record.c.source_id, func.coalesce(person.c.merged_into, person.c.id)
+
+
+def _mask(source_id: ColumnElement[int], word: int) -> ColumnElement[int]:
+    """``2 ** (source_id - 62 * word)`` for the source ids of mask ``word``, else 0."""
+    low = word * _WORD
+    bit = cast(literal(1), BigInteger).op("<<")(source_id - low)
+    return case((source_id.between(low, low + _WORD - 1), bit), else_=0)
+
+
+def _source_ids(words: list[int], masks: tuple[Any, ...]) -> frozenset[int]:
+    return frozenset(
+        word * _WORD + bit
+        for word, mask in zip(words, masks, strict=True)
+        for bit in range(_WORD)
+        if int(mask) >> bit & 1
+    )
+
+
+def source_patterns(conn: Connection) -> dict[frozenset[int], int]:
+    """Live persons by the set of source ids they are on (their capture pattern).
+
+    The database does the counting: per live person (``coalesce(merged_into, id)``) one bit mask
+    per 62 source ids, ``SUM(DISTINCT 2 ** bit)``, then a count per distinct set of masks, so one
+    row comes back per pattern, not per person. Persons without records are on no list.
+    """
+    source_ids = conn.execute(select(s.source.c.id)).scalars().all()
+    words = sorted({int(i) // _WORD for i in source_ids})
+    if not words:
+        return {}
+    joined, source_id, root = _live_records()
+    masks = [func.sum(_mask(source_id, w).distinct()).label(f"w{w}") for w in words]
+    per_person = select(*masks).select_from(joined).group_by(root).subquery()
+    columns = list(per_person.c)
+    rows = conn.execute(select(*columns, func.count()).group_by(*columns))
+    return {_source_ids(words, tuple(row[:-1])): int(row[-1]) for row in rows}
+
+
+def shared_persons(conn: Connection, source_id: int) -> dict[int, int]:
+    """For each other source: how many live persons of ``source_id`` are on it too.
+
+    Goes through the records of the other sources, keeping those whose live person is among the
+    live persons of ``source_id``; a source sharing nobody is left out.
+    """
+    joined_x, on_x, root_x = _live_records("x_")
+    of_source = select(root_x).select_from(joined_x).where(on_x == source_id)
+    joined, other, root = _live_records()
+    query = (
+        select(other, func.count(root.distinct()))
+        .select_from(joined)
+        .where(other != source_id, root.in_(of_source))
+        .group_by(other)
+    )
+    return {int(sid): int(n) for sid, n in conn.execute(query)}

@@ -4,13 +4,18 @@
 a new version closed by an audit event. *API tokens* are versioned too (revocation is a change);
 only the SHA-256 of a token is stored. *Log-in attempts* are an append-only throttle log, and the
 *search keys* are derived data rebuilt from ``name``: neither is versioned.
+
+The pages over the registry also need two indexes on its tables, created by the same branch of
+migrations: ``source_record (source_id, person_id)`` answers persons per list and the overlap
+between lists from the index alone, ``case (case_type, source_record_id)`` the case types of a
+list or batch.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 
-from unforgotten.store.schema import VERSIONED_TABLES, metadata
+from unforgotten.store.schema import VERSIONED_TABLES, case, metadata, source_record
 
 __all__ = ["api_token", "login_attempt", "search_key", "search_state", "web_user"]
 
@@ -62,3 +67,6 @@ search_state = Table(
 
 VERSIONED_TABLES[web_user.name] = web_user
 VERSIONED_TABLES[api_token.name] = api_token
+
+Index("ix_source_record_source_id_person_id", source_record.c.source_id, source_record.c.person_id)
+Index("ix_case_case_type_source_record_id", case.c.case_type, case.c.source_record_id)

@@ -274,14 +274,13 @@ def case_page(conn: Connection, case_id: int) -> m.CasePage:
     )
 
 
-def _source_models(conn: Connection) -> list[m.SourcePublic]:
+def _source_models(conn: Connection, *, only: int | None = None) -> list[m.SourcePublic]:
     r = s.source_record.c
-    counts = {
-        sid: (n, p)
-        for sid, n, p in conn.execute(
-            select(r.source_id, func.count(), func.count(r.person_id.distinct())).group_by(r.source_id)
-        )
-    }
+    counts_q = select(r.source_id, func.count(), func.count(r.person_id.distinct())).group_by(r.source_id)
+    sources_q = select(s.source).order_by(s.source.c.id)
+    if only is not None:
+        counts_q, sources_q = counts_q.where(r.source_id == only), sources_q.where(s.source.c.id == only)
+    counts = {sid: (n, p) for sid, n, p in conn.execute(counts_q)}
     batches: dict[int, int] = dict(
         conn.execute(
             select(s.import_batch.c.source_id, func.count()).group_by(s.import_batch.c.source_id)
@@ -299,12 +298,12 @@ def _source_models(conn: Connection) -> list[m.SourcePublic]:
             persons=counts.get(x["id"], (0, 0))[1],
             batches=int(batches.get(x["id"], 0)),
         )
-        for x in conn.execute(select(s.source).order_by(s.source.c.id)).mappings()
+        for x in conn.execute(sources_q).mappings()
     ]
 
 
 def memberships(conn: Connection) -> dict[int, set[int]]:
-    """Live person → the source ids it is on."""
+    """Live person → the source ids it is on (one entry per person: for estimates by stratum)."""
     root = func.coalesce(s.person.c.merged_into, s.person.c.id)
     query = select(root, s.source_record.c.source_id).join(
         s.person, s.person.c.id == s.source_record.c.person_id
@@ -316,14 +315,18 @@ def memberships(conn: Connection) -> dict[int, set[int]]:
 
 
 def sources_page(conn: Connection) -> m.SourcesPage:
-    """Every source with its counts and the person overlap between each pair of lists."""
+    """Every source with its counts and the person overlap between each pair of lists.
+
+    The overlap comes from the capture patterns the database counts (one row per distinct set
+    of lists), so the work here grows with the number of patterns, not of persons.
+    """
     sources = _source_models(conn)
     index = {x.id: i for i, x in enumerate(sources)}
     overlap = [[0] * len(sources) for _ in sources]
-    for lists in memberships(conn).values():
+    for lists, n in queries.source_patterns(conn).items():
         for a in lists:
             for b in lists:
-                overlap[index[a]][index[b]] += 1
+                overlap[index[a]][index[b]] += n
     return m.SourcesPage(sources=sources, overlap=overlap)
 
 
@@ -347,10 +350,10 @@ def _batch_models(conn: Connection, where: Any) -> list[m.BatchPublic]:
 
 
 def _case_types(conn: Connection, where: Any) -> dict[str, int]:
+    records = select(s.source_record.c.id).where(where)
     query = (
         select(s.case.c.case_type, func.count())
-        .join(s.source_record, s.source_record.c.id == s.case.c.source_record_id)
-        .where(where)
+        .where(s.case.c.source_record_id.in_(records))
         .group_by(s.case.c.case_type)
         .order_by(func.count().desc())
     )
@@ -359,19 +362,15 @@ def _case_types(conn: Connection, where: Any) -> dict[str, int]:
 
 def source_page(conn: Connection, source_id: int) -> m.SourcePage:
     """One source: counts, batches, case types and how many of its persons each other list holds."""
-    found = [x for x in _source_models(conn) if x.id == source_id]
+    found = _source_models(conn, only=source_id)
     if not found:
         raise NotFoundError(f"source {source_id} does not exist")
     names = dict(conn.execute(select(s.source.c.id, s.source.c.name)).all())
-    shared: dict[str, int] = {}
-    for lists in memberships(conn).values():
-        if source_id in lists:
-            for other in lists - {source_id}:
-                shared[names[other]] = shared.get(names[other], 0) + 1
+    shared = {str(names[k]): n for k, n in queries.shared_persons(conn, source_id).items()}
     return m.SourcePage(
         source=found[0],
         batches=_batch_models(conn, s.import_batch.c.source_id == source_id),
-        shared_with=dict(sorted(shared.items(), key=lambda kv: -kv[1])),
+        shared_with=dict(sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))),
         case_types=_case_types(conn, s.source_record.c.source_id == source_id),
     )
 
