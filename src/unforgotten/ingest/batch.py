@@ -225,6 +225,7 @@ class _Rows:
         self.keyring, self.places = keyring, places
         self.source_id, self.batch_id = source_id, batch_id
         self._dates: dict[PartialDate, DateColumns] = {}
+        self._iso: dict[PartialDate, str] = {}
         self._case_terms: dict[str, tuple[str, str]] = {}
         self.tables: dict[str, list[tuple[Any, ...]]] = {}
 
@@ -237,6 +238,13 @@ class _Rows:
             start = date.start.isoformat() if date.start else None
             end = date.end.isoformat() if date.end else None
             found = self._dates[date] = (date.raw or None, start, end, date.precision, date.circa)
+        return found
+
+    def iso(self, date: PartialDate) -> str:
+        """``date.iso()``, once per distinct date."""
+        found = self._iso.get(date)
+        if found is None:
+            found = self._iso[date] = date.iso()
         return found
 
     def case_terms(self, case_type: str) -> tuple[str, str]:
@@ -333,7 +341,7 @@ def _person_rows(rows: _Rows, plan: RowPlan, *, pid: int, rid: int) -> None:
             plan.record_id,
             pid,
             _raw(plan),
-            _parsed(plan),
+            _parsed(rows, plan),
             _protected_extra(rows.keyring, plan, rid=rid),
         )
     )
@@ -361,14 +369,14 @@ def _raw(plan: RowPlan) -> dict[str, str]:
     return raw
 
 
-def _parsed(plan: RowPlan) -> dict[str, Any]:
+def _parsed(rows: _Rows, plan: RowPlan) -> dict[str, Any]:
     return {
         "sex": plan.sex,
         "case_type": plan.case_type,
         "status": plan.status,
-        "birth_date": plan.birth.iso(),
+        "birth_date": rows.iso(plan.birth),
         "birth_date_precision": plan.birth.precision,
-        "event_date": plan.event.iso(),
+        "event_date": rows.iso(plan.event),
         "event_date_precision": plan.event.precision,
     }
 

@@ -47,6 +47,9 @@ class PlaceResolver:
 
     def id_of(self, text: str) -> int | None:
         """The Location id of a text (``None`` for an empty one)."""
+        found = self._ids.get(text)  # most texts come stripped: one lookup
+        if found is not None:
+            return found
         cleaned = text.strip()
         return self._ids[cleaned] if cleaned else None
 

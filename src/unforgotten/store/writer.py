@@ -28,8 +28,10 @@ from unforgotten.store.schema import audit_event, record_version
 
 __all__ = ["Statement", "Writer", "append_event", "now_iso"]
 
-Statement = tuple[str, str, list[tuple[Any, ...]]]
-"""One bulk insert as a writer would run it: ``("rows", sql, params)`` or ``("versions", "", rows)``."""
+Statement = tuple[str, str, Any]
+"""One recorded write: ``("rows", sql, params)``, or the versions of inserted rows as
+``("versions", table, (items, reason))`` and ``("first_versions", table, (row ids, canonical JSON))``.
+Version ids and hashes are made where the statements are run, in their order."""
 
 _PG_LOCK = 7_272_024  # advisory lock key that serialises writers of the audit chain
 
@@ -124,22 +126,23 @@ class Writer:
         taken, self._outbox = self._outbox or [], []
         return taken
 
-    def counters(self) -> dict[str, Any]:
+    def counters(self) -> dict[str, int]:
         """The id counters, to hand back from the process that prepared rows."""
-        return {"next": dict(self._next), "version_id": self._version_id}
+        return dict(self._next)
 
     def replay(self, statements: Sequence[Statement]) -> None:
-        """Run inserts recorded by a detached copy of this writer, in order."""
-        for kind, sql, params in statements:
-            if kind == "versions":
-                self._insert_versions(params)
+        """Run the writes recorded by a detached copy of this writer, in order."""
+        for kind, target, payload in statements:
+            if kind == "rows":
+                self.conn.exec_driver_sql(target, payload)
+            elif kind == "versions":
+                self._write_versions(target, *payload)
             else:
-                self.conn.exec_driver_sql(sql, params)
+                self._write_first_versions(target, *payload)
 
-    def adopt(self, counters: Mapping[str, Any]) -> None:
+    def adopt(self, counters: Mapping[str, int]) -> None:
         """Take the id counters of a detached copy whose statements were replayed here."""
-        self._next.update(counters["next"])
-        self._version_id = int(counters["version_id"])
+        self._next.update(counters)
 
     def _insert_rows(self, sql: str, params: list[tuple[Any, ...]]) -> None:
         if self._outbox is not None:
@@ -149,9 +152,6 @@ class Writer:
 
     def _insert_versions(self, batch: list[tuple[Any, ...]]) -> None:
         """Insert version rows (hash last) and fold their hashes into the event's digest."""
-        if self._outbox is not None:
-            self._outbox.append(("versions", "", batch))
-            return
         self._digest.update("".join([row[-1] for row in batch]).encode("ascii"))
         self._first_version = self._first_version or batch[0][0]
         self._versions += len(batch)
@@ -240,6 +240,9 @@ class Writer:
         self, table_name: str, items: Iterable[tuple[int, int, str, str]], reason: str | None
     ) -> None:
         table_name = str(table_name)  # a plain str: sqlite3 probes a str subclass for adapters per row
+        if self._outbox is not None:
+            self._outbox.append(("versions", table_name, (list(items), reason)))
+            return
         batch = []
         for row_id, version, op, data in items:
             digest = version_hash(table_name, row_id, version, op, data)
@@ -251,6 +254,9 @@ class Writer:
             self._insert_versions(batch)
 
     def _write_first_versions(self, table_name: str, row_ids: Sequence[int], texts: Sequence[bytes]) -> None:
+        if self._outbox is not None:
+            self._outbox.append(("first_versions", table_name, (row_ids, texts)))
+            return
         hashes = insert_version_hashes(table_name, list(zip(row_ids, texts, strict=True)))
         first, event = self._version_id, self._event_id
         batch = [
