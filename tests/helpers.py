@@ -5,8 +5,21 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-HEADER = ["record_id", "full_name", "name_hangul", "sex", "birth_date", "birth_place", "case_type",
-          "event_date", "event_place", "status", "notes", "informant_name", "informant_contact"]
+HEADER = [
+    "record_id",
+    "full_name",
+    "name_hangul",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "case_type",
+    "event_date",
+    "event_place",
+    "status",
+    "notes",
+    "informant_name",
+    "informant_contact",
+]
 
 
 def canonical_rows(count: int, *, start: int = 1) -> list[dict[str, str]]:
@@ -14,17 +27,27 @@ def canonical_rows(count: int, *, start: int = 1) -> list[dict[str, str]]:
     surnames = ["김", "이", "박", "최", "정"]
     return [
         {
-            "record_id": f"R{i:06d}", "full_name": f"Kim Test{i}", "name_hangul": f"{surnames[i % 5]}영희",
-            "sex": "여" if i % 2 else "M", "birth_date": f"{1920 + i % 60}", "birth_place": "함북",
-            "case_type": "abductee_wartime", "event_date": "1950-07", "event_place": "서울",
-            "status": "unresolved", "notes": "", "informant_name": f"Informant {i}" if i % 10 == 0 else "",
+            "record_id": f"R{i:06d}",
+            "full_name": f"Kim Test{i}",
+            "name_hangul": f"{surnames[i % 5]}영희",
+            "sex": "여" if i % 2 else "M",
+            "birth_date": f"{1920 + i % 60}",
+            "birth_place": "함북",
+            "case_type": "abductee_wartime",
+            "event_date": "1950-07",
+            "event_place": "서울",
+            "status": "unresolved",
+            "notes": "",
+            "informant_name": f"Informant {i}" if i % 10 == 0 else "",
             "informant_contact": f"+82-10-0000-{i % 10000:04d}" if i % 10 == 0 else "",
         }
         for i in range(start, start + count)
     ]
 
 
-def write_csv(path: Path, rows: list[dict[str, str]], *, encoding: str = "utf-8", delimiter: str = ",") -> Path:
+def write_csv(
+    path: Path, rows: list[dict[str, str]], *, encoding: str = "utf-8", delimiter: str = ","
+) -> Path:
     with path.open("w", encoding=encoding, newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=delimiter)
         writer.writeheader()

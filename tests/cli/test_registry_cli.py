@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 import typer
+from tests.helpers import canonical_rows, write_csv
 from typer.testing import CliRunner
 
-from tests.helpers import canonical_rows, write_csv
 from unforgotten.cli.main import app, run
 
 runner = CliRunner()
@@ -27,7 +27,7 @@ def _invoke(*args: str) -> tuple[int, str, str]:
     result = runner.invoke(app, list(args), catch_exceptions=True)
     if result.exception and not isinstance(result.exception, SystemExit):
         # reproduce run(): our errors become a message and their exit code
-        from unforgotten.errors import UnforgottenError  # noqa: PLC0415
+        from unforgotten.errors import UnforgottenError
 
         if isinstance(result.exception, UnforgottenError):
             return result.exception.exit_code, result.stdout, str(result.exception)
@@ -61,7 +61,9 @@ def test_bad_rows_exit_non_zero_with_every_problem(db: str, tmp_path: Path) -> N
     rows = canonical_rows(5)
     rows[1]["sex"] = "maybe"
     rows[3]["record_id"] = ""
-    code, _, message = _invoke("import", str(write_csv(tmp_path / "l.csv", rows)), "--source", "S", "--db", db)
+    code, _, message = _invoke(
+        "import", str(write_csv(tmp_path / "l.csv", rows)), "--source", "S", "--db", db
+    )
     assert code == 4
     assert message == "l.csv: 2 bad row(s); nothing was imported"
 
@@ -75,14 +77,19 @@ def test_console_script_prints_message_not_traceback(db: str, tmp_path: Path) ->
     rows = canonical_rows(3)
     rows[2]["case_type"] = "abductee-postwr"
     path = write_csv(tmp_path / "bad.csv", rows)
-    done = subprocess.run([sys.executable, "-m", "unforgotten", "import", str(path), "--source", "S", "--db", db],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "unforgotten", "import", str(path), "--source", "S", "--db", db],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 4
     assert "Traceback" not in done.stderr
     assert " ".join(done.stderr.split()) == (
         "error: bad.csv: 1 bad row(s); nothing was imported - bad.csv: row 4, column 'case_type': "
         "'abductee-postwr' not a known case_type; did you mean 'abductee_postwar' or 'abductee_wartime' "
-        "or 'abductee_foreign'?")
+        "or 'abductee_foreign'?"
+    )
 
 
 def _all_commands(group: Any, prefix: str = "") -> list[tuple[str, Any]]:
@@ -111,8 +118,11 @@ def test_every_command_is_in_the_cli_reference() -> None:
 @pytest.mark.slow
 def test_kill_9_mid_import_leaves_a_consistent_registry(db: str, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "big.csv", canonical_rows(60_000))
-    child = subprocess.Popen([sys.executable, "-m", "unforgotten", "import", str(path), "--source", "S",
-                              "--db", db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "unforgotten", "import", str(path), "--source", "S", "--db", db],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wal = Path(db + "-wal")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and (not wal.exists() or wal.stat().st_size < 2_000_000):

@@ -4,17 +4,32 @@ from unforgotten.domain.roles import Permission, Role, may
 from unforgotten.domain.vocab import CASE_STATUSES, CASE_TYPES, SEX, case_type_violation, violations
 
 
-@pytest.mark.parametrize(("value", "code"), [
-    ("pow", "pow"), ("POW", "pow"), ("국군포로", "pow"), ("Prisoner of War", "pow"),
-    ("abductee-wartime", "abductee_wartime"), ("전시 납북자", "abductee_wartime"),
-    ("강제북송", "forcibly_returned"), ("kwanliso", "political_prisoner"),
-])
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("pow", "pow"),
+        ("POW", "pow"),
+        ("국군포로", "pow"),
+        ("Prisoner of War", "pow"),
+        ("abductee-wartime", "abductee_wartime"),
+        ("전시 납북자", "abductee_wartime"),
+        ("강제북송", "forcibly_returned"),
+        ("kwanliso", "political_prisoner"),
+    ],
+)
 def test_case_types_accept_codes_labels_and_aliases(value: str, code: str) -> None:
     assert CASE_TYPES.normalise(value) == code
 
 
 def test_required_case_types_exist() -> None:
-    required = {"abductee_wartime", "abductee_postwar", "detainee", "pow", "forcibly_returned", "political_prisoner"}
+    required = {
+        "abductee_wartime",
+        "abductee_postwar",
+        "detainee",
+        "pow",
+        "forcibly_returned",
+        "political_prisoner",
+    }
     assert required <= set(CASE_TYPES.codes)
 
 
@@ -24,7 +39,9 @@ def test_unknown_value_gets_close_suggestions() -> None:
     assert CASE_TYPES.suggest("zzzzzz") == []
 
 
-@pytest.mark.parametrize(("value", "code"), [("남", "M"), ("여자", "F"), ("female", "F"), ("m", "M"), ("?", "U")])
+@pytest.mark.parametrize(
+    ("value", "code"), [("남", "M"), ("여자", "F"), ("female", "F"), ("m", "M"), ("?", "U")]
+)
 def test_sex_notations(value: str, code: str) -> None:
     assert SEX.normalise(value) == code
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from tests.helpers import canonical_rows, write_csv
 
 from unforgotten.errors import BatchRejected, DuplicateBatchError, PermissionDenied, ValidationError
 from unforgotten.ingest import import_file
@@ -15,13 +16,13 @@ from unforgotten.store import schema as s
 from unforgotten.store.verify import verify_store
 from unforgotten.store.workspace import Workspace
 
-from tests.helpers import canonical_rows, write_csv
-
 
 def _snapshot(ws: Workspace) -> tuple[int, int, int, str]:
     with ws.read() as conn:
-        counts = [conn.execute(select(func.count()).select_from(t)).scalar_one()
-                  for t in (s.source_record, s.person, s.record_version)]
+        counts = [
+            conn.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in (s.source_record, s.person, s.record_version)
+        ]
         head = conn.execute(select(s.audit_event.c.hash).order_by(s.audit_event.c.id.desc())).scalar()
     return counts[0], counts[1], counts[2], str(head)
 
@@ -35,7 +36,11 @@ def test_import_writes_every_entity_with_versions(ws: Workspace, tmp_path: Path)
         assert verify_store(conn).ok
         informants = conn.execute(select(func.count()).select_from(s.informant)).scalar_one()
     assert (data["persons"], data["records"], data["by_source"], data["by_case_type"]) == (
-        30, 30, {"KWAFU list": 30}, {"abductee_wartime": 30})
+        30,
+        30,
+        {"KWAFU list": 30},
+        {"abductee_wartime": 30},
+    )
     assert informants == 3
 
 
@@ -94,11 +99,15 @@ def test_unreadable_date_is_a_warning_and_kept_raw(ws: Workspace, tmp_path: Path
     report = import_file(ws, write_csv(tmp_path / "l.csv", rows), source="S")
     assert [str(w) for w in report.warnings] == [
         "l.csv: row 3, column 'birth_date': 'after the war' date not understood; kept as written with "
-        "precision 'unknown'"]
+        "precision 'unknown'"
+    ]
     with ws.read() as conn:
         person = conn.execute(select(s.person).where(s.person.c.id == 2)).mappings().one()
     assert (person["birth_date_raw"], person["birth_date_precision"], person["birth_date_start"]) == (
-        "after the war", "unknown", None)
+        "after the war",
+        "unknown",
+        None,
+    )
 
 
 def test_mapping_unknown_columns_and_protected_extras(ws: Workspace, tmp_path: Path) -> None:
@@ -108,8 +117,10 @@ def test_mapping_unknown_columns_and_protected_extras(ws: Workspace, tmp_path: P
         encoding="utf-8",
     )
     path = tmp_path / "명단.csv"
-    path.write_text("번호,성명,sex,제보자 연락처,가족 주소,부대\n7,김철수,남자,010-0000-0001,비밀 주소,1사단\n",
-                    encoding="cp949")
+    path.write_text(
+        "번호,성명,sex,제보자 연락처,가족 주소,부대\n7,김철수,남자,010-0000-0001,비밀 주소,1사단\n",
+        encoding="cp949",
+    )
     import_file(ws, path, source="국방부", mapping=tmp_path / "m.toml")
     with ws.read() as conn:
         record = conn.execute(select(s.source_record)).mappings().one()
@@ -118,22 +129,28 @@ def test_mapping_unknown_columns_and_protected_extras(ws: Workspace, tmp_path: P
     assert record["raw"]["부대"] == "1사단"
     assert "가족 주소" not in record["raw"] and "비밀 주소" not in str(record["raw"])
     assert record["parsed"]["sex"] == "M" and case_type == "pow"
-    assert secret == {record["id"]: {"informant_name": None, "informant_contact": "010-0000-0001",
-                                     "가족 주소": "비밀 주소"}}
+    assert secret == {
+        record["id"]: {"informant_name": None, "informant_contact": "010-0000-0001", "가족 주소": "비밀 주소"}
+    }
 
 
 def test_mapping_naming_a_missing_column_is_an_error(ws: Workspace, tmp_path: Path) -> None:
     (tmp_path / "m.toml").write_text('[columns]\nfull_name = "Name"\n', encoding="utf-8")
     with pytest.raises(BatchRejected) as caught:
-        import_file(ws, write_csv(tmp_path / "l.csv", canonical_rows(1)), source="S", mapping=tmp_path / "m.toml")
-    assert str(caught.value.problems[0]).endswith("column 'Name': column named in " + str(tmp_path / "m.toml")
-                                                  + " is not in the file")
+        import_file(
+            ws, write_csv(tmp_path / "l.csv", canonical_rows(1)), source="S", mapping=tmp_path / "m.toml"
+        )
+    assert str(caught.value.problems[0]).endswith(
+        "column 'Name': column named in " + str(tmp_path / "m.toml") + " is not in the file"
+    )
 
 
 def test_bad_mapping_file(ws: Workspace, tmp_path: Path) -> None:
     (tmp_path / "m.toml").write_text('[columns]\nfullname = "Name"\n', encoding="utf-8")
     with pytest.raises(ValidationError, match=r"\[columns\] 'fullname' is not a canonical column"):
-        import_file(ws, write_csv(tmp_path / "l.csv", canonical_rows(1)), source="S", mapping=tmp_path / "m.toml")
+        import_file(
+            ws, write_csv(tmp_path / "l.csv", canonical_rows(1)), source="S", mapping=tmp_path / "m.toml"
+        )
 
 
 def test_viewer_may_not_import(settings: Settings, ws: Workspace, tmp_path: Path) -> None:
@@ -142,7 +159,9 @@ def test_viewer_may_not_import(settings: Settings, ws: Workspace, tmp_path: Path
         import_file(viewer, write_csv(tmp_path / "l.csv", canonical_rows(1)), source="S")
 
 
-def test_places_resolve_to_the_gazetteer_and_ambiguous_ones_stay_free_text(ws: Workspace, tmp_path: Path) -> None:
+def test_places_resolve_to_the_gazetteer_and_ambiguous_ones_stay_free_text(
+    ws: Workspace, tmp_path: Path
+) -> None:
     rows = canonical_rows(3)
     for row, place in zip(rows, ["함북", "Hamgyong-bukto", "강원도"], strict=True):
         row["event_place"] = place
@@ -159,11 +178,20 @@ def _content(ws: Workspace) -> dict[str, list[tuple[object, ...]]]:
     with ws.read() as conn:
         out = {t.name: [tuple(r) for r in conn.execute(select(t).order_by(t.c.id))] for t in tables}
         v = s.record_version.c
-        out["versions"] = [tuple(r) for r in conn.execute(
-            select(v.id, v.table_name, v.row_id, v.version, v.data, v.hash)
-            .where(v.table_name.in_([t.name for t in tables])).order_by(v.id))]
-        out["informants"] = [tuple(r) for r in conn.execute(
-            select(s.informant.c.id, s.informant.c.source_record_id).order_by(s.informant.c.id))]
+        out["versions"] = [
+            tuple(r)
+            for r in conn.execute(
+                select(v.id, v.table_name, v.row_id, v.version, v.data, v.hash)
+                .where(v.table_name.in_([t.name for t in tables]))
+                .order_by(v.id)
+            )
+        ]
+        out["informants"] = [
+            tuple(r)
+            for r in conn.execute(
+                select(s.informant.c.id, s.informant.c.source_record_id).order_by(s.informant.c.id)
+            )
+        ]
     return out
 
 
@@ -176,7 +204,9 @@ def test_rows_prepared_in_a_child_are_the_rows_written_inline(
     contents = []
     for name, fork_rows in (("child", 1), ("inline", 10**9)):
         monkeypatch.setattr(batch, "FORK_ROWS", fork_rows)
-        other = Workspace(Settings.build(db=str(tmp_path / f"{name}.db"), key_file=settings.key_file.as_posix()))
+        other = Workspace(
+            Settings.build(db=str(tmp_path / f"{name}.db"), key_file=settings.key_file.as_posix())
+        )
         other.init()
         assert import_file(other, path, source="S").rows == 7_000
         with other.read() as conn:
@@ -194,7 +224,9 @@ def test_a_bad_row_after_written_chunks_still_leaves_nothing(ws: Workspace, tmp_
     before = _snapshot(ws)
     with pytest.raises(BatchRejected) as caught:
         import_file(ws, path, source="S")
-    assert [(p.row, p.column, p.value) for p in caught.value.problems] == [(8_502, "case_type", "abductee_war")]
+    assert [(p.row, p.column, p.value) for p in caught.value.problems] == [
+        (8_502, "case_type", "abductee_war")
+    ]
     assert _snapshot(ws) == before
     with ws.read() as conn:
         assert verify_store(conn).ok

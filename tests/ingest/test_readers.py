@@ -7,8 +7,10 @@ from openpyxl import Workbook
 from unforgotten.errors import ValidationError
 from unforgotten.ingest.readers import detect_format, read_table
 
-ROWS = [{"record_id": "1", "full_name": "이영희", "birth_date": "1952"},
-        {"record_id": "2", "full_name": "Ri Sol Ju", "birth_date": "c. 1950"}]
+ROWS = [
+    {"record_id": "1", "full_name": "이영희", "birth_date": "1952"},
+    {"record_id": "2", "full_name": "Ri Sol Ju", "birth_date": "c. 1950"},
+]
 
 
 def _csv(delimiter: str) -> str:
@@ -54,15 +56,22 @@ def test_json_and_ndjson() -> None:
     assert [c for _, c in read_table(nd, name="l.ndjson", fmt="ndjson").rows] == ROWS
 
 
-@pytest.mark.parametrize(("data", "fmt", "message"), [
-    (b"", "csv", "l.x: the file is empty"),
-    (b"a,,c\n1,2,3\n", "csv", "l.x: row 1, column 2: the header cell is empty"),
-    (b"a,a\n1,2\n", "csv", "l.x: row 1: column 'a' appears twice in the header"),
-    (b"a,b\n1,2,3\n", "csv", "l.x: row 2: 3 cells but the header has 2 columns"),
-    (b"[1, 2", "json", "l.x: not valid JSON (line 1: Expecting ',' delimiter)"),
-    (b'{"a": 1}\n{oops}\n', "ndjson", "l.x: line 2: not valid JSON (Expecting property name enclosed in double quotes)"),
-    (b"\xff\xfe\xfa\xfb\xfc", "csv", "l.x: not UTF-8 and not CP949/EUC-KR text; save it as UTF-8 CSV"),
-])
+@pytest.mark.parametrize(
+    ("data", "fmt", "message"),
+    [
+        (b"", "csv", "l.x: the file is empty"),
+        (b"a,,c\n1,2,3\n", "csv", "l.x: row 1, column 2: the header cell is empty"),
+        (b"a,a\n1,2\n", "csv", "l.x: row 1: column 'a' appears twice in the header"),
+        (b"a,b\n1,2,3\n", "csv", "l.x: row 2: 3 cells but the header has 2 columns"),
+        (b"[1, 2", "json", "l.x: not valid JSON (line 1: Expecting ',' delimiter)"),
+        (
+            b'{"a": 1}\n{oops}\n',
+            "ndjson",
+            "l.x: line 2: not valid JSON (Expecting property name enclosed in double quotes)",
+        ),
+        (b"\xff\xfe\xfa\xfb\xfc", "csv", "l.x: not UTF-8 and not CP949/EUC-KR text; save it as UTF-8 CSV"),
+    ],
+)
 def test_bad_files_are_named_precisely(data: bytes, fmt: str, message: str) -> None:
     with pytest.raises(ValidationError) as caught:
         read_table(data, name="l.x", fmt=fmt)
@@ -71,6 +80,11 @@ def test_bad_files_are_named_precisely(data: bytes, fmt: str, message: str) -> N
 
 def test_format_from_extension() -> None:
     assert [detect_format(Path(n)) for n in ("a.CSV", "b.tsv", "c.xlsx", "d.jsonl", "e.json")] == [
-        "csv", "csv", "xlsx", "ndjson", "json"]
-    with pytest.raises(ValidationError, match="unknown file type '.pdf'"):
+        "csv",
+        "csv",
+        "xlsx",
+        "ndjson",
+        "json",
+    ]
+    with pytest.raises(ValidationError, match=r"unknown file type '\.pdf'"):
         detect_format(Path("x.pdf"))

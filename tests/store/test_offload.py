@@ -13,15 +13,28 @@ from unforgotten.store.verify import verify_store
 from unforgotten.store.workspace import Workspace
 from unforgotten.store.writer import Writer
 
-pytestmark = pytest.mark.skipif(not can_fork(), reason="rows are prepared in a child only where fork is the way")
+pytestmark = pytest.mark.skipif(
+    not can_fork(), reason="rows are prepared in a child only where fork is the way"
+)
 
 
 def _insert_sources(writer: Writer, flush: object, *, count: int = 3) -> list[int]:
     ids = []
     for i in range(count):
         source_id = writer.allocate(s.source)
-        writer.insert(s.source, [{"id": source_id, "name": f"List {source_id}", "kind": "list",
-                                  "organisation": None, "confidentiality": "restricted", "description": None}])
+        writer.insert(
+            s.source,
+            [
+                {
+                    "id": source_id,
+                    "name": f"List {source_id}",
+                    "kind": "list",
+                    "organisation": None,
+                    "confidentiality": "restricted",
+                    "description": None,
+                }
+            ],
+        )
         ids.append(source_id)
         assert callable(flush)
         flush(i)
@@ -44,8 +57,11 @@ def test_prepared_rows_are_written_with_their_versions_and_one_event(ws: Workspa
     assert _sources(ws) == [(1, "List 1"), (2, "List 2"), (3, "List 3")]
     with ws.read() as conn:
         report = verify_store(conn)
-        versions = conn.execute(select(func.count()).select_from(s.record_version)
-                                .where(s.record_version.c.table_name == "source")).scalar_one()
+        versions = conn.execute(
+            select(func.count())
+            .select_from(s.record_version)
+            .where(s.record_version.c.table_name == "source")
+        ).scalar_one()
     assert report.ok, report.breaks
     assert versions == 3
 
@@ -55,9 +71,10 @@ def test_an_error_in_the_child_rolls_the_whole_write_back(ws: Workspace) -> None
         _insert_sources(writer, flush)
         raise ValueError("row 7: something the child found")
 
-    with pytest.raises(ValueError, match="row 7: something the child found"), ws.write(
-        action="test", subject="sources"
-    ) as writer:
+    with (
+        pytest.raises(ValueError, match="row 7: something the child found"),
+        ws.write(action="test", subject="sources") as writer,
+    ):
         writer.prime(s.source)
         run_prepared(writer, work)
     assert _sources(ws) == []
@@ -68,9 +85,10 @@ def test_a_child_that_dies_rolls_the_write_back_with_a_clear_error(ws: Workspace
         _insert_sources(writer, flush)
         os._exit(3)
 
-    with pytest.raises(RuntimeError, match="ended without a result"), ws.write(
-        action="test", subject="sources"
-    ) as writer:
+    with (
+        pytest.raises(RuntimeError, match="ended without a result"),
+        ws.write(action="test", subject="sources") as writer,
+    ):
         writer.prime(s.source)
         run_prepared(writer, work)
     assert _sources(ws) == []
@@ -80,13 +98,17 @@ def test_a_detached_writer_may_not_touch_the_database(ws: Workspace) -> None:
     def work(writer: Writer, flush: object) -> None:
         writer.allocate(s.person)  # not primed: would need a query
 
-    with pytest.raises(RuntimeError, match="ids must be primed"), ws.write(action="test", subject="x") as writer:
+    with (
+        pytest.raises(RuntimeError, match="ids must be primed"),
+        ws.write(action="test", subject="x") as writer,
+    ):
         run_prepared(writer, work)
 
     def update(writer: Writer, flush: object) -> None:
         writer.update(s.source, 1, {"name": "renamed"}, reason="test")
 
-    with pytest.raises(RuntimeError, match="may not use the database"), ws.write(
-        action="test", subject="x"
-    ) as writer:
+    with (
+        pytest.raises(RuntimeError, match="may not use the database"),
+        ws.write(action="test", subject="x") as writer,
+    ):
         run_prepared(writer, update)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-
 from tests.helpers import canonical_rows, write_csv
+
 from unforgotten.errors import ConfigError, CryptoError, PermissionDenied
 from unforgotten.ingest import import_file
 from unforgotten.settings import Settings

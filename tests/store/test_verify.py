@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-
 from tests.helpers import canonical_rows, write_csv
+
 from unforgotten.ingest import import_file
 from unforgotten.store.verify import verify_store
 from unforgotten.store.workspace import Workspace
@@ -27,22 +26,32 @@ def _raw_sql(ws: Workspace, sql: str) -> None:
 
 
 TAMPERING: dict[str, tuple[str, str]] = {
-    "edited value": ("UPDATE person SET primary_name = 'Someone else' WHERE id = 2",
-                     "person 2: row differs from its last version (edited behind the application's back)"),
-    "deleted row": ("DELETE FROM name WHERE id = 3",
-                    "name 3: row is missing (deleted behind the application's back)"),
-    "inserted row": ("INSERT INTO person (id, primary_name, sex, birth_date_precision, birth_date_circa) "
-                     "VALUES (99, 'Ghost', 'U', 'unknown', false)",
-                     "person 99: row has no version (inserted behind the application's back)"),
-    "edited audit event": ("UPDATE audit_event SET actor = 'nobody' WHERE id = 2",
-                           "audit event 2: content does not match its hash (edited)"),
-    "deleted audit event": ("DELETE FROM audit_event WHERE id = 2",
-                            "audit event 2 is missing (next is 3)"),
-    "edited version": ("UPDATE record_version SET data = replace(data, 'Kim', 'Kin') WHERE id = 12",
-                       "version 12 of "),
+    "edited value": (
+        "UPDATE person SET primary_name = 'Someone else' WHERE id = 2",
+        "person 2: row differs from its last version (edited behind the application's back)",
+    ),
+    "deleted row": (
+        "DELETE FROM name WHERE id = 3",
+        "name 3: row is missing (deleted behind the application's back)",
+    ),
+    "inserted row": (
+        "INSERT INTO person (id, primary_name, sex, birth_date_precision, birth_date_circa) "
+        "VALUES (99, 'Ghost', 'U', 'unknown', false)",
+        "person 99: row has no version (inserted behind the application's back)",
+    ),
+    "edited audit event": (
+        "UPDATE audit_event SET actor = 'nobody' WHERE id = 2",
+        "audit event 2: content does not match its hash (edited)",
+    ),
+    "deleted audit event": ("DELETE FROM audit_event WHERE id = 2", "audit event 2 is missing (next is 3)"),
+    "edited version": (
+        "UPDATE record_version SET data = replace(data, 'Kim', 'Kin') WHERE id = 12",
+        "version 12 of ",
+    ),
     "edited version and its hash": (
         "UPDATE record_version SET hash = 'x' || substr(hash, 2) WHERE id = 12",
-        "version 12 of "),
+        "version 12 of ",
+    ),
 }
 
 
@@ -69,10 +78,22 @@ def test_removing_the_newest_event_is_caught_against_a_noted_head(loaded: Worksp
     with loaded.read() as conn:
         head = verify_store(conn).head
     _raw_sql(loaded, "DELETE FROM record_version WHERE event_id = (SELECT max(id) FROM audit_event)")
-    for table in ("informant", "name", "act", "incident", "\"case\"", "source_record", "person", "import_batch",
-                  "source"):
-        _raw_sql(loaded, f"DELETE FROM {table} WHERE id > (SELECT coalesce(max(row_id), 0) FROM record_version "
-                         f"WHERE table_name = '{table.strip(chr(34))}')")
+    for table in (
+        "informant",
+        "name",
+        "act",
+        "incident",
+        '"case"',
+        "source_record",
+        "person",
+        "import_batch",
+        "source",
+    ):
+        _raw_sql(
+            loaded,
+            f"DELETE FROM {table} WHERE id > (SELECT coalesce(max(row_id), 0) FROM record_version "
+            f"WHERE table_name = '{table.strip(chr(34))}')",
+        )
     _raw_sql(loaded, "DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)")
     with loaded.read() as conn:
         assert verify_store(conn).ok  # undetectable from inside …

@@ -11,9 +11,9 @@ import pyotp
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from tests.web.conftest import PASSWORD, _session_csrf, login
 from typer.testing import CliRunner
 
-from tests.web.conftest import PASSWORD, _session_csrf, login
 from unforgotten.errors import ConfigError
 from unforgotten.store.workspace import Workspace
 from unforgotten.web import accounts
@@ -37,7 +37,9 @@ def test_login_needs_csrf_and_sets_a_safe_cookie(app: FastAPI) -> None:
     refused = client.post("/login", data={"name": "viewer", "password": PASSWORD}, follow_redirects=False)
     assert refused.status_code == 403
     token = _session_csrf(client)
-    ok = client.post("/login", data={"name": "viewer", "password": PASSWORD, "csrf": token}, follow_redirects=False)
+    ok = client.post(
+        "/login", data={"name": "viewer", "password": PASSWORD, "csrf": token}, follow_redirects=False
+    )
     assert ok.status_code == 303
     cookie = ok.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
@@ -96,7 +98,9 @@ def test_bearer_token_from_the_cli(app: FastAPI, registry: Workspace) -> None:
     db = registry.settings.db_url
     key = str(registry.settings.key_file)
     runner = CliRunner()
-    added = runner.invoke(cli, ["user", "add", "script", "--role", "viewer", "--db", db, "--key-file", key, "--json"])
+    added = runner.invoke(
+        cli, ["user", "add", "script", "--role", "viewer", "--db", db, "--key-file", key, "--json"]
+    )
     assert added.exit_code == 0, added.output
     created = runner.invoke(cli, ["token", "create", "script", "--db", db, "--key-file", key, "--json"])
     token = json.loads(created.output)["token"]
@@ -139,7 +143,18 @@ def test_placeholder_secret_refused_outside_development(registry: Workspace, tmp
 
 def test_openapi_lists_the_json_twins(client_for: Callable[[str], TestClient]) -> None:
     paths = client_for("viewer").get("/api/openapi.json").json()["paths"]
-    for twin in ("/api", "/api/persons", "/api/persons/{person_id}", "/api/cases/{case_id}", "/api/sources",
-                 "/api/sources/{source_id}", "/api/batches/{batch_id}", "/api/estimates", "/api/map",
-                 "/api/review", "/api/users", "/api/account"):
+    for twin in (
+        "/api",
+        "/api/persons",
+        "/api/persons/{person_id}",
+        "/api/cases/{case_id}",
+        "/api/sources",
+        "/api/sources/{source_id}",
+        "/api/batches/{batch_id}",
+        "/api/estimates",
+        "/api/map",
+        "/api/review",
+        "/api/users",
+        "/api/account",
+    ):
         assert twin in paths, twin
