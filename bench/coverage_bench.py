@@ -495,7 +495,8 @@ def report(pops: Sequence[Population], args: argparse.Namespace, command: str, w
         f" 10,000 + 1,000 × 100 to keep 40 fits affordable), `dga` (default δ and grid to"
         f" 20 × n). All at 95 %. A failed run counts as not covering.",
         "",
-        "Machine: 2 shared cores, other jobs running at the same time; seconds are indicative only.",
+        f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end of the run;"
+        " seconds are indicative only.",
         "",
         "## Coverage per method",
         "",
