@@ -198,6 +198,7 @@ def test_review_accept_and_reject_with_keys(server: str, browser: object, sqlite
     _shot(page, "review-desktop")
     page.keyboard.press("a")
     expect(page.locator("#progress-text")).to_have_text("Progress: 1 / 2 decided")  # waits for the reload
+    page.wait_for_load_state("load")  # the text shows before app.js has bound the keys
     page.keyboard.press("r")
     expect(page.locator("#progress-text")).to_have_text("Progress: 2 / 2 decided")
     expect(page.get_by_text("Nothing to review.")).to_be_visible()
