@@ -66,29 +66,25 @@ def test_prepared_rows_are_written_with_their_versions_and_one_event(ws: Workspa
     assert versions == 3
 
 
-def test_an_error_in_the_child_rolls_the_whole_write_back(ws: Workspace) -> None:
-    def work(writer: Writer, flush: object) -> None:
-        _insert_sources(writer, flush)
-        raise ValueError("row 7: something the child found")
-
-    with (
-        pytest.raises(ValueError, match="row 7: something the child found"),
-        ws.write(action="test", subject="sources") as writer,
-    ):
-        writer.prime(s.source)
-        run_prepared(writer, work)
-    assert _sources(ws) == []
+def _fail(writer: Writer, flush: object) -> None:
+    _insert_sources(writer, flush)
+    raise ValueError("row 7: something the child found")
 
 
-def test_a_child_that_dies_rolls_the_write_back_with_a_clear_error(ws: Workspace) -> None:
-    def work(writer: Writer, flush: object) -> None:
-        _insert_sources(writer, flush)
-        os._exit(3)
+def _die(writer: Writer, flush: object) -> None:
+    _insert_sources(writer, flush)
+    os._exit(3)
 
-    with (
-        pytest.raises(RuntimeError, match="ended without a result"),
-        ws.write(action="test", subject="sources") as writer,
-    ):
+
+@pytest.mark.parametrize(
+    ("work", "error", "message"),
+    [(_fail, ValueError, "row 7: something the child found"), (_die, RuntimeError, "ended without a result")],
+)
+def test_a_failing_or_dying_child_rolls_the_whole_write_back(
+    ws: Workspace, work: object, error: type[Exception], message: str
+) -> None:
+    assert callable(work)
+    with pytest.raises(error, match=message), ws.write(action="test", subject="sources") as writer:
         writer.prime(s.source)
         run_prepared(writer, work)
     assert _sources(ws) == []
