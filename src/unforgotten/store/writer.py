@@ -23,13 +23,13 @@ from unforgotten.store.audit import (
     normalise_row,
     version_hash,
 )
-from unforgotten.store.bulk import insert_plan
+from unforgotten.store.bulk import InsertPlan, insert_plan, insert_rows
 from unforgotten.store.schema import audit_event, record_version
 
 __all__ = ["Statement", "Writer", "append_event", "now_iso"]
 
-Statement = tuple[str, str, Any]
-"""One recorded write: ``("rows", sql, params)``, or the versions of inserted rows as
+Statement = tuple[str, Any, Any]
+"""One recorded write: ``("rows", insert plan, params)``, or the versions of inserted rows as
 ``("versions", table, (items, reason))`` and ``("first_versions", table, (row ids, canonical JSON))``.
 Version ids and hashes are made where the statements are run, in their order."""
 
@@ -134,7 +134,7 @@ class Writer:
         """Run the writes recorded by a detached copy of this writer, in order."""
         for kind, target, payload in statements:
             if kind == "rows":
-                self.conn.exec_driver_sql(target, payload)
+                insert_rows(self.conn, target, payload)
             elif kind == "versions":
                 self._write_versions(target, *payload)
             else:
@@ -144,18 +144,18 @@ class Writer:
         """Take the id counters of a detached copy whose statements were replayed here."""
         self._next.update(counters)
 
-    def _insert_rows(self, sql: str, params: list[tuple[Any, ...]]) -> None:
+    def _insert_rows(self, plan: InsertPlan, params: list[tuple[Any, ...]]) -> None:
         if self._outbox is not None:
-            self._outbox.append(("rows", sql, params))
+            self._outbox.append(("rows", plan, params))
         else:
-            self.conn.exec_driver_sql(sql, params)
+            insert_rows(self.conn, plan, params)
 
     def _insert_versions(self, batch: list[tuple[Any, ...]]) -> None:
         """Insert version rows (hash last) and fold their hashes into the event's digest."""
         self._digest.update("".join([row[-1] for row in batch]).encode("ascii"))
         self._first_version = self._first_version or batch[0][0]
         self._versions += len(batch)
-        self.conn.exec_driver_sql(insert_plan(self.conn, record_version).sql, batch)
+        insert_rows(self.conn, insert_plan(self.conn, record_version), batch)
 
     def insert(self, table: Table, rows: Sequence[dict[str, Any]], *, reason: str | None = None) -> None:
         """Insert rows (each with its ``id``) and their first versions."""
@@ -163,7 +163,7 @@ class Writer:
             return
         plan = insert_plan(self.conn, table)
         params, texts = plan.prepare(rows)
-        self._insert_rows(plan.sql, params)
+        self._insert_rows(plan, params)
         self._write_versions(
             str(table.name), [(r["id"], 1, "insert", t) for r, t in zip(rows, texts, strict=True)], reason
         )
@@ -177,7 +177,7 @@ class Writer:
             return
         plan = insert_plan(self.conn, table)
         params, texts = plan.pack(rows)
-        self._insert_rows(plan.sql, params)
+        self._insert_rows(plan, params)
         self._write_first_versions(str(table.name), [row[0] for row in rows], texts)
 
     def update(self, table: Table, row_id: int, changes: Mapping[str, Any], *, reason: str) -> dict[str, Any]:
@@ -220,7 +220,7 @@ class Writer:
         """Insert rows of derived data (rebuilt by the application, not versioned)."""
         if rows:
             plan = insert_plan(self.conn, table)
-            self.conn.exec_driver_sql(plan.sql, plan.prepare(rows)[0])
+            insert_rows(self.conn, plan, plan.prepare(rows)[0])
 
     def _latest_many(self, table_name: str, row_ids: Sequence[int]) -> dict[int, int]:
         query = (
