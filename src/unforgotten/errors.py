@@ -12,6 +12,7 @@ also subclasses the matching built-in so that generic code keeps working::
     ├── PermissionDenied (PermissionError) a role not allowed to do what it asked
     ├── IntegrityError (RuntimeError)     the audit chain or a record hash does not verify
     ├── CryptoError (RuntimeError)        a protected value cannot be decrypted with the key given
+    ├── WriteAborted (RuntimeError)       a write stopped half-way for a reason outside the data
     └── EstimationError (ArithmeticError) an estimator cannot produce a result for this table
 
 The command line turns each into a message and a non-zero exit; the web application into a
@@ -37,6 +38,7 @@ __all__ = [
     "UnforgottenError",
     "UnforgottenWarning",
     "ValidationError",
+    "WriteAborted",
 ]
 
 
@@ -116,6 +118,13 @@ class IntegrityError(UnforgottenError, RuntimeError):
 
 class CryptoError(UnforgottenError, RuntimeError):
     """Raised when a protected value cannot be encrypted or decrypted with the key given."""
+
+    exit_code = 8
+
+
+class WriteAborted(UnforgottenError, RuntimeError):
+    """Raised when a write stops half-way for a reason outside the data (the process preparing
+    its rows died, or could not be started); the transaction was rolled back, nothing is written."""
 
     exit_code = 8
 

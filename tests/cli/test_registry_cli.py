@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -115,28 +114,50 @@ def test_every_command_is_in_the_cli_reference() -> None:
     assert [n for n, _ in commands if f"## unforgotten {n}\n" not in reference] == []
 
 
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except (FileNotFoundError, ProcessLookupError):
+        return []
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return state in {"Z", "X"}  # a zombie has ended; only its exit status is left
+
+
 @pytest.mark.slow
-def test_kill_9_mid_import_leaves_a_consistent_registry(db: str, tmp_path: Path) -> None:
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads processes from /proc")
+def test_kill_9_mid_import_leaves_a_consistent_registry_and_no_orphan(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("UNFORGOTTEN_KEY", raising=False)
+    where = ["--db", db_url, "--key-file", str(tmp_path / "r.key")]
+    assert _invoke("init", *where)[0] == 0
     path = write_csv(tmp_path / "big.csv", canonical_rows(60_000))
-    child = subprocess.Popen(
-        [sys.executable, "-m", "unforgotten", "import", str(path), "--source", "S", "--db", db],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wal = Path(db + "-wal")
+    command = [sys.executable, "-m", "unforgotten", "import", str(path), "--source", "S", *where]
+    importer = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and (not wal.exists() or wal.stat().st_size < 2_000_000):
-        time.sleep(0.05)  # wait until the import is writing rows
-    assert child.poll() is None, "import finished before it could be killed"
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait()
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*) FROM import_batch").fetchone() == (0,)
-        assert conn.execute("SELECT count(*) FROM source_record").fetchone() == (0,)
-    code, out, _ = _invoke("verify", "--db", db, "--json")
+    while time.monotonic() < deadline and not _children(importer.pid):
+        time.sleep(0.02)  # wait for the child that prepares rows
+    preparer = _children(importer.pid)
+    time.sleep(1.0)  # rows are being written now
+    assert importer.poll() is None and preparer, "import finished before it could be killed"
+    os.kill(importer.pid, signal.SIGKILL)
+    importer.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not _gone(preparer[0]):
+        time.sleep(0.05)
+    assert _gone(preparer[0]), "the child preparing rows outlived the killed import"
+    code, out, _ = _invoke("stats", "--db", db_url, "--json")
+    assert code == 0 and (json.loads(out)["records"], json.loads(out)["persons"]) == (0, 0)
+    code, out, _ = _invoke("verify", "--db", db_url, "--json")
     assert code == 0 and json.loads(out)["ok"] is True
-    code, out, _ = _invoke("import", str(path), "--source", "S", "--db", db, "--json")
-    assert code == 0 and json.loads(out)["rows"] == 60_000
+    again = subprocess.run([*command, "--json"], capture_output=True, text=True, timeout=300, check=False)
+    assert again.returncode == 0 and json.loads(again.stdout)["rows"] == 60_000  # no lock was left behind
 
 
 def test_run_turns_errors_into_exit_codes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -177,7 +178,7 @@ def _content(ws: Workspace) -> dict[str, list[tuple[object, ...]]]:
     tables = (s.person, s.source_record, s.name, s.case, s.incident, s.act, s.location)
     with ws.read() as conn:
         out = {t.name: [tuple(r) for r in conn.execute(select(t).order_by(t.c.id))] for t in tables}
-        v = s.record_version.c
+        v, b, e = s.record_version.c, s.import_batch.c, s.audit_event.c
         out["versions"] = [
             tuple(r)
             for r in conn.execute(
@@ -186,11 +187,19 @@ def _content(ws: Workspace) -> dict[str, list[tuple[object, ...]]]:
                 .order_by(v.id)
             )
         ]
+        out["version_rows"] = [
+            tuple(r) for r in conn.execute(select(v.id, v.table_name, v.row_id, v.event_id).order_by(v.id))
+        ]
         out["informants"] = [
             tuple(r)
             for r in conn.execute(
                 select(s.informant.c.id, s.informant.c.source_record_id).order_by(s.informant.c.id)
             )
+        ]
+        out["batch"] = [tuple(r) for r in conn.execute(select(b.id, b.source_id, b.row_count, b.file_name))]
+        details = conn.execute(select(e.detail).where(e.action == "import")).scalars().all()
+        out["event"] = [
+            (json.loads(d)["versions"]["count"], json.loads(d)["versions"]["first"]) for d in details
         ]
     return out
 
@@ -199,22 +208,61 @@ def test_rows_prepared_in_a_child_are_the_rows_written_inline(
     settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from unforgotten.ingest import batch
+    from unforgotten.store import offload
 
-    path = write_csv(tmp_path / "list.csv", canonical_rows(7_000))
-    contents = []
+    if not offload.can_fork():
+        pytest.skip("rows are prepared in a child only where fork is the way")
+    rows = canonical_rows(7_000)
+    rows[6_500]["birth_date"] = "the spring after the war"  # a warning, which must come back too
+    path = write_csv(tmp_path / "list.csv", rows)
+    received: list[int] = []
+    receive = offload._receive
+    monkeypatch.setattr(offload, "_receive", lambda *a: received.append(1) or receive(*a))
+    contents, warnings = [], []
     for name, fork_rows in (("child", 1), ("inline", 10**9)):
         monkeypatch.setattr(batch, "FORK_ROWS", fork_rows)
         other = Workspace(
             Settings.build(db=str(tmp_path / f"{name}.db"), key_file=settings.key_file.as_posix())
         )
         other.init()
-        assert import_file(other, path, source="S").rows == 7_000
+        report = import_file(other, path, source="S")
+        assert report.rows == 7_000
+        warnings.append([str(w) for w in report.warnings])
         with other.read() as conn:
             assert verify_store(conn).ok
         contents.append(_content(other))
         other.engine.dispose()
+    assert received == [1]  # the first import went through a child, the second did not
     assert contents[0] == contents[1]
+    assert (
+        warnings[0]
+        == warnings[1]
+        == [
+            "list.csv: row 6502, column 'birth_date': 'the spring after the war' date not understood; "
+            "kept as written with precision 'unknown'"
+        ]
+    )
     assert len(contents[0]["person"]) == 7_000
+    assert len(contents[0]["informants"]) == 700
+
+
+def test_an_import_prepared_in_a_child_verifies_on_each_backend(ws: Workspace, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "list.csv", canonical_rows(6_000))
+    assert import_file(ws, path, source="S").rows == 6_000
+    with ws.read() as conn:
+        assert verify_store(conn).ok
+        assert queries.stats(conn)["persons"] == 6_000
+
+
+def test_a_bad_row_after_written_chunks_inline_leaves_nothing(ws: Workspace, tmp_path: Path) -> None:
+    rows = canonical_rows(3_000)  # under FORK_ROWS: prepared inline
+    rows[2_500]["sex"] = "maybe"
+    path = write_csv(tmp_path / "late.csv", rows)
+    before = _snapshot(ws)
+    with pytest.raises(BatchRejected) as caught:
+        import_file(ws, path, source="S")
+    assert [(p.row, p.column) for p in caught.value.problems] == [(2_502, "sex")]
+    assert _snapshot(ws) == before
 
 
 def test_a_bad_row_after_written_chunks_still_leaves_nothing(ws: Workspace, tmp_path: Path) -> None:

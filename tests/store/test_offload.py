@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
+import threading
 
 import pytest
 from sqlalchemy import func, select
 
+from unforgotten.errors import WriteAborted
 from unforgotten.store import schema as s
 from unforgotten.store.offload import can_fork, run_prepared
 from unforgotten.store.verify import verify_store
@@ -78,7 +81,7 @@ def _die(writer: Writer, flush: object) -> None:
 
 @pytest.mark.parametrize(
     ("work", "error", "message"),
-    [(_fail, ValueError, "row 7: something the child found"), (_die, RuntimeError, "ended without a result")],
+    [(_fail, ValueError, "row 7: something the child found"), (_die, WriteAborted, "exit status 3")],
 )
 def test_a_failing_or_dying_child_rolls_the_whole_write_back(
     ws: Workspace, work: object, error: type[Exception], message: str
@@ -108,3 +111,57 @@ def test_a_detached_writer_may_not_touch_the_database(ws: Workspace) -> None:
         ws.write(action="test", subject="x") as writer,
     ):
         run_prepared(writer, update)
+
+
+def test_a_fork_that_fails_is_a_clear_error_and_nothing_is_written(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import gc
+    from multiprocessing.context import ForkProcess
+
+    def refuse(self: object) -> None:
+        raise OSError(errno.ENOMEM, "Cannot allocate memory")
+
+    monkeypatch.setattr(ForkProcess, "start", refuse)
+    with (
+        pytest.raises(WriteAborted, match=r"could not start .*\(Cannot allocate memory\)"),
+        ws.write(action="test", subject="sources") as writer,
+    ):
+        writer.prime(s.source)
+        run_prepared(writer, _insert_sources)
+    assert _sources(ws) == []
+    assert gc.get_freeze_count() == 0
+
+
+class _Unpicklable(Exception):
+    def __init__(self) -> None:
+        super().__init__("a lock inside")
+        self.lock = threading.Lock()
+
+
+def _unpicklable(writer: Writer, flush: object) -> None:
+    _insert_sources(writer, flush)
+    raise _Unpicklable()
+
+
+def _killed(writer: Writer, flush: object) -> None:
+    _insert_sources(writer, flush)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pytest.mark.parametrize(
+    ("work", "message"),
+    [
+        (_unpicklable, "preparing the rows failed: _Unpicklable: a lock inside"),
+        (_killed, r"ended without a result \(killed by SIGKILL, perhaps for lack of memory\)"),
+    ],
+)
+def test_what_cannot_cross_or_a_killed_child_is_a_write_aborted(
+    ws: Workspace, work: object, message: str
+) -> None:
+    assert callable(work)
+    with pytest.raises(WriteAborted, match=message), ws.write(action="test", subject="sources") as writer:
+        writer.prime(s.source)
+        run_prepared(writer, work)
+    assert _sources(ws) == []

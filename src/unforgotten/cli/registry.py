@@ -46,7 +46,9 @@ def import_(
     source: Annotated[str, typer.Option("--source", help="Name of the source (list) this file comes from.")],
     mapping: Annotated[Path | None, typer.Option("--mapping", help="TOML column mapping.")] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="XLSX sheet (default: first).")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate only; write nothing (and take no write lock).")
+    ] = False,
     organisation: Annotated[str | None, typer.Option("--organisation", help="Who keeps the source.")] = None,
     db: DbOption = None,
     key_file: KeyFileOption = None,
@@ -57,7 +59,8 @@ def import_(
     """Import one file as one batch of a source: all rows or none.
 
     Every bad row is reported (row, column, reason) and nothing is written. The same file is
-    never imported twice.
+    never imported twice. Rows are checked as they are written, inside one transaction that holds
+    the registry's write lock until the end; check a large, doubtful file with --dry-run first.
 
     Example:
         unforgotten import families_list.csv --source "Families association 2023"

@@ -1,9 +1,12 @@
 """One file = one batch from one source, written all-or-nothing.
 
-The file is read and every row validated before anything is written; a batch with any bad row
-is rejected whole (:class:`~unforgotten.errors.BatchRejected` lists every problem). The same
-bytes (same SHA-256) are never imported twice. The write is one transaction: a crash or
-``kill -9`` half-way leaves nothing of the batch behind.
+The write is one transaction: a crash or ``kill -9`` half-way leaves nothing of the batch
+behind. Rows are validated and written a chunk at a time inside it; once a row has an error,
+nothing more is written, the rest is still validated, and the transaction is rolled back, so a
+batch with any bad row is rejected whole (:class:`~unforgotten.errors.BatchRejected` lists every
+problem). ``dry_run`` validates without the transaction. The same bytes (same SHA-256) are never
+imported twice. From :data:`FORK_ROWS` rows the rows are prepared in a forked child
+(:mod:`unforgotten.store.offload`) while this process stores them.
 """
 
 from __future__ import annotations
@@ -38,11 +41,6 @@ CHUNK = 2000
 FORK_ROWS = 5000  # from this many rows, rows are prepared in a child process while this one writes
 Progress = Callable[[int], None]
 T = TypeVar("T")
-# every table the rows of a batch get ids in, looked up before the rows are prepared
-_ALLOCATED = (
-    *(s.import_batch, s.location, s.person, s.source_record),
-    *(s.name, s.case, s.incident, s.act, s.informant),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +136,9 @@ def import_file(
             existing=existing,
             keyring=ws.keyring,
             places=places,
-            batch={"source_id": source_id, "sha256": sha, "actor": ws.settings.actor},
+            source_id=source_id,
+            sha256=sha,
+            actor=ws.settings.actor,
         )
         batch_id, warnings = run_prepared(
             writer, job.run, progress=progress, fork=len(table.rows) >= FORK_ROWS
@@ -211,6 +211,10 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+# every table the rows of a batch get ids in, looked up before the rows are prepared
+_ALLOCATED = (s.import_batch, s.location, *(s.VERSIONED_TABLES[name] for name in _COLUMNS))
+
+
 def _check_columns() -> None:
     for name, columns in _COLUMNS.items():
         actual = tuple(c.name for c in s.VERSIONED_TABLES[name].columns)
@@ -269,14 +273,16 @@ class _BatchJob:
     existing: set[str]
     keyring: Keyring
     places: PlaceResolver
-    batch: dict[str, Any]
+    source_id: int
+    sha256: str
+    actor: str
 
     def run(self, writer: Writer, flush: Flush) -> tuple[int, list[Problem]]:
         """Write the batch through ``writer``; returns its id and the warnings."""
         _check_columns()
         batch_id = self._insert_batch(writer)
         validator = Validator(self.table, self.rules, existing_ids=self.existing)
-        rows = _Rows(self.keyring, self.places, source_id=self.batch["source_id"], batch_id=batch_id)
+        rows = _Rows(self.keyring, self.places, source_id=self.source_id, batch_id=batch_id)
         for chunk in _chunks(self.table.rows):
             plans = [validator.check(row, cells) for row, cells in chunk]
             if not validator.has_errors:
@@ -291,11 +297,13 @@ class _BatchJob:
         batch_id = writer.allocate(s.import_batch)
         row = {
             "id": batch_id,
-            **self.batch,
+            "source_id": self.source_id,
             "file_name": self.table.file,
+            "sha256": self.sha256,
             "file_format": self.table.format,
             "row_count": len(self.table.rows),
             "mapping": self.rules.as_dict(),
+            "actor": self.actor,
             "imported_at": now_iso(),
         }
         writer.insert(s.import_batch, [row])

@@ -14,19 +14,26 @@ inline on the writer itself; the result is the same.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
+import pickle
+import signal
 import sys
+import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection as Pipe
+from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
+from unforgotten.errors import UnforgottenError, WriteAborted
 from unforgotten.store.writer import Writer
 
 __all__ = ["Flush", "can_fork", "run_prepared"]
 
 T = TypeVar("T")
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 Flush = Callable[[int], None]
 """Called by the work after each chunk with the number of input rows it covered."""
 
@@ -46,34 +53,61 @@ def run_prepared(
     """Run ``work(writer, flush)``; its inserts are prepared in a child when ``fork`` allows.
 
     ``work`` may only call :meth:`.Writer.allocate` (for tables primed with
-    :meth:`.Writer.prime`), :meth:`.Writer.insert` and :meth:`.Writer.insert_tuples`. Its
-    return value must be picklable; an exception it raises is raised here.
+    :meth:`.Writer.prime`), :meth:`.Writer.insert` and :meth:`.Writer.insert_tuples`, and must
+    change no other state the caller relies on (the child's copy of it is discarded). Its return
+    value must be picklable; an exception it raises is raised here. If the child dies or cannot
+    be started, :class:`~unforgotten.errors.WriteAborted` is raised.
     """
     report = progress or (lambda _rows: None)
     if not (fork and can_fork()):
         return work(writer, report)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(writer, work, sender), daemon=True)
+    child = context.Process(target=_child, args=(writer, work, receiver, sender), daemon=True)
+    finished = False
     gc.freeze()  # the collector would otherwise write to every shared page, copying them all
     try:
-        child.start()
-        sender.close()
-        return _receive(writer, receiver, report)
+        _start(child)
+        sender.close()  # the child holds the only write end: its death ends the pipe
+        result = _receive(writer, receiver, report, child)
+        finished = True
+        return result
     finally:
-        if child.is_alive():
-            child.kill()
-        child.join()
+        sender.close()
+        _stop(child, wait=finished)
         receiver.close()
         gc.unfreeze()
 
 
-def _receive(writer: Writer, receiver: Pipe, report: Flush) -> Any:
+def _start(child: BaseProcess) -> None:
+    try:
+        child.start()
+    except OSError as exc:
+        raise WriteAborted(
+            f"could not start the process that prepares the rows ({exc.strerror or exc}); nothing was written"
+        ) from exc
+
+
+def _stop(child: BaseProcess, *, wait: bool) -> None:
+    if child.pid is None:  # never started
+        return
+    if wait:
+        child.join(timeout=10)  # it is exiting after its last message
+    if child.is_alive():
+        child.kill()
+    child.join()
+
+
+def _receive(writer: Writer, receiver: Pipe, report: Flush, child: BaseProcess) -> Any:
     while True:
         try:
             kind, payload, extra = receiver.recv()
         except EOFError:
-            raise RuntimeError("the process preparing the rows ended without a result") from None
+            child.join(timeout=10)
+            raise WriteAborted(
+                f"the process preparing the rows ended without a result ({_ending(child.exitcode)}); "
+                "nothing was written"
+            ) from None
         if kind == "rows":
             writer.replay(payload)
             report(extra)
@@ -84,8 +118,20 @@ def _receive(writer: Writer, receiver: Pipe, report: Flush) -> Any:
             raise payload
 
 
-def _child(writer: Writer, work: Callable[[Writer, Flush], Any], sender: Pipe) -> None:
+def _ending(code: int | None) -> str:
+    if code is None:
+        return "it did not exit"
+    if code < 0:
+        name = signal.Signals(-code).name
+        return f"killed by {name}" + (", perhaps for lack of memory" if -code == signal.SIGKILL else "")
+    return f"exit status {code}"
+
+
+def _child(writer: Writer, work: Callable[[Writer, Flush], Any], receiver: Pipe, sender: Pipe) -> None:
     """The forked side: prepare, send statements chunk by chunk, then the counters and result."""
+    receiver.close()  # with the read end closed here too, a send fails as soon as the parent is gone
+    _die_with_parent()
+    _silence()
     writer.detach()
 
     def flush(rows: int) -> None:
@@ -95,10 +141,31 @@ def _child(writer: Writer, work: Callable[[Writer, Flush], Any], sender: Pipe) -
         result = work(writer, flush)
         flush(0)
         _send(sender, ("done", writer.counters(), result))
-    except BaseException as exc:  # every failure goes back to the writing process
-        _send(sender, ("error", _picklable(exc), None))
+    except BaseException as exc:  # raised again in the writing process
+        _send(sender, ("error", _crossing(exc), None))
     finally:
         sender.close()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (nothing here needs cleaning up)."""
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: a send to a closed pipe ends the child instead
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _silence() -> None:
+    """Fresh streams on the null device: the inherited ones may have been locked mid-write."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.close(null)
+    sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives until exit
 
 
 def _send(sender: Pipe, message: tuple[str, Any, Any]) -> None:
@@ -108,11 +175,12 @@ def _send(sender: Pipe, message: tuple[str, Any, Any]) -> None:
         os._exit(1)
 
 
-def _picklable(exc: BaseException) -> BaseException:
-    import pickle  # noqa: PLC0415 - only on the error path
-
+def _crossing(exc: BaseException) -> BaseException:
+    """``exc`` as it can cross to the writing process, with this side's traceback for a bug."""
+    if not isinstance(exc, UnforgottenError):
+        exc.add_note("".join(traceback.format_exception(exc)).rstrip())
     try:
         pickle.loads(pickle.dumps(exc))
-    except Exception:  # one that cannot cross is summarised instead
-        return RuntimeError(f"preparing the rows failed: {type(exc).__name__}: {exc}")
+    except Exception:  # what cannot be pickled is summarised instead
+        return WriteAborted(f"preparing the rows failed: {type(exc).__name__}: {exc}")
     return exc

@@ -119,6 +119,7 @@ class Writer:
     def detach(self) -> None:
         """Record bulk inserts instead of running them (in a process that must not use the database)."""
         self._outbox = []
+        self._parked = self.conn  # kept alive: finalising it here would roll back the parent's transaction
         self.conn = cast(Connection, _NoDatabase(self.conn.dialect))
 
     def take_statements(self) -> list[Statement]:
@@ -137,8 +138,10 @@ class Writer:
                 insert_rows(self.conn, target, payload)
             elif kind == "versions":
                 self._write_versions(target, *payload)
-            else:
+            elif kind == "first_versions":
                 self._write_first_versions(target, *payload)
+            else:
+                raise ValueError(f"unknown recorded write {kind!r}")
 
     def adopt(self, counters: Mapping[str, int]) -> None:
         """Take the id counters of a detached copy whose statements were replayed here."""
