@@ -96,6 +96,7 @@ class Writer:
         self._versions = 0
         self._first_version: int | None = None
         self._outbox: list[Statement] | None = None  # set where rows are prepared but not written
+        self._parked: Connection | None = None  # the real connection, while detached
         lock_chain(conn)
         self._event_id = _next_id(conn, audit_event)
         self._version_id = _next_id(conn, record_version)
