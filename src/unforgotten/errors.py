@@ -126,7 +126,7 @@ class WriteAborted(UnforgottenError, RuntimeError):
     """Raised when a write stops half-way for a reason outside the data (the process preparing
     its rows died, or could not be started); the transaction was rolled back, nothing is written."""
 
-    exit_code = 8
+    exit_code = 10
 
 
 class EstimationError(UnforgottenError, ArithmeticError):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,10 +23,10 @@ from sqlalchemy import Connection, select
 from unforgotten.domain.dates import PartialDate
 from unforgotten.domain.roles import Permission
 from unforgotten.domain.vocab import CASE_TYPES, case_type_violation
-from unforgotten.errors import BatchRejected, DuplicateBatchError, NotFoundError, Problem
+from unforgotten.errors import DuplicateBatchError, NotFoundError, Problem
 from unforgotten.ingest.mapping import Mapping
 from unforgotten.ingest.readers import RawTable, detect_format, read_table
-from unforgotten.ingest.validate import RowPlan, Validator, validate
+from unforgotten.ingest.validate import RowPlan, Validator
 from unforgotten.store import schema as s
 from unforgotten.store.crypto import Keyring
 from unforgotten.store.names import name_tuples, primary_name
@@ -39,7 +39,7 @@ __all__ = ["ImportReport", "import_file"]
 
 CHUNK = 2000
 FORK_ROWS = 5000  # from this many rows, rows are prepared in a child process while this one writes
-Progress = Callable[[int], None]
+Progress = Flush  # told the number of rows done after each chunk
 T = TypeVar("T")
 
 
@@ -117,11 +117,11 @@ def import_file(
     table = read_table(data, name=path.name, fmt=detect_format(path), sheet=sheet)
     rules = Mapping.load(mapping) if mapping else Mapping()
     if dry_run:
-        plans, problems = validate(table, rules, existing_ids=existing)
-        if any(p.severity == "error" for p in problems):
-            raise BatchRejected(path.name, problems)
-        warnings = [p for p in problems if p.severity == "warning"]
-        return ImportReport(path.name, source, sha, len(plans), None, True, warnings)
+        validator = Validator(table, rules, existing_ids=existing)
+        for row, cells in table.rows:
+            validator.check(row, cells)
+        validator.raise_if_rejected()
+        return ImportReport(path.name, source, sha, len(table.rows), None, True, validator.warnings)
     with ws.write(action="import", subject=f"source:{source}") as writer:
         _refuse_duplicate(writer.conn, sha, path.name)
         source_id = _source_id(
@@ -289,9 +289,8 @@ class _BatchJob:
                 self.places.ensure(p.values[c] for p in plans for c in ("birth_place", "event_place"))
                 _write_chunk(writer, rows, plans)
             flush(len(chunk))
-        if validator.has_errors:
-            raise BatchRejected(self.table.file, validator.problems)
-        return batch_id, [p for p in validator.problems if p.severity == "warning"]
+        validator.raise_if_rejected()
+        return batch_id, validator.warnings
 
     def _insert_batch(self, writer: Writer) -> int:
         batch_id = writer.allocate(s.import_batch)

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from unforgotten.domain.dates import PartialDate, parse_partial_date
 from unforgotten.domain.vocab import CASE_STATUSES, CASE_TYPES, SEX, Vocabulary
-from unforgotten.errors import Problem
+from unforgotten.errors import BatchRejected, Problem
 from unforgotten.ingest.mapping import Mapping
 from unforgotten.ingest.readers import RawTable
 
-__all__ = ["RowPlan", "Validator", "validate"]
+__all__ = ["RowPlan", "Validator"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +122,16 @@ class Validator:
             self._checked += len(new)
         return self._error_seen
 
+    @property
+    def warnings(self) -> list[Problem]:
+        """The problems so far that do not reject the batch."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def raise_if_rejected(self) -> None:
+        """Raise :class:`BatchRejected` with every problem if any of them rejects the batch."""
+        if self.has_errors:
+            raise BatchRejected(self.table.file, self.problems)
+
     def check(self, row: int, cells: dict[str, str]) -> RowPlan:
         """The plan of one row; its problems are added to :attr:`problems`."""
         table, mapping, problems = self.table, self.mapping, self.problems
@@ -156,15 +166,3 @@ class Validator:
                 Problem(file, row, column, record_id, "record_id already imported from this source")
             )
         self._seen.setdefault(record_id, row)
-
-
-def validate(
-    table: RawTable, mapping: Mapping, *, existing_ids: Collection[str] = ()
-) -> tuple[list[RowPlan], list[Problem]]:
-    """Check every row of ``table``; return the plans of the rows and all problems found.
-
-    ``existing_ids`` are the record ids the source already holds in the store.
-    """
-    validator = Validator(table, mapping, existing_ids=existing_ids)
-    plans = [validator.check(row, cells) for row, cells in table.rows]
-    return plans, validator.problems
