@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -278,3 +279,32 @@ def test_a_bad_row_after_written_chunks_still_leaves_nothing(ws: Workspace, tmp_
     assert _snapshot(ws) == before
     with ws.read() as conn:
         assert verify_store(conn).ok
+
+
+def _source_and_batch_counts(ws: Workspace) -> tuple[int, int]:
+    with ws.read() as conn:
+        return (
+            conn.execute(select(func.count()).select_from(s.source)).scalar_one(),
+            conn.execute(select(func.count()).select_from(s.import_batch)).scalar_one(),
+        )
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("h.csv", b"record_id,family_name\n", "h.csv: the file holds only a header, no data rows"),
+        ("h.json", b"[]", "h.json: the file holds no records, no data rows"),
+        ("r.csv", bytes(range(256)) * 4, "r.csv: not a CSV text file (it holds binary data)"),
+    ],
+)
+def test_header_only_and_binary_files_are_errors_that_write_nothing(
+    ws: Workspace, tmp_path: Path, name: str, data: bytes, message: str, *, dry_run: bool
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    before = (_snapshot(ws), _source_and_batch_counts(ws))
+    with pytest.raises(ValidationError, match=re.escape(message)) as caught:
+        import_file(ws, path, source="S", dry_run=dry_run)
+    assert caught.value.exit_code == 4
+    assert (_snapshot(ws), _source_and_batch_counts(ws)) == before

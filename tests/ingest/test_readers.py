@@ -88,3 +88,19 @@ def test_format_from_extension() -> None:
     ]
     with pytest.raises(ValidationError, match=r"unknown file type '\.pdf'"):
         detect_format(Path("x.pdf"))
+
+
+def test_header_only_xlsx_is_an_error(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["record_id", "family_name"])
+    book.save(tmp_path / "h.xlsx")
+    with pytest.raises(ValidationError) as caught:
+        read_table((tmp_path / "h.xlsx").read_bytes(), name="h.xlsx", fmt="xlsx")
+    assert str(caught.value) == "h.xlsx: the file holds only a header, no data rows; nothing was imported"
+
+
+def test_a_file_that_is_not_a_workbook_is_an_error() -> None:
+    with pytest.raises(ValidationError, match=r"^l\.xlsx: not a readable XLSX workbook"):
+        read_table(b"record_id\nA1\n", name="l.xlsx", fmt="xlsx")

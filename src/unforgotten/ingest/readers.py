@@ -175,8 +175,14 @@ def _read_ndjson(data: bytes, name: str) -> RawTable:
     return _objects_to_table(objects, name, "ndjson", numbers)
 
 
-def read_table(data: bytes, *, name: str, fmt: str, sheet: str | None = None) -> RawTable:
-    """Read ``data`` (the file's bytes) in format ``fmt``; ``name`` is used in messages."""
+def _not_text(data: bytes) -> bool:
+    """True when the bytes look binary: a NUL, or more than 1 in 10 control characters."""
+    sample = data[:8192]
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
+    return b"\x00" in sample or control * 10 > len(sample)
+
+
+def _read(data: bytes, name: str, fmt: str, sheet: str | None) -> RawTable:
     if fmt == "csv":
         return _read_csv(data, name)
     if fmt == "xlsx":
@@ -186,3 +192,17 @@ def read_table(data: bytes, *, name: str, fmt: str, sheet: str | None = None) ->
     if fmt == "ndjson":
         return _read_ndjson(data, name)
     raise ValidationError(f"{name}: unknown format {fmt!r}")
+
+
+def read_table(data: bytes, *, name: str, fmt: str, sheet: str | None = None) -> RawTable:
+    """Read ``data`` (the file's bytes) in format ``fmt``; ``name`` is used in messages.
+
+    A file that is not a table (binary bytes in a text format) or holds no data rows is an error.
+    """
+    if fmt != "xlsx" and data and _not_text(data):
+        raise ValidationError(f"{name}: not a {fmt.upper()} text file (it holds binary data)")
+    table = _read(data, name, fmt, sheet)
+    if not table.rows:
+        what = "only a header" if fmt in ("csv", "xlsx") else "no records"
+        raise ValidationError(f"{name}: the file holds {what}, no data rows; nothing was imported")
+    return table
