@@ -9,6 +9,7 @@ also subclasses the matching built-in so that generic code keeps working::
     ├── ValidationError (ValueError)      an input file or value that breaks the rules
     │   └── BatchRejected                 an import batch with one or more bad rows
     ├── DuplicateBatchError (ValueError)  the same file (same SHA-256) imported twice
+    ├── ConflictError (ValueError)        a change based on a state that has moved on since
     ├── PermissionDenied (PermissionError) a role not allowed to do what it asked
     ├── IntegrityError (RuntimeError)     the audit chain or a record hash does not verify
     ├── CryptoError (RuntimeError)        a protected value cannot be decrypted with the key given
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 __all__ = [
     "BatchRejected",
     "ConfigError",
+    "ConflictError",
     "CryptoError",
     "DuplicateBatchError",
     "EstimationError",
@@ -102,6 +104,16 @@ class DuplicateBatchError(UnforgottenError, ValueError):
     """Raised when a file with the same SHA-256 was already imported."""
 
     exit_code = 5
+
+
+class ConflictError(UnforgottenError, ValueError):
+    """Raised when a change is based on a state that a later change has moved on from.
+
+    Undoing a merge whose persons were changed since, or saving over a newer version: nothing is
+    written, and the message names the later change.
+    """
+
+    exit_code = 11
 
 
 class PermissionDenied(UnforgottenError, PermissionError):

@@ -70,7 +70,7 @@ def test_link_review_merge_split_on_the_registry(ws: Workspace, tmp_path: Path) 
         }
         assert verify_store(conn).ok
     assert root[first["right"]["record"]] != root[first["left"]["record"]]
-    kept = merge_persons(ws, first["left"]["person_id"], moved)
+    kept = merge_persons(ws, first["left"]["person_id"], moved).person_id
     with ws.read() as conn:
         detail = queries.person_detail(conn, kept)
         assert {first["left"]["record"], first["right"]["record"]} <= {r["id"] for r in detail["records"]}

@@ -5,6 +5,7 @@ Splink and DuckDB are imported inside the commands, so the rest of the command l
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 import typer
@@ -177,42 +178,91 @@ def review_decide(
 
 
 def merge(
-    first: Annotated[int, typer.Argument(help="Person id.")],
-    second: Annotated[int, typer.Argument(help="Person id.")],
+    first: Annotated[int | None, typer.Argument(help="Person id (as `unforgotten person` shows).")] = None,
+    second: Annotated[int | None, typer.Argument(help="The other person id.")] = None,
+    undo: Annotated[
+        int | None,
+        typer.Option("--undo", metavar="DECISION", help="Undo the merge that made this decision id."),
+    ] = None,
     note: Annotated[str | None, typer.Option(help="Why.")] = None,
     db: DbOption = None,
     actor: ActorOption = None,
     role: RoleOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Merge two persons by hand (recorded as an accepted decision; undo with split).
+    """Merge two persons by hand, or undo a merge with --undo DECISION.
+
+    A merge is recorded as an accepted decision (its id is printed) and withdraws any keep-apart
+    decision between the two persons' records. `--undo` puts back exactly the persons and
+    decisions that merge changed (an accepted review decision can be undone the same way); it
+    refuses, naming the change, when the same persons were changed since.
 
     Example:
         unforgotten merge 12 873 --note "same father and village in both testimonies"
+        unforgotten merge --undo 45
     """
-    from unforgotten.linkage.store import merge_persons  # noqa: PLC0415
+    from unforgotten.linkage.merges import merge_persons, undo_merge  # noqa: PLC0415
 
-    kept = merge_persons(open_workspace(db, actor=actor, role=role), first, second, note=note)
-    print_json({"person_id": kept}) if as_json else console.print(f"merged into person {kept}")
+    ws = open_workspace(db, actor=actor, role=role)
+    if undo is not None:
+        if first is not None or second is not None:
+            raise typer.BadParameter("give either two person ids or --undo DECISION, not both")
+        done = undo_merge(ws, undo, note=note)
+        if as_json:
+            print_json(asdict(done))
+            return
+        console.print(
+            f"merge undone (decision {done.decision_id}): persons {_ids(done.persons)} are as before"
+        )
+        return
+    if first is None or second is None:
+        raise typer.BadParameter("give two person ids (or --undo DECISION)", param_hint="FIRST SECOND")
+    report = merge_persons(ws, first, second, note=note)
+    if as_json:
+        print_json(asdict(report))
+        return
+    console.print(
+        f"merged persons {first} and {second} into person {report.person_id} "
+        f"(decision {report.decision_id}; undo with `unforgotten merge --undo {report.decision_id}`)"
+    )
+
+
+def _ids(values: list[int]) -> str:
+    return ", ".join(str(v) for v in values)
 
 
 def split(
     person_id: Annotated[int, typer.Argument(help="Person id.")],
-    records: Annotated[list[int], typer.Argument(help="Store ids of the records to move out.")],
+    records: Annotated[
+        list[int] | None,
+        typer.Option("--record", metavar="STORE_ID", help="Store id of a record to move out (repeatable)."),
+    ] = None,
+    persons: Annotated[
+        list[int] | None,
+        typer.Option("--person", metavar="PERSON", help="A merged person to move out whole (repeatable)."),
+    ] = None,
     note: Annotated[str | None, typer.Option(help="Why.")] = None,
     db: DbOption = None,
     actor: ActorOption = None,
     role: RoleOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Move records out of a person into a new one; later runs keep them apart.
+    """Move records or merged persons out of a person into a new one; later runs keep them apart.
+
+    Records are named by their store id (`unforgotten person ID` lists them); a person that was
+    merged in is named with --person and moves out with all its records. To take back a merge
+    exactly, use `unforgotten merge --undo DECISION` instead.
 
     Example:
-        unforgotten split 12 431 432 --note "two brothers"
+        unforgotten split 12 --record 431 --record 432 --note "two brothers"
+        unforgotten split 12 --person 873
     """
-    from unforgotten.linkage.store import split_person  # noqa: PLC0415
+    from unforgotten.linkage.merges import split_person  # noqa: PLC0415
 
-    new = split_person(open_workspace(db, actor=actor, role=role), person_id, records, note=note)
+    if not records and not persons:
+        raise typer.BadParameter("name what moves out: --record STORE_ID or --person PERSON")
+    ws = open_workspace(db, actor=actor, role=role)
+    new = split_person(ws, person_id, records or [], persons=persons or [], note=note)
     print_json({"person_id": new}) if as_json else console.print(f"records moved to person {new}")
 
 

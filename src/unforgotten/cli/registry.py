@@ -137,6 +137,10 @@ def person(
     console.print(
         f"[bold]{p['primary_name']}[/] (person {p['id']}), sex {p['sex']}, born {p['birth_date_raw'] or '?'}"
     )
+    if p["merged_into"]:
+        console.print(f"Merged into person {p['merged_into']}: show that person for the whole record.")
+    elif len(detail["members"]) > 1:
+        console.print("Made of persons " + ", ".join(str(m) for m in detail["members"]) + " (merged)")
     console.print("Names: " + " · ".join(n["text"] for n in detail["names"]))
     for case in detail["cases"]:
         console.print(
@@ -145,7 +149,8 @@ def person(
         )
     for record in detail["records"]:
         line = (
-            f"Record {record['source']} / {record['record_id']} "
+            f"Record {record['source']} / {record['record_id']}: store id {record['id']}, "
+            f"imported as person {record['person_id']} "
             f"(row {record['row_number']}, batch {record['batch_id']})"
         )
         console.print(

@@ -24,8 +24,10 @@ from typing import Any
 import pandas as pd
 from splink import Linker, SettingsCreator, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.exceptions import EMTrainingException
 from splink.internals.splink_dataframe import SplinkDataFrame
 
+from unforgotten.errors import ValidationError
 from unforgotten.linkage.comparisons import UNSPLIT_NAMES, comparisons_for
 from unforgotten.linkage.config import LinkageConfig
 
@@ -168,9 +170,20 @@ def train(
     """
     _estimate_prior(linker, config)
     linker.training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
+    trained = 0
     for rule in _em_rules(config, present):
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, max_pairs=config.em_max_pairs
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, max_pairs=config.em_max_pairs
+            )
+        except EMTrainingException:  # no pair agrees on this rule's columns: a small registry
+            continue
+        trained += 1
+    if not trained:
+        raise ValidationError(
+            f"linkage has too few records to learn from ({_record_count(linker):,} records, and no two "
+            "agree on the training columns); link once the lists hold a few hundred records, or merge "
+            "by hand with `unforgotten merge`"
         )
     if config.use_review_labels and len(accepted) >= config.min_labels:
         labels = linker._db_api.register(_labels_frame(accepted))

@@ -15,11 +15,20 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 import pandas as pd
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, func, select
 
 from unforgotten.domain.roles import Permission
 from unforgotten.errors import NotFoundError, ValidationError
 from unforgotten.linkage.config import LinkageConfig
+from unforgotten.linkage.merges import (
+    merge_persons,
+    merge_roots,
+    person_of_record,
+    record_decision,
+    root_of,
+    split_person,
+    undo_merge,
+)
 from unforgotten.linkage.run import LinkageResult, link_records
 from unforgotten.store import schema as s
 from unforgotten.store.schema_linkage import link_decision, link_pair, link_run
@@ -35,9 +44,11 @@ __all__ = [
     "merge_persons",
     "review_queue",
     "split_person",
+    "undo_merge",
 ]
 
 Decision = Literal["accepted", "rejected"]
+_DECIDED = ("accepted", "rejected")  # a withdrawn decision leaves its pair undecided
 _TEXT = ("full_name", "family_name", "given_name", "name_hangul", "aliases", "birth_place", "event_place")
 
 
@@ -108,7 +119,9 @@ def _decisions(conn: Connection) -> tuple[list[tuple[int, int]], list[tuple[int,
     accepted: list[tuple[int, int]] = []
     rejected: list[tuple[int, int]] = []
     for left, right, decision in conn.execute(
-        select(link_decision.c.record_l, link_decision.c.record_r, link_decision.c.decision)
+        select(link_decision.c.record_l, link_decision.c.record_r, link_decision.c.decision).where(
+            link_decision.c.decision.in_(_DECIDED)
+        )
     ):
         (accepted if decision == "accepted" else rejected).append((int(left), int(right)))
     return accepted, rejected
@@ -262,7 +275,9 @@ def review_queue(conn: Connection, *, limit: int = 50) -> list[dict[str, Any]]:
     decided = (
         select(link_decision.c.id)
         .where(
-            link_decision.c.record_l == link_pair.c.record_l, link_decision.c.record_r == link_pair.c.record_r
+            link_decision.c.record_l == link_pair.c.record_l,
+            link_decision.c.record_r == link_pair.c.record_r,
+            link_decision.c.decision.in_(_DECIDED),
         )
         .exists()
     )
@@ -297,50 +312,13 @@ def review_progress(conn: Connection) -> dict[str, int]:
             link_pair.join(
                 link_decision,
                 (link_decision.c.record_l == link_pair.c.record_l)
-                & (link_decision.c.record_r == link_pair.c.record_r),
+                & (link_decision.c.record_r == link_pair.c.record_r)
+                & link_decision.c.decision.in_(_DECIDED),
             )
         )
         .where(link_pair.c.run_id == run, link_pair.c.band == "review")
     )
     return {"total": int(total.scalar_one()), "decided": int(decided.scalar_one())}
-
-
-def _root(conn: Connection, person_id: int) -> int:
-    row = conn.execute(select(s.person.c.merged_into).where(s.person.c.id == person_id)).first()
-    if row is None:
-        raise NotFoundError(f"person {person_id} does not exist")
-    return int(row.merged_into or person_id)
-
-
-def _members(conn: Connection, root: int) -> list[int]:
-    query = select(s.person.c.id).where(or_(s.person.c.id == root, s.person.c.merged_into == root))
-    return sorted(int(p) for p in conn.execute(query).scalars())
-
-
-def _record_decision(
-    writer: Writer, left: int, right: int, decision: Decision, *, actor: str, note: str | None
-) -> None:
-    left, right = min(left, right), max(left, right)
-    existing = writer.conn.execute(
-        select(link_decision.c.id).where(link_decision.c.record_l == left, link_decision.c.record_r == right)
-    ).scalar()
-    values = {"decision": decision, "decided_by": actor, "decided_at": now_iso(), "note": note}
-    if existing is None:
-        writer.insert(
-            link_decision,
-            [{"id": writer.allocate(link_decision), "record_l": left, "record_r": right, **values}],
-        )
-    else:
-        writer.update(link_decision, int(existing), values, reason=f"decision changed to {decision}")
-
-
-def _merge_roots(writer: Writer, a: int, b: int, *, reason: str) -> int:
-    keep, drop = min(a, b), max(a, b)
-    if keep == drop:
-        return keep
-    moved = {p: {"merged_into": keep} for p in _members(writer.conn, drop)}
-    writer.update_many(s.person, moved, reason=reason)
-    return keep
 
 
 def decide(ws: Workspace, pair_id: int, decision: Decision, *, note: str | None = None) -> dict[str, Any]:
@@ -352,81 +330,24 @@ def decide(ws: Workspace, pair_id: int, decision: Decision, *, note: str | None 
         pair = writer.conn.execute(select(link_pair).where(link_pair.c.id == pair_id)).mappings().first()
         if pair is None:
             raise NotFoundError(f"pair {pair_id} does not exist")
-        _record_decision(
+        decision_id = record_decision(
             writer, pair["record_l"], pair["record_r"], decision, actor=ws.settings.actor, note=note
         )
         roots = [
-            _root(writer.conn, _record_persons_of(writer.conn, r))
+            root_of(writer.conn, person_of_record(writer.conn, r))
             for r in (pair["record_l"], pair["record_r"])
         ]
         person = (
-            _merge_roots(writer, *roots, reason=f"review of pair {pair_id}")
+            merge_roots(writer, *roots, reason=f"review of pair {pair_id}")
             if decision == "accepted"
             else None
         )
         writer.detail.update({"pair": pair_id, "records": [pair["record_l"], pair["record_r"]]})
     pending = decision == "rejected" and roots[0] == roots[1]
-    return {"pair_id": pair_id, "decision": decision, "person_id": person, "split_at_next_run": pending}
-
-
-def _record_persons_of(conn: Connection, record_id: int) -> int:
-    person = conn.execute(
-        select(s.source_record.c.person_id).where(s.source_record.c.id == record_id)
-    ).scalar()
-    if person is None:
-        raise NotFoundError(f"record {record_id} does not exist")
-    return int(person)
-
-
-def _records_of(conn: Connection, persons: list[int]) -> list[int]:
-    query = select(s.source_record.c.id).where(s.source_record.c.person_id.in_(persons))
-    return sorted(int(r) for r in conn.execute(query).scalars())
-
-
-def merge_persons(ws: Workspace, a: int, b: int, *, note: str | None = None) -> int:
-    """Merge two persons by hand (an accepted decision between them); returns the kept person."""
-    ws.require(Permission.LINK)
-    with ws.write(action="merge", subject=f"person:{a}+{b}") as writer:
-        roots = [_root(writer.conn, a), _root(writer.conn, b)]
-        if roots[0] == roots[1]:
-            raise ValidationError(f"persons {a} and {b} are already one person ({roots[0]})")
-        left, right = (_records_of(writer.conn, _members(writer.conn, r))[0] for r in roots)
-        _record_decision(
-            writer, left, right, "accepted", actor=ws.settings.actor, note=note or "merged by hand"
-        )
-        kept = _merge_roots(writer, *roots, reason=f"merged by hand: {a} and {b}")
-        writer.detail.update({"persons": roots, "kept": kept})
-    return kept
-
-
-def split_person(ws: Workspace, person_id: int, record_ids: list[int], *, note: str | None = None) -> int:
-    """Move records (by store id) out of a person into a new one; later runs keep them apart."""
-    ws.require(Permission.LINK)
-    with ws.write(action="split", subject=f"person:{person_id}") as writer:
-        root = _root(writer.conn, person_id)
-        members = _members(writer.conn, root)
-        records = _records_of(writer.conn, members)
-        moving = sorted(set(record_ids))
-        if not moving or not set(moving) <= set(records) or set(moving) == set(records):
-            raise ValidationError(f"give some, not all, of person {root}'s records: {records}")
-        staying = [r for r in records if r not in moving]
-        moving_persons = sorted({_record_persons_of(writer.conn, r) for r in moving})
-        new_root = min(moving_persons)
-        staying_persons = sorted({_record_persons_of(writer.conn, r) for r in staying})
-        changes: dict[int, dict[str, Any]] = {
-            p: {"merged_into": None if p == new_root else new_root} for p in moving_persons
-        }
-        changes.update(
-            {
-                p: {"merged_into": None if p == min(staying_persons) else min(staying_persons)}
-                for p in staying_persons
-            }
-        )
-        writer.update_many(s.person, changes, reason=f"split of person {root}")
-        for left in moving:
-            for right in staying:
-                _record_decision(
-                    writer, left, right, "rejected", actor=ws.settings.actor, note=note or "split"
-                )
-        writer.detail.update({"person": root, "moved": moving, "new_person": new_root})
-    return new_root
+    return {
+        "pair_id": pair_id,
+        "decision": decision,
+        "decision_id": decision_id,
+        "person_id": person,
+        "split_at_next_run": pending,
+    }

@@ -130,6 +130,7 @@ def person_detail(conn: Connection, person_id: int) -> dict[str, Any]:
                 s.source_record.c.record_id,
                 s.source_record.c.row_number,
                 s.source_record.c.batch_id,
+                s.source_record.c.person_id,
                 s.source_record.c.raw,
                 s.source.c.name.label("source"),
             )
