@@ -1,7 +1,11 @@
+import csv
+import io
 import json
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from unforgotten.errors import ValidationError
@@ -104,3 +108,52 @@ def test_header_only_xlsx_is_an_error(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_workbook_is_an_error() -> None:
     with pytest.raises(ValidationError, match=r"^l\.xlsx: not a readable XLSX workbook"):
         read_table(b"record_id\nA1\n", name="l.xlsx", fmt="xlsx")
+
+
+def test_doubled_quotes_are_read_as_rfc_4180_whatever_the_header_looks_like() -> None:
+    # An unquoted header once turned doubled quotes off: the cell split and the row shifted by one,
+    # putting the informant's contact under an ordinary column.
+    data = (
+        "record_id,full_name,notes,informant_name,informant_contact\n"
+        '1,"Ri ""the elder"" Myong",plain,Witness A,+82-10-1234-5678\n'
+    ).encode()
+    (_, cells), = read_table(data, name="list.csv", fmt="csv").rows
+    assert cells == {
+        "record_id": "1",
+        "full_name": 'Ri "the elder" Myong',
+        "notes": "plain",
+        "informant_name": "Witness A",
+        "informant_contact": "+82-10-1234-5678",
+    }
+
+
+def test_an_oversized_cell_is_an_error_naming_row_and_column() -> None:
+    from unforgotten.ingest.readers import MAX_CELL
+
+    data = f"record_id,full_name\n1,ok\n2,{'x' * 200_000}\n".encode()
+    message = f"list.csv: row 3, column 'full_name': 200,000 characters; a cell may hold at most {MAX_CELL:,}"
+    with pytest.raises(ValidationError, match=f"^{message}$"):
+        read_table(data, name="list.csv", fmt="csv")
+
+
+_cell_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), max_size=12
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    delimiter=st.sampled_from([",", ";", "\t", "|"]),
+    rows=st.lists(st.lists(_cell_text, min_size=3, max_size=3), min_size=1, max_size=5),
+)
+def test_any_table_written_by_the_csv_module_reads_back_cell_for_cell(
+    delimiter: str, rows: list[list[str]]
+) -> None:
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    assume(rows)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(["record_id", "full_name", "informant_contact"])
+    writer.writerows(rows)
+    table = read_table(buffer.getvalue().encode(), name="t.csv", fmt="csv")
+    assert [list(cells.values()) for _, cells in table.rows] == rows

@@ -18,9 +18,11 @@ from typing import Any
 
 from unforgotten.errors import ValidationError
 
-__all__ = ["RawTable", "detect_format", "read_table"]
+__all__ = ["MAX_CELL", "RawTable", "detect_format", "read_table"]
 
 FORMATS = ("csv", "xlsx", "json", "ndjson")
+MAX_CELL = 100_000
+"""The most characters one CSV cell may hold (a longer one is an error that names its row and column)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,27 +86,48 @@ def _header(columns: list[str], name: str) -> tuple[str, ...]:
     return cleaned
 
 
+def _delimiter(header_line: str) -> str:
+    """The delimiter only: quoting follows RFC 4180 whatever the header looks like."""
+    try:
+        return str(csv.Sniffer().sniff(header_line, delimiters=",;\t|").delimiter)
+    except csv.Error:
+        return ","
+
+
+def _check_sizes(cells: list[str], columns: list[str], *, name: str, line: int) -> None:
+    for column, cell in zip(columns, cells, strict=False):
+        if len(cell) > MAX_CELL:
+            raise ValidationError(
+                f"{name}: row {line}, column {column!r}: {len(cell):,} characters; "
+                f"a cell may hold at most {MAX_CELL:,}"
+            )
+
+
 def _read_csv(data: bytes, name: str) -> RawTable:
     text, encoding = _decode(data, name)
-    sample = text[:65536]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    csv.field_size_limit(max(len(text), MAX_CELL) + 1)  # our own limit gives the error, naming the cell
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.split("\n", 1)[0]))
     try:
         columns = _header(next(reader), name)
+        rows = []
+        for line, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) > len(columns):
+                raise ValidationError(
+                    f"{name}: row {line}: {len(cells)} cells but the header has {len(columns)} columns"
+                )
+            _check_sizes(cells, columns, name=name, line=line)
+            rows.append(
+                (line, dict(zip(columns, [*cells, *[""] * (len(columns) - len(cells))], strict=True)))
+            )
     except StopIteration:
         raise ValidationError(f"{name}: the file is empty") from None
-    rows = []
-    for line, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) > len(columns):
-            raise ValidationError(
-                f"{name}: row {line}: {len(cells)} cells but the header has {len(columns)} columns"
-            )
-        rows.append((line, dict(zip(columns, [*cells, *[""] * (len(columns) - len(cells))], strict=True))))
+    except csv.Error as exc:
+        raise ValidationError(
+            f"{name}: row {reader.line_num}: not readable as CSV ({exc}); "
+            f"a cell may be over {MAX_CELL:,} characters"
+        ) from None
     return RawTable(name, "csv", columns, tuple(rows), encoding)
 
 
