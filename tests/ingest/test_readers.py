@@ -114,9 +114,9 @@ def test_doubled_quotes_are_read_as_rfc_4180_whatever_the_header_looks_like() ->
     # An unquoted header once turned doubled quotes off: the cell split and the row shifted by one,
     # putting the informant's contact under an ordinary column.
     data = (
-        "record_id,full_name,notes,informant_name,informant_contact\n"
-        '1,"Ri ""the elder"" Myong",plain,Witness A,+82-10-1234-5678\n'
-    ).encode()
+        b"record_id,full_name,notes,informant_name,informant_contact\n"
+        b'1,"Ri ""the elder"" Myong",plain,Witness A,+82-10-1234-5678\n'
+    )
     (_, cells), = read_table(data, name="list.csv", fmt="csv").rows
     assert cells == {
         "record_id": "1",

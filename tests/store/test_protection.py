@@ -111,3 +111,19 @@ def test_only_admins_export_protected(settings: Settings, ws: Workspace, tmp_pat
     with pytest.raises(PermissionDenied):
         export(other, "records", tmp_path / "x.csv", include_protected=True)
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_init_refuses_to_make_a_new_key_for_a_database_with_encrypted_values(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    import_file(ws, write_csv(tmp_path / "list.csv", _rows_with_secret()), source="NGO list")
+    key_file = ws.settings.key_file
+    key_file.rename(tmp_path / "elsewhere.key")  # a restored database without its key
+    with pytest.raises(ConfigError) as caught:
+        Workspace(ws.settings).init()
+    assert str(caught.value) == (
+        f"the key file {key_file} is missing, but the database already holds 2 encrypted values "
+        "that only its key opens; restore the key file from its backup (or set UNFORGOTTEN_KEY, "
+        "or point --key-file at it). No new key was made."
+    )
+    assert not key_file.exists()

@@ -94,7 +94,7 @@ def _delimiter(header_line: str) -> str:
         return ","
 
 
-def _check_sizes(cells: list[str], columns: list[str], *, name: str, line: int) -> None:
+def _check_sizes(cells: list[str], columns: tuple[str, ...], *, name: str, line: int) -> None:
     for column, cell in zip(columns, cells, strict=False):
         if len(cell) > MAX_CELL:
             raise ValidationError(

@@ -19,7 +19,14 @@ from sqlalchemy.exc import OperationalError
 
 from unforgotten.errors import ConfigError
 
-__all__ = ["alembic_config", "create_store_engine", "is_current", "migrate"]
+__all__ = [
+    "ENCRYPTED_COLUMNS",
+    "alembic_config",
+    "create_store_engine",
+    "encrypted_values",
+    "is_current",
+    "migrate",
+]
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -87,3 +94,24 @@ def is_current(engine: Engine) -> bool:
             return set(MigrationContext.configure(connection).get_current_heads()) == heads
     except OperationalError as exc:
         raise ConfigError(f"cannot open the database: {exc.orig}") from exc
+
+
+#: Columns that hold ciphertext sealed with the registry's key (see :mod:`.crypto`).
+ENCRYPTED_COLUMNS = (
+    ("informant", "name_enc"),
+    ("informant", "contact_enc"),
+    ("source_record", "protected_extra"),
+    ("web_user", "totp_enc"),
+)
+
+
+def encrypted_values(engine: Engine) -> int:
+    """How many encrypted values the database holds (0 for a new or empty database)."""
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        total = 0
+        for table, column in ENCRYPTED_COLUMNS:
+            if table in tables:
+                sql = f'SELECT count(*) FROM "{table}" WHERE "{column}" IS NOT NULL'
+                total += int(conn.exec_driver_sql(sql).scalar_one())
+    return total

@@ -19,7 +19,7 @@ from unforgotten.domain.roles import Permission, may
 from unforgotten.errors import ConfigError, PermissionDenied
 from unforgotten.settings import Settings
 from unforgotten.store.crypto import Keyring
-from unforgotten.store.db import create_store_engine, is_current, migrate
+from unforgotten.store.db import create_store_engine, encrypted_values, is_current, migrate
 from unforgotten.store.writer import Writer, append_event, lock_chain
 
 __all__ = ["InitReport", "Workspace"]
@@ -61,6 +61,7 @@ class Workspace:
             sqlite.parent.mkdir(parents=True, exist_ok=True)
         created = False
         if not os.environ.get("UNFORGOTTEN_KEY") and not self.settings.key_file.exists():
+            self._refuse_new_key_for_encrypted_data()
             Keyring.generate().save(self.settings.key_file)
             created = True
         migrate(self.engine)
@@ -68,6 +69,18 @@ class Workspace:
             writer.detail["schema"] = "head"
         key_file = None if os.environ.get("UNFORGOTTEN_KEY") else str(self.settings.key_file)
         return InitReport(self.settings.db_url, key_file, created)
+
+    def _refuse_new_key_for_encrypted_data(self) -> None:
+        """A new key cannot open values sealed with the old one: never make one silently."""
+        if (sqlite := self.settings.sqlite_path) and not sqlite.exists():
+            return
+        sealed = encrypted_values(self.engine)
+        if sealed:
+            raise ConfigError(
+                f"the key file {self.settings.key_file} is missing, but the database already holds "
+                f"{sealed:,} encrypted values that only its key opens; restore the key file from its "
+                "backup (or set UNFORGOTTEN_KEY, or point --key-file at it). No new key was made."
+            )
 
     def ensure_ready(self) -> None:
         """Fail with a clear message unless the database is initialised and current (checked once)."""
