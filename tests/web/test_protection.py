@@ -39,6 +39,7 @@ def _ids(ws: Workspace) -> dict[str, str]:
         "source_id": str(rec["source_id"]),
         "batch_id": str(rec["batch_id"]),
         "pair_id": "1",
+        "decision_id": "1",
         "round_id": str(round_id),
         "what": "records",
         "name": "viewer",

@@ -19,7 +19,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from unforgotten.errors import NotFoundError, PermissionDenied, UnforgottenError, ValidationError
+from unforgotten.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDenied,
+    UnforgottenError,
+    ValidationError,
+)
 from unforgotten.store.workspace import Workspace
 from unforgotten.web import routes_analysis, routes_auth, routes_registry, routes_tracking
 from unforgotten.web.config import WebSettings
@@ -79,6 +85,7 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (NotFoundError, 404, "not_found"),
     (PermissionDenied, 403, "forbidden"),
     (ValidationError, 400, "bad_request"),
+    (ConflictError, 409, "conflict"),
 ]
 
 

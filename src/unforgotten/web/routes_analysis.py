@@ -134,3 +134,19 @@ def decide(
     if "text/html" in request.headers.get("accept", ""):
         return RedirectResponse("/review", status_code=303)
     return result
+
+
+@router.post(
+    "/persons/{person_id}/merges/{decision_id}/undo",
+    dependencies=[CsrfChecked, require(Permission.LINK)],
+    response_model=None,
+    summary="Undo a merge (puts back the persons and decisions of before)",
+)
+def undo_merge(
+    ws: WorkspaceDep, request: Request, person_id: int, decision_id: int
+) -> Response | dict[str, object]:
+    """Undo the merge that made an accepted decision; a browser returns to the person page."""
+    done = linkage.undo_merge(ws, decision_id)
+    if "text/html" in request.headers.get("accept", ""):
+        return RedirectResponse(f"/persons/{person_id}", status_code=303)
+    return {"decision_id": done.decision_id, "event_id": done.event_id, "persons": done.persons}

@@ -96,7 +96,7 @@ def person(ws: WorkspaceDep, person_id: int, reveal: bool = False) -> m.PersonPa
     if reveal:
         ws.require(Permission.READ_PROTECTED)
         data = views.reveal_protected(ws, data)
-    return data
+    return data.model_copy(update={"may_link": may(ws.settings.role, Permission.LINK)})
 
 
 @page(router, "/cases/{case_id}", "case.html", m.CasePage)

@@ -137,6 +137,7 @@ class ConsentPublic(_Model):
 class LinkEvidence(_Model):
     record_l: int
     record_r: int
+    decision_id: int | None = None
     decision: str | None
     decided_by: str | None
     match_probability: float | None
@@ -157,6 +158,7 @@ class PersonPage(_Model):
     history: list[HistoryEntry]
     consent: list[ConsentPublic]
     may_reveal: bool
+    may_link: bool = False
     protected: list[ProtectedFields] | None = None
 
 

@@ -157,6 +157,7 @@ def _linkage(conn: Connection, record_ids: list[int]) -> list[m.LinkEvidence]:
             m.LinkEvidence(
                 record_l=key[0],
                 record_r=key[1],
+                decision_id=int(d.id) if d else None,
                 decision=d.decision if d else None,
                 decided_by=d.decided_by if d else None,
                 match_probability=float(p.match_probability) if p else None,
