@@ -308,3 +308,22 @@ def test_header_only_and_binary_files_are_errors_that_write_nothing(
         import_file(ws, path, source="S", dry_run=dry_run)
     assert caught.value.exit_code == 4
     assert (_snapshot(ws), _source_and_batch_counts(ws)) == before
+
+
+def test_a_wrong_header_is_one_message_with_found_expected_and_closest_columns(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "wrong.csv"
+    path.write_text("Record ID,Name,Birth\n" + "".join(f"{i},Kim,1952\n" for i in range(1000)))
+    with pytest.raises(BatchRejected) as caught:
+        import_file(ws, path, source="W")
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column) == (1, "(header)")
+    assert problem.reason.startswith(
+        "the header does not fit the import format: missing record_id and a name column "
+        "(full_name or family_name or given_name or name_hangul). "
+        "Columns found: 'Record ID', 'Name', 'Birth'. Columns expected: record_id, full_name,"
+    )
+    assert "Closest matches: 'Record ID' → record_id, 'Name' → full_name, 'Birth' → birth_date." in (
+        problem.reason
+    )

@@ -7,12 +7,14 @@ cannot be read is kept as raw text with precision ``unknown``.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Collection
 from dataclasses import dataclass
 
 from unforgotten.domain.dates import PartialDate, parse_partial_date
 from unforgotten.domain.vocab import CASE_STATUSES, CASE_TYPES, SEX, Vocabulary
 from unforgotten.errors import BatchRejected, Problem
+from unforgotten.ingest.columns import CANONICAL_COLUMNS
 from unforgotten.ingest.mapping import Mapping
 from unforgotten.ingest.readers import RawTable
 
@@ -92,6 +94,34 @@ def _check_dates(
     return parsed[0], parsed[1]
 
 
+_NAMES = ("full_name", "family_name", "given_name", "name_hangul")
+
+
+def _closest(column: str) -> str | None:
+    key = column.strip().lower().replace(" ", "_").replace("-", "_")
+    found = difflib.get_close_matches(key, list(CANONICAL_COLUMNS), n=1, cutoff=0.6)
+    return found[0] if found and found[0] != column else None
+
+
+def header_problem(table: RawTable, mapping: Mapping) -> Problem | None:
+    """One problem when the header gives no ``record_id`` or no name column (after the mapping)."""
+    supplied, _, _ = mapping.canonical_row(dict.fromkeys(table.columns, "x"))
+    lacking = [c for c in ("record_id",) if not supplied.get(c)]
+    if not any(supplied.get(c) for c in _NAMES):
+        lacking.append("a name column (" + " or ".join(_NAMES) + ")")
+    if not lacking:
+        return None
+    hints = [f"{c!r} → {m}" for c in table.columns if (m := _closest(c))]
+    reason = (
+        f"the header does not fit the import format: missing {' and '.join(lacking)}. "
+        f"Columns found: {', '.join(repr(c) for c in table.columns)}. "
+        f"Columns expected: {', '.join(CANONICAL_COLUMNS)}. "
+        + (f"Closest matches: {', '.join(hints)}. " if hints else "")
+        + "Rename the columns or map them with --mapping FILE (see docs/import-format.md)."
+    )
+    return Problem(table.file, 1, "(header)", "", reason)
+
+
 def _has_name(values: dict[str, str]) -> bool:
     return any(values[c] for c in ("full_name", "name_hangul", "family_name", "given_name", "aliases"))
 
@@ -103,6 +133,8 @@ class Validator:
     """
 
     def __init__(self, table: RawTable, mapping: Mapping, *, existing_ids: Collection[str] = ()) -> None:
+        if wrong := header_problem(table, mapping):
+            raise BatchRejected(table.file, [wrong])  # one message, not one per row
         self.table, self.mapping, self.existing_ids = table, mapping, existing_ids
         self.problems: list[Problem] = [
             Problem(table.file, 1, missing, "", f"column named in {mapping.origin} is not in the file")
