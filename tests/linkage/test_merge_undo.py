@@ -132,16 +132,13 @@ class MergeMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        work = Path(self.folder.parent / f"run{id(self)}")
+        work = self.folder.parent / f"run{id(self)}"
         shutil.copytree(self.folder, work, dirs_exist_ok=True)
         self.ws = Workspace(Settings.build(db=str(work / "r.db"), key_file=str(work / "r.key"), actor="t:u"))
         self.roots = _roots(self.ws)  # model: record → person (records are persons 1..6 here)
         self.decisions: dict[tuple[int, int], str] = {}
         self.merges: dict[int, tuple[dict[int, int], dict[int, int], dict[tuple[int, int], str], dict]] = {}
         self.pairs: dict[int, tuple[int, int]] = {}
-
-    def _pointer(self, roots: dict[int, int]) -> dict[int, int]:
-        return dict(roots)
 
     @rule(a=st.integers(1, 6), b=st.integers(1, 6))
     def merge(self, a: int, b: int) -> None:

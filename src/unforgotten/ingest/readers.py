@@ -95,6 +95,8 @@ def _delimiter(header_line: str) -> str:
 
 
 def _check_sizes(cells: list[str], columns: tuple[str, ...], *, name: str, line: int) -> None:
+    if max(map(len, cells), default=0) <= MAX_CELL:  # the common case: one pass in C
+        return
     for column, cell in zip(columns, cells, strict=False):
         if len(cell) > MAX_CELL:
             raise ValidationError(
@@ -106,7 +108,9 @@ def _check_sizes(cells: list[str], columns: tuple[str, ...], *, name: str, line:
 def _read_csv(data: bytes, name: str) -> RawTable:
     text, encoding = _decode(data, name)
     csv.field_size_limit(max(len(text), MAX_CELL) + 1)  # our own limit gives the error, naming the cell
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.split("\n", 1)[0]))
+    header_line = text[:65536].split("\n", 1)[0]  # not the whole text: it may be large
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(header_line))
+    sized = len(text) > MAX_CELL  # a shorter file cannot hold an oversized cell
     try:
         columns = _header(next(reader), name)
         rows = []
@@ -117,7 +121,8 @@ def _read_csv(data: bytes, name: str) -> RawTable:
                 raise ValidationError(
                     f"{name}: row {line}: {len(cells)} cells but the header has {len(columns)} columns"
                 )
-            _check_sizes(cells, columns, name=name, line=line)
+            if sized:
+                _check_sizes(cells, columns, name=name, line=line)
             rows.append(
                 (line, dict(zip(columns, [*cells, *[""] * (len(columns) - len(cells))], strict=True)))
             )

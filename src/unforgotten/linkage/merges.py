@@ -30,7 +30,8 @@ from unforgotten.domain.roles import Permission
 from unforgotten.errors import ConflictError, NotFoundError, ValidationError
 from unforgotten.store import schema as s
 from unforgotten.store.audit import canonical_json, normalise_row
-from unforgotten.store.schema import audit_event, record_version
+from unforgotten.store.queries import members
+from unforgotten.store.schema import VERSIONED_TABLES, audit_event, record_version
 from unforgotten.store.schema_linkage import link_decision
 from unforgotten.store.workspace import Workspace
 from unforgotten.store.writer import Writer, now_iso
@@ -71,12 +72,6 @@ def root_of(conn: Connection, person_id: int) -> int:
     return int(row.merged_into or person_id)
 
 
-def members(conn: Connection, root: int) -> list[int]:
-    """The persons that make up the person ``root`` (itself included)."""
-    query = select(s.person.c.id).where(or_(s.person.c.id == root, s.person.c.merged_into == root))
-    return sorted(int(p) for p in conn.execute(query).scalars())
-
-
 def records_of(conn: Connection, persons: Iterable[int]) -> dict[int, int]:
     """Store id of each record of ``persons`` → the person it was imported as."""
     query = select(s.source_record.c.id, s.source_record.c.person_id).where(
@@ -112,13 +107,14 @@ def record_decision(
     return int(existing)
 
 
-def merge_roots(writer: Writer, a: int, b: int, *, reason: str) -> int:
-    """Point every member of the larger root at the smaller one; returns the kept root."""
+def merge_roots(writer: Writer, a: int, b: int, *, reason: str) -> tuple[int, list[int]]:
+    """Point every member of the larger root at the smaller one; returns the kept root and the moved."""
     keep, drop = min(a, b), max(a, b)
-    if keep != drop:
-        moved = {p: {"merged_into": keep} for p in members(writer.conn, drop)}
-        writer.update_many(s.person, moved, reason=reason)
-    return keep
+    if keep == drop:
+        return keep, []
+    moved = members(writer.conn, drop)
+    writer.update_many(s.person, {p: {"merged_into": keep} for p in moved}, reason=reason)
+    return keep, moved
 
 
 def _rejected_between(conn: Connection, left: Sequence[int], right: Sequence[int]) -> list[int]:
@@ -157,19 +153,18 @@ def merge_persons(ws: Workspace, a: int, b: int, *, note: str | None = None) -> 
         decision = record_decision(
             writer, sides[0][0], sides[1][0], "accepted", actor=actor, note=note or "merged by hand"
         )
-        merged = members(writer.conn, max(roots))
-        kept = merge_roots(writer, *roots, reason=f"merged by hand: {a} and {b}")
+        kept, merged = merge_roots(writer, *roots, reason=f"merged by hand: {a} and {b}")
         writer.detail.update({"persons": roots, "kept": kept, "decision": decision, "withdrawn": withdrawn})
     return MergeReport(kept, merged, decision, withdrawn)
 
 
 def _moving_records(
-    conn: Connection, root: int, owners: dict[int, int], *, records: Sequence[int], persons: Sequence[int]
+    root: int, owners: dict[int, int], *, records: Sequence[int], persons: Sequence[int]
 ) -> set[int]:
     moving = set(records)
     wrong = sorted(moving - set(owners))
     if wrong:
-        raise ValidationError(_not_a_record_of(conn, root, wrong[0], owners))
+        raise ValidationError(_not_a_record_of(root, wrong[0], owners))
     strays = sorted(set(persons) - set(owners.values()))
     if strays:
         members_text = ", ".join(str(p) for p in sorted(set(owners.values())))
@@ -191,7 +186,7 @@ def _listing(owners: dict[int, int]) -> str:
     return ", ".join(f"record {r} (person {p})" for r, p in sorted(owners.items()))
 
 
-def _not_a_record_of(conn: Connection, root: int, value: int, owners: dict[int, int]) -> str:
+def _not_a_record_of(root: int, value: int, owners: dict[int, int]) -> str:
     if value in set(owners.values()):
         records = ", ".join(str(r) for r, p in sorted(owners.items()) if p == value)
         return (
@@ -214,7 +209,7 @@ def split_person(
     with ws.write(action="split", subject=f"person:{person_id}") as writer:
         root = root_of(writer.conn, person_id)
         owners = records_of(writer.conn, members(writer.conn, root))
-        moving = _moving_records(writer.conn, root, owners, records=records, persons=persons)
+        moving = _moving_records(root, owners, records=records, persons=persons)
         staying = sorted(set(owners) - moving)
         sides = [sorted({owners[r] for r in moving}), sorted({owners[r] for r in staying})]
         changes: dict[int, dict[str, Any]] = {
@@ -278,7 +273,7 @@ def _previous(conn: Connection, table: str, row_id: int, version: int) -> dict[s
 
 
 def _changed_since(conn: Connection, version: Any) -> str | None:
-    table = s.person if version["table_name"] == "person" else link_decision
+    table = VERSIONED_TABLES[version["table_name"]]
     row = conn.execute(select(table).where(table.c.id == version["row_id"])).mappings().one()
     if canonical_json(normalise_row(cast(Mapping[str, Any], row))) == version["data"]:
         return None
@@ -293,7 +288,7 @@ def _changed_since(conn: Connection, version: Any) -> str | None:
         .order_by(audit_event.c.id.desc())
         .limit(1)
     ).one()
-    what = "person" if table is s.person else "decision"
+    what = "person" if version["table_name"] == "person" else "decision"
     return (
         f"{what} {version['row_id']} was changed since, by {later.action} {later.subject} (event {later.id})"
     )

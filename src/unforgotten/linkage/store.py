@@ -338,7 +338,7 @@ def decide(ws: Workspace, pair_id: int, decision: Decision, *, note: str | None 
             for r in (pair["record_l"], pair["record_r"])
         ]
         person = (
-            merge_roots(writer, *roots, reason=f"review of pair {pair_id}")
+            merge_roots(writer, *roots, reason=f"review of pair {pair_id}")[0]
             if decision == "accepted"
             else None
         )

@@ -15,15 +15,15 @@ from unforgotten.domain.roles import Permission
 from unforgotten.errors import ConfigError
 from unforgotten.store import schema as s
 from unforgotten.store.crypto import Keyring
+from unforgotten.store.db import ENCRYPTED_COLUMNS
 from unforgotten.store.workspace import Workspace
 
 __all__ = ["RotationReport", "rotate_key"]
 
-_FIELDS = (
-    (s.informant, ("name_enc", "contact_enc")),
-    (s.source_record, ("protected_extra",)),
-    (s.VERSIONED_TABLES["web_user"], ("totp_enc",)),  # second-factor secrets of web users
-)
+_FIELDS = tuple(
+    (s.VERSIONED_TABLES[name], tuple(c for t, c in ENCRYPTED_COLUMNS if t == name))
+    for name in dict.fromkeys(t for t, _ in ENCRYPTED_COLUMNS)
+)  # informants, protected extra cells, web users' second-factor secrets
 
 
 @dataclass(frozen=True, slots=True)

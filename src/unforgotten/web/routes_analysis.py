@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
@@ -149,4 +150,4 @@ def undo_merge(
     done = linkage.undo_merge(ws, decision_id)
     if "text/html" in request.headers.get("accept", ""):
         return RedirectResponse(f"/persons/{person_id}", status_code=303)
-    return {"decision_id": done.decision_id, "event_id": done.event_id, "persons": done.persons}
+    return asdict(done)
