@@ -1,4 +1,4 @@
-"""Registry commands: init, import, person, history, verify, stats, export, key rotate."""
+"""Registry commands: init, import, person, history, stats, export, key rotate."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from unforgotten.ingest import import_file
 from unforgotten.store import queries
 from unforgotten.store.export import export
 from unforgotten.store.keys import rotate_key
-from unforgotten.store.verify import verify_store
 
 __all__ = ["register"]
 
@@ -31,13 +30,26 @@ def init(db: DbOption = None, key_file: KeyFileOption = None, as_json: JsonOptio
     """
     report = open_workspace(db, key_file, ready=False).init()
     if as_json:
-        print_json({"db": report.db_url, "key_file": report.key_file, "key_created": report.key_created})
+        print_json(
+            {
+                "db": report.db_url,
+                "key_file": report.key_file,
+                "key_created": report.key_created,
+                "signing_key_file": report.signing_key_file,
+                "signing_key_created": report.signing_key_created,
+            }
+        )
         return
     console.print(f"Registry ready: {report.db_url}")
     if report.key_created:
         console.print(
             f"New encryption key written to {report.key_file} (owner-only). Back it up "
             "apart from the database: without it protected fields cannot be read."
+        )
+    if report.signing_key_created:
+        console.print(
+            f"New signing key written to {report.signing_key_file} (owner-only): it signs "
+            "checkpoints of the audit chain. Keep it apart from the database's writers."
         )
 
 
@@ -189,36 +201,6 @@ def history(
     console.print(table)
 
 
-def verify(
-    expect_head: Annotated[str | None, typer.Option("--expect-head", help="Head hash noted earlier.")] = None,
-    db: DbOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Recompute the audit chain and every record version; report the first break.
-
-    Exits 7 when anything was changed behind the application's back.
-
-    Example:
-        unforgotten verify
-        unforgotten verify --expect-head 3f2a… --json
-    """
-    ws = open_workspace(db)
-    ws.require(Permission.VERIFY)
-    with ws.read() as conn:
-        report = verify_store(conn, expect_head=expect_head)
-    if as_json:
-        print_json(report.to_dict())
-    elif report.ok:
-        console.print(
-            f"OK: {report.events} audit events, {report.versions} versions, {report.rows} rows; "
-            f"head {report.head}"
-        )
-    else:
-        err_console.print(f"[bold red]BROKEN:[/] {report.breaks[0]}", highlight=False)
-    if not report.ok:
-        raise typer.Exit(7)
-
-
 def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Counts by source, case type and province.
 
@@ -292,7 +274,6 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_)
     app.command("person")(person)
     app.command("history")(history)
-    app.command("verify")(verify)
     app.command("stats")(stats)
     app.command("export")(export_)
     keys = typer.Typer(help="Encryption keys for protected fields.", no_args_is_help=True)
