@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from unforgotten.cli.context import ActorOption, KeyFileOption, RoleOption, open_workspace
-from unforgotten.cli.options import DbOption, JsonOption, console, err_console, print_json
+from unforgotten.cli.options import DbOption, JsonOption, RawCellsOption, console, err_console, print_json
 from unforgotten.domain.roles import Permission
 from unforgotten.errors import BatchRejected
 from unforgotten.ingest import import_file
@@ -232,6 +232,7 @@ def export_(
     include_protected: Annotated[
         bool, typer.Option("--include-protected", help="Admins only; audited.")
     ] = False,
+    raw_cells: RawCellsOption = False,
     db: DbOption = None,
     key_file: KeyFileOption = None,
     actor: ActorOption = None,
@@ -245,7 +246,7 @@ def export_(
         unforgotten export records --out records.json --format json
     """
     ws = open_workspace(db, key_file, actor, role)
-    count = export(ws, what, out, fmt=fmt, include_protected=include_protected)
+    count = export(ws, what, out, fmt=fmt, include_protected=include_protected, raw_cells=raw_cells)
     if as_json:
         print_json({"what": what, "rows": count, "file": str(out)})
     else:
