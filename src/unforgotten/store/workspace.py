@@ -16,13 +16,21 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
+from sqlalchemy.exc import OperationalError
 
 from unforgotten.domain.roles import Permission, may
-from unforgotten.errors import ConfigError, PermissionDenied
+from unforgotten.errors import ConfigError, PermissionDenied, RegistryBusy
 from unforgotten.settings import Settings
 from unforgotten.store import checkpoints
 from unforgotten.store.crypto import Keyring
-from unforgotten.store.db import create_store_engine, encrypted_values, is_current, migrate
+from unforgotten.store.db import (
+    busy_timeout,
+    create_store_engine,
+    encrypted_values,
+    is_busy,
+    is_current,
+    migrate,
+)
 from unforgotten.store.schema import audit_event
 from unforgotten.store.verify import VerifyReport, verify_store
 from unforgotten.store.writer import Writer, append_event, lock_chain
@@ -201,6 +209,13 @@ class Workspace:
 
     @contextmanager
     def _begin(self, *, write: bool) -> Iterator[Connection]:
+        """A transaction; a write that waited past the busy timeout for another writer's lock
+        ends in :class:`RegistryBusy` (rolled back, nothing written), never a raw database error."""
         options = {"sqlite_begin": "IMMEDIATE" if write else "DEFERRED"}
-        with self.engine.connect().execution_options(**options) as conn, conn.begin():
-            yield conn
+        try:
+            with self.engine.connect().execution_options(**options) as conn, conn.begin():
+                yield conn
+        except OperationalError as exc:
+            if is_busy(exc):
+                raise RegistryBusy(busy_timeout()) from None
+            raise
