@@ -34,7 +34,8 @@ def _write(rows: list[dict[str, Any]], out: Path, fmt: str, *, raw_cells: bool) 
     if fmt == "csv" and not raw_cells:
         rows = neutralise_rows(rows)
     tmp = out.with_name(out.name + ".partial")
-    with tmp.open("w", encoding="utf-8", newline="") as handle:
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # records of persons: owner only
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
         if fmt == "json":
             json.dump(rows, handle, ensure_ascii=False, indent=1, default=str)
         else:

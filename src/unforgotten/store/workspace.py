@@ -51,6 +51,16 @@ class InitReport:
     signing_key_created: bool = False
 
 
+def _owner_only(path: Path) -> None:
+    """Create the SQLite file readable by its owner only, or take group and world access away
+    from an existing one (and its write-ahead log), so other local users cannot copy it."""
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists() and file.stat().st_mode & 0o077:
+            file.chmod(0o600)
+
+
 class Workspace:
     """Opens the registry named by the settings; every write and protected read is audited."""
 
@@ -86,6 +96,8 @@ class Workspace:
             self._refuse_new_key_for_encrypted_data()
             Keyring.generate().save(self.settings.key_file)
             created = True
+        if sqlite:
+            _owner_only(sqlite)
         signing = self.settings.signing_key_file
         signing_created = self.signer is None
         if signing_created:
