@@ -15,6 +15,7 @@ from rich.table import Table
 
 from unforgotten.cli.context import open_workspace
 from unforgotten.cli.options import DbOption, JsonOption, console, print_json
+from unforgotten.errors import ValidationError
 
 if TYPE_CHECKING:
     from unforgotten.estimate.methods import MethodRun
@@ -41,14 +42,27 @@ class Criterion(StrEnum):
 
 
 def load_tables(
-    table: Path | None, *, db: str | None = None, by: str | None = None, drop: list[str] | None = None
+    table: Path | None,
+    *,
+    db: str | None = None,
+    by: str | None = None,
+    drop: list[str] | None = None,
+    dataset: str | None = None,
 ) -> dict[str, CaptureTable]:
-    """Stratum → table: ``--table`` gives one table (stratum ``all``); without it, the registry's
-    linked persons, one table per value of ``--by`` (each source list is a list)."""
+    """Stratum → table: ``--table`` (or a shipped ``--dataset``) gives one table (stratum ``all``);
+    without it, the registry's linked persons, one table per value of ``--by`` (each source list is
+    a list)."""
+    from unforgotten.estimate.datasets import SHIPPED, shipped_table  # noqa: PLC0415
     from unforgotten.estimate.table import CaptureTable, tables_by_stratum  # noqa: PLC0415 — scipy loads slowly
     from unforgotten.store.queries import capture_memberships  # noqa: PLC0415
 
-    if table is not None:
+    if table is not None and dataset is not None:
+        raise ValidationError("give --table FILE or --dataset NAME, not both")
+    if dataset is not None:
+        if dataset not in SHIPPED:
+            raise ValidationError(f"no shipped dataset {dataset!r}; choose from {', '.join(SHIPPED)}")
+        tables = {"all": shipped_table(dataset)}
+    elif table is not None:
         tables = {"all": CaptureTable.from_csv(table)}
     else:
         ws = open_workspace(db)
@@ -92,6 +106,14 @@ def estimate(
             dir_okay=False,
         ),
     ] = None,
+    dataset: Annotated[
+        str | None,
+        typer.Option(
+            "--dataset",
+            help="A published table shipped with Unforgotten (its README gives each one's source): "
+            "Artificial_3, Congenital, UKdat, UKdat_4, UKdat_5, kosovo, spina_bifida_MY1997.",
+        ),
+    ] = None,
     method: Annotated[Method, typer.Option(help="Estimation method.")] = Method.stepwise,
     seed: Annotated[int, typer.Option(help="Seed (LCMCR chains, bootstrap).")] = 0,
     level: Annotated[float, typer.Option(help="Interval level.")] = 0.95,
@@ -123,15 +145,16 @@ def estimate(
 
     Example:
 
-        unforgotten estimate --table kosovo.csv --method all --json
-        unforgotten estimate --table kosovo.csv --method lcmcr --seed 7 --chains 4
-        unforgotten estimate --table uk.csv --method stepwise --report uk.html
+        unforgotten estimate --dataset kosovo --method stepwise --json
+        unforgotten estimate --dataset kosovo --method lcmcr --seed 7 --chains 2 --samples 200
+        unforgotten estimate --dataset UKdat --method stepwise --report uk.html
+        unforgotten estimate --table my_lists.csv --method all
         unforgotten estimate --db registry.db --by case_type --method lcmcr --json
     """
     from unforgotten.estimate.methods import METHODS, Settings, run_methods  # noqa: PLC0415
     from unforgotten.estimate.report import render_report  # noqa: PLC0415
 
-    tables = load_tables(table, db=db, by=by, drop=drop_list)
+    tables = load_tables(table, db=db, by=by, drop=drop_list, dataset=dataset)
     methods = list(METHODS) if method is Method.all else [method.value]
     settings = Settings(
         seed=seed,
