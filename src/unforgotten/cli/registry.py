@@ -270,20 +270,45 @@ def export_(
         console.print(f"wrote {count} {what} to {out}")
 
 
-def key_rotate(db: DbOption = None, key_file: KeyFileOption = None, as_json: JsonOption = False) -> None:
-    """Re-encrypt every protected value under a new key and retire the old one.
+def key_rotate(
+    keep_old: Annotated[
+        bool,
+        typer.Option(
+            "--keep-old",
+            help="Keep the old key file as KEYFILE.retired-DATE (it opens database backups made before now).",
+        ),
+    ] = False,
+    db: DbOption = None,
+    key_file: KeyFileOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Re-encrypt every protected value, history included, under a new key and retire the old one.
+
+    All or nothing, in one transaction. Afterwards key backups made before now no longer open
+    this database, and database backups made before now need the old key: back up the new key
+    file now, and keep each database backup together with its key.
 
     Example:
         unforgotten key rotate --db registry.db
+        unforgotten key rotate --keep-old --json
     """
-    report = rotate_key(open_workspace(db, key_file))
+    report = rotate_key(open_workspace(db, key_file), keep_old=keep_old)
     if as_json:
-        print_json({"new_key": report.new_key, "retired": report.old_keys, "values": report.values})
-    else:
-        console.print(
-            f"re-encrypted {report.values} values under key {report.new_key}; "
-            f"retired {', '.join(report.old_keys)}"
-        )
+        print_json(report.to_dict())
+        return
+    tables = ", ".join(f"{count} in {name}" for name, count in report.values.items() if count)
+    console.print(
+        f"Re-encrypted {report.total} values ({tables or 'none stored'}) under key {report.new_key}; "
+        f"retired {', '.join(report.old_keys)}.",
+        highlight=False,
+    )
+    console.print(
+        "Key backups made before now no longer open this database. Database backups made before now "
+        "need the old key" + (f", kept in {report.kept_old}" if report.kept_old else " (now removed)")
+        + ": keep each database backup together with its key file.\n"
+        f"Back up the key file now: {report.key_file} (a key backup is this one file).",
+        highlight=False,
+    )
 
 
 def register(app: typer.Typer) -> None:
