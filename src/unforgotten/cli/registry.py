@@ -15,6 +15,7 @@ from unforgotten.cli.options import DbOption, JsonOption, console, err_console, 
 from unforgotten.domain.roles import Permission
 from unforgotten.errors import BatchRejected
 from unforgotten.ingest import import_file
+from unforgotten.ingest.report import write_problem_report
 from unforgotten.store import queries
 from unforgotten.store.export import export
 from unforgotten.store.keys import rotate_key
@@ -50,6 +51,14 @@ def import_(
         bool, typer.Option("--dry-run", help="Validate only; write nothing (and take no write lock).")
     ] = False,
     organisation: Annotated[str | None, typer.Option("--organisation", help="Who keeps the source.")] = None,
+    max_errors: Annotated[
+        int,
+        typer.Option("--max-errors", min=0, help="Show at most this many problems (the rest are counted)."),
+    ] = 20,
+    report_file: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write every problem to this file: CSV, or JSON if it ends in .json."),
+    ] = None,
     db: DbOption = None,
     key_file: KeyFileOption = None,
     actor: ActorOption = None,
@@ -58,13 +67,16 @@ def import_(
 ) -> None:
     """Import one file as one batch of a source: all rows or none.
 
-    Every bad row is reported (row, column, reason) and nothing is written. The same file is
-    never imported twice. Rows are checked as they are written, inside one transaction that holds
-    the registry's write lock until the end; check a large, doubtful file with --dry-run first.
+    Every bad row is found (row, column, reason) and nothing is written; the first --max-errors
+    problems are shown with a count of the rest, and --report FILE (or --json) gives them all.
+    The same file is never imported twice. Rows are checked as they are written, inside one
+    transaction that holds the registry's write lock until the end; check a large, doubtful file
+    with --dry-run first.
 
     Example:
         unforgotten import families_list.csv --source "Families association 2023"
         unforgotten import 명단.xlsx --source KWAFU --mapping kwafu.toml --dry-run
+        unforgotten import big.csv --source S --report problems.csv --max-errors 5
     """
     ws = open_workspace(db, key_file, actor, role)
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
@@ -82,10 +94,15 @@ def import_(
                 progress=lambda n: bar.advance(task, n),
             )
         except BatchRejected as exc:
+            if report_file is not None:
+                write_problem_report(report_file, exc.problems, file=exc.file)
+            exc.shown, exc.report = max_errors, None if report_file is None else str(report_file)
             if as_json:
                 problems = [asdict(p) for p in exc.problems]
-                print_json({"ok": False, "file": exc.file, "problems": problems})
+                print_json({"ok": False, "file": exc.file, "total": len(problems), "problems": problems})
             raise
+    if report_file is not None:
+        write_problem_report(report_file, report.warnings, file=report.file)
     if as_json:
         print_json(report.to_dict())
         return
