@@ -165,7 +165,7 @@ def test_rotation_without_keep_old_leaves_only_the_new_key_file(sqlite_ws: Works
     _fill(sqlite_ws, tmp_path, rows=1)
     report = rotate_key(sqlite_ws)
     assert report.kept_old is None
-    assert sorted(p.name for p in tmp_path.iterdir() if "key" in p.name) == ["registry.key"]
+    assert sorted(p.name for p in tmp_path.glob("registry.key*")) == ["registry.key"]  # no .tmp, no old key
 
 
 def test_a_key_from_another_registry_is_named_as_wrong(ws: Workspace, tmp_path: Path) -> None:
