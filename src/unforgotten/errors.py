@@ -74,7 +74,8 @@ class ValidationError(UnforgottenError, ValueError):
 class Problem:
     """One thing wrong with one input row: where it is and why.
 
-    ``value`` is shown to the user, so it must never hold a protected field's content.
+    ``value`` is shown to the user, so it must never hold a protected field's content; ``reason``
+    never holds the value. ``code`` names the kind of problem for scripts (``unknown_value`` …).
     """
 
     file: str
@@ -83,6 +84,7 @@ class Problem:
     value: str
     reason: str
     severity: str = "error"
+    code: str = ""
 
     def __str__(self) -> str:
         shown = f" {self.value!r}" if self.value else ""
@@ -90,13 +92,30 @@ class Problem:
 
 
 class BatchRejected(ValidationError):
-    """Raised when an import batch has bad rows; nothing of it was written."""
+    """Raised when an import batch has bad rows; nothing of it was written.
+
+    A message shows at most :attr:`shown` problems (all when ``None``) and says where the rest
+    are: in the file :attr:`report` when one was written.
+    """
 
     def __init__(self, file: str, problems: list[Problem]) -> None:
         self.file = file
         self.problems = problems
+        self.shown: int | None = None
+        self.report: str | None = None
         errors = [p for p in problems if p.severity == "error"]
         super().__init__(f"{file}: {len(errors)} bad row(s); nothing was imported")
+
+    def lines(self) -> list[str]:
+        """The problems to show under the message, then how many more there are and where."""
+        shown = self.problems if self.shown is None else self.problems[: self.shown]
+        lines = [f"- {p}" for p in shown]
+        rest, total = len(self.problems) - len(shown), len(self.problems)
+        if rest and self.report:
+            lines.append(f"… and {rest} more (all {total} in {self.report})")
+        elif rest:
+            lines.append(f"… and {rest} more; to see all {total}, use --report FILE (CSV or JSON) or --json")
+        return lines
 
     def __reduce__(self) -> tuple[type[BatchRejected], tuple[str, list[Problem]]]:
         return (type(self), (self.file, self.problems))  # crosses from the process that prepares rows

@@ -79,7 +79,8 @@ def test_rotation_reencrypts_everything_and_verifies(ws: Workspace, tmp_path: Pa
     import_file(ws, write_csv(tmp_path / "l.csv", _rows_with_secret()), source="S")
     old = ws.keyring.active
     report = rotate_key(ws)
-    assert report.old_keys == [old] and report.values == 2
+    assert report.old_keys == [old]
+    assert report.values == {"record_version": 2, "informant": 2, "source_record": 0, "web_user": 0}
     fresh = Workspace(ws.settings)
     assert set(fresh.keyring.keys) == {report.new_key}
     with fresh.read() as conn:

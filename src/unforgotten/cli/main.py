@@ -50,8 +50,8 @@ for _name in COMMAND_MODULES:
 def _report(exc: UnforgottenError) -> None:
     err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
     if isinstance(exc, BatchRejected):
-        for problem in exc.problems:
-            err_console.print(f"  - {problem}", highlight=False)
+        for line in exc.lines():
+            err_console.print(f"  {line}", highlight=False)
 
 
 def run() -> None:

@@ -15,6 +15,7 @@ from unforgotten.cli.options import DbOption, JsonOption, RawCellsOption, consol
 from unforgotten.domain.roles import Permission
 from unforgotten.errors import BatchRejected
 from unforgotten.ingest import import_file
+from unforgotten.ingest.report import write_problem_report
 from unforgotten.store import queries
 from unforgotten.store.export import export
 from unforgotten.store.keys import rotate_key
@@ -62,6 +63,14 @@ def import_(
         bool, typer.Option("--dry-run", help="Validate only; write nothing (and take no write lock).")
     ] = False,
     organisation: Annotated[str | None, typer.Option("--organisation", help="Who keeps the source.")] = None,
+    max_errors: Annotated[
+        int,
+        typer.Option("--max-errors", min=0, help="Show at most this many problems (the rest are counted)."),
+    ] = 20,
+    report_file: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write every problem to this file: CSV, or JSON if it ends in .json."),
+    ] = None,
     db: DbOption = None,
     key_file: KeyFileOption = None,
     actor: ActorOption = None,
@@ -70,13 +79,16 @@ def import_(
 ) -> None:
     """Import one file as one batch of a source: all rows or none.
 
-    Every bad row is reported (row, column, reason) and nothing is written. The same file is
-    never imported twice. Rows are checked as they are written, inside one transaction that holds
-    the registry's write lock until the end; check a large, doubtful file with --dry-run first.
+    Every bad row is found (row, column, reason) and nothing is written; the first --max-errors
+    problems are shown with a count of the rest, and --report FILE (or --json) gives them all.
+    The same file is never imported twice. Rows are checked as they are written, inside one
+    transaction that holds the registry's write lock until the end; check a large, doubtful file
+    with --dry-run first.
 
     Example:
         unforgotten import families_list.csv --source "Families association 2023"
         unforgotten import 명단.xlsx --source KWAFU --mapping kwafu.toml --dry-run
+        unforgotten import big.csv --source S --report problems.csv --max-errors 5
     """
     ws = open_workspace(db, key_file, actor, role)
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
@@ -94,10 +106,15 @@ def import_(
                 progress=lambda n: bar.advance(task, n),
             )
         except BatchRejected as exc:
+            if report_file is not None:
+                write_problem_report(report_file, exc.problems, file=exc.file)
+            exc.shown, exc.report = max_errors, None if report_file is None else str(report_file)
             if as_json:
                 problems = [asdict(p) for p in exc.problems]
-                print_json({"ok": False, "file": exc.file, "problems": problems})
+                print_json({"ok": False, "file": exc.file, "total": len(problems), "problems": problems})
             raise
+    if report_file is not None:
+        write_problem_report(report_file, report.warnings, file=report.file)
     if as_json:
         print_json(report.to_dict())
         return
@@ -253,20 +270,45 @@ def export_(
         console.print(f"wrote {count} {what} to {out}")
 
 
-def key_rotate(db: DbOption = None, key_file: KeyFileOption = None, as_json: JsonOption = False) -> None:
-    """Re-encrypt every protected value under a new key and retire the old one.
+def key_rotate(
+    keep_old: Annotated[
+        bool,
+        typer.Option(
+            "--keep-old",
+            help="Keep the old key file as KEYFILE.retired-DATE (it opens database backups made before now).",
+        ),
+    ] = False,
+    db: DbOption = None,
+    key_file: KeyFileOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Re-encrypt every protected value, history included, under a new key and retire the old one.
+
+    All or nothing, in one transaction. Afterwards key backups made before now no longer open
+    this database, and database backups made before now need the old key: back up the new key
+    file now, and keep each database backup together with its key.
 
     Example:
         unforgotten key rotate --db registry.db
+        unforgotten key rotate --keep-old --json
     """
-    report = rotate_key(open_workspace(db, key_file))
+    report = rotate_key(open_workspace(db, key_file), keep_old=keep_old)
     if as_json:
-        print_json({"new_key": report.new_key, "retired": report.old_keys, "values": report.values})
-    else:
-        console.print(
-            f"re-encrypted {report.values} values under key {report.new_key}; "
-            f"retired {', '.join(report.old_keys)}"
-        )
+        print_json(report.to_dict())
+        return
+    tables = ", ".join(f"{count} in {name}" for name, count in report.values.items() if count)
+    console.print(
+        f"Re-encrypted {report.total} values ({tables or 'none stored'}) under key {report.new_key}; "
+        f"retired {', '.join(report.old_keys)}.",
+        highlight=False,
+    )
+    console.print(
+        "Key backups made before now no longer open this database. Database backups made before now "
+        "need the old key" + (f", kept in {report.kept_old}" if report.kept_old else " (now removed)")
+        + ": keep each database backup together with its key file.\n"
+        f"Back up the key file now: {report.key_file} (a key backup is this one file).",
+        highlight=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

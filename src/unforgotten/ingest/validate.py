@@ -41,7 +41,7 @@ def _vocab_problem(table: RawTable, row: int, column: str, value: str, vocab: Vo
     close = vocab.suggest(value)
     hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     reason = f"not a known {vocab.name}; {hint or 'valid values: ' + ', '.join(vocab.codes)}"
-    return Problem(table.file, row, column, value, reason)
+    return Problem(table.file, row, column, value, reason, code="unknown_value")
 
 
 def _column_name(mapping: Mapping, canonical: str) -> str:
@@ -88,6 +88,7 @@ def _check_dates(
                     values[column],
                     "date not understood; kept as written with precision 'unknown'",
                     "warning",
+                    code="date_not_understood",
                 )
             )
         parsed.append(date)
@@ -119,7 +120,7 @@ def header_problem(table: RawTable, mapping: Mapping) -> Problem | None:
         + (f"Closest matches: {', '.join(hints)}. " if hints else "")
         + "Rename the columns or map them with --mapping FILE (see docs/import-format.md)."
     )
-    return Problem(table.file, 1, "(header)", "", reason)
+    return Problem(table.file, 1, "(header)", "", reason, code="bad_header")
 
 
 def _has_name(values: dict[str, str]) -> bool:
@@ -137,7 +138,14 @@ class Validator:
             raise BatchRejected(table.file, [wrong])  # one message, not one per row
         self.table, self.mapping, self.existing_ids = table, mapping, existing_ids
         self.problems: list[Problem] = [
-            Problem(table.file, 1, missing, "", f"column named in {mapping.origin} is not in the file")
+            Problem(
+                table.file,
+                1,
+                missing,
+                "",
+                f"column named in {mapping.origin} is not in the file",
+                code="missing_column",
+            )
             for missing in mapping.missing_columns(table.columns)
         ]
         self._seen: dict[str, int] = {}
@@ -177,6 +185,7 @@ class Validator:
                     _column_name(mapping, "full_name"),
                     "",
                     "no name at all (full_name, name_hangul, family_name, given_name and aliases are empty)",
+                    code="no_name",
                 )
             )
         sex, case_type, status = _check_vocab(table, mapping, row, values, problems)
@@ -187,14 +196,29 @@ class Validator:
     def _check_id(self, row: int, record_id: str) -> None:
         file, column = self.table.file, self._id_column
         if not record_id:
-            self.problems.append(Problem(file, row, column, "", "record_id is missing"))
+            missing = Problem(file, row, column, "", "record_id is missing", code="missing_record_id")
+            self.problems.append(missing)
         elif record_id in self._seen:
             first = self._seen[record_id]
             self.problems.append(
-                Problem(file, row, column, record_id, f"duplicate record_id (first on row {first})")
+                Problem(
+                    file,
+                    row,
+                    column,
+                    record_id,
+                    f"duplicate record_id (first on row {first})",
+                    code="duplicate_record_id",
+                )
             )
         elif record_id in self.existing_ids:
             self.problems.append(
-                Problem(file, row, column, record_id, "record_id already imported from this source")
+                Problem(
+                    file,
+                    row,
+                    column,
+                    record_id,
+                    "record_id already imported from this source",
+                    code="record_id_exists",
+                )
             )
         self._seen.setdefault(record_id, row)

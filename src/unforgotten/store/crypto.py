@@ -5,7 +5,8 @@ binds it to its place (``table.column.row``), so a ciphertext moved to another r
 
 The keyring is a JSON object ``{"active": ID, "keys": {ID: base64 key}}``, read from the key file
 (written by ``unforgotten init`` with owner-only permissions) or from ``UNFORGOTTEN_KEY``.
-Rotation adds a key, makes it active, re-encrypts every value, then retires the old key.
+Rotation adds a key, makes it active, re-encrypts every value (record versions included: see
+:mod:`.keys`), then retires the old key.
 """
 
 from __future__ import annotations
@@ -95,6 +96,12 @@ class Keyring:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+        if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
+            dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
 
     def _cipher(self, key_id: str) -> AESGCM:
         if key_id not in self._ciphers:

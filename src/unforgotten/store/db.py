@@ -29,6 +29,7 @@ __all__ = [
     "is_busy",
     "is_current",
     "migrate",
+    "sealed_samples",
 ]
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
@@ -139,3 +140,17 @@ def encrypted_values(engine: Engine) -> int:
                 sql = f'SELECT count(*) FROM "{table}" WHERE "{column}" IS NOT NULL'
                 total += int(conn.exec_driver_sql(sql).scalar_one())
     return total
+
+
+def sealed_samples(engine: Engine) -> list[tuple[str, str]]:
+    """One stored ciphertext per encrypted column that holds any, with its place
+    (``table.column.row``): enough to tell whether a key opens this database."""
+    samples = []
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        for table, column in ENCRYPTED_COLUMNS:
+            if table in tables:
+                sql = f'SELECT id, "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL ORDER BY id LIMIT 1'
+                for row_id, stored in conn.exec_driver_sql(sql):
+                    samples.append((f"{table}.{column}.{row_id}", str(stored)))
+    return samples

@@ -226,6 +226,18 @@ record_version = Table(
     UniqueConstraint("table_name", "row_id", "version", name="uq_record_version_row"),
 )
 
+#: A record version whose ciphertexts a key rotation re-encrypted: ``hash`` is the version's hash
+#: after it, and the rotation's audit event carries a digest of these hashes (see :mod:`.verify`).
+#: The version keeps the hash it was written with, which its own event's digest covers.
+version_rekey = Table(
+    "version_rekey",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version_id", Integer, nullable=False, index=True),
+    Column("event_id", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
 VERSIONED_TABLES: dict[str, Table] = {
     t.name: t
     for t in (

@@ -3,7 +3,9 @@
 Catches a value edited behind the application's back (the row no longer matches its newest
 version), a deleted row (a version without its row), an inserted row (a row without a version),
 an edited, inserted or deleted version (its hash, or its event's digest), and an edited, inserted
-or deleted audit event (the chain). Deleting the newest events *and* everything they wrote, or
+or deleted audit event (the chain). A version whose ciphertexts a key rotation re-encrypted is
+checked against its newest hash in ``version_rekey``, and those hashes against the rotation's
+event. Deleting the newest events *and* everything they wrote, or
 rewriting the whole chain and re-hashing it, is caught against what was signed outside the
 database: the checkpoints (:mod:`.checkpoints`), or a head hash noted elsewhere (``expect_head``,
 which must still be an event of the chain).
@@ -23,7 +25,7 @@ from sqlalchemy import Connection, func, select
 from unforgotten.errors import ValidationError
 from unforgotten.store import checkpoints as cp
 from unforgotten.store.audit import GENESIS, canonical_json, event_hash, normalise_row, version_hash
-from unforgotten.store.schema import VERSIONED_TABLES, audit_event, record_version
+from unforgotten.store.schema import VERSIONED_TABLES, audit_event, record_version, version_rekey
 
 __all__ = ["VerifyReport", "verify_store"]
 
@@ -59,8 +61,11 @@ class VerifyReport:
         }
 
 
-def _check_chain(conn: Connection, breaks: list[str]) -> tuple[int, str, dict[int, dict[str, Any]]]:
-    prev, expected_id, digests = GENESIS, 1, {}
+_Digests = dict[int, dict[str, Any]]
+
+
+def _check_chain(conn: Connection, breaks: list[str]) -> tuple[int, str, _Digests, _Digests]:
+    prev, expected_id, digests, rekeys = GENESIS, 1, {}, {}
     count = 0
     for event in conn.execute(select(audit_event).order_by(audit_event.c.id)).mappings():
         count += 1
@@ -70,13 +75,15 @@ def _check_chain(conn: Connection, breaks: list[str]) -> tuple[int, str, dict[in
             breaks.append(f"audit event {event['id']}: previous-hash link broken")
         if event_hash(event["prev_hash"], cast(Mapping[str, Any], event)) != event["hash"]:
             breaks.append(f"audit event {event['id']}: content does not match its hash (edited)")
-        versions = _detail(event["detail"]).get("versions")
-        if versions:
+        detail = _detail(event["detail"])
+        if versions := detail.get("versions"):
             digests[event["id"]] = versions
+        if rekeyed := detail.get("rekeyed"):
+            rekeys[event["id"]] = rekeyed
         prev, expected_id = event["hash"], event["id"] + 1
         if breaks:
             break
-    return count, prev, digests
+    return count, prev, digests, rekeys
 
 
 def _detail(text: str) -> dict[str, Any]:
@@ -87,8 +94,27 @@ def _detail(text: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _rekeyed(conn: Connection, rekeys: dict[int, dict[str, Any]], breaks: list[str]) -> dict[int, str]:
+    """Each re-encrypted version's newest hash; checks the rotations' digests of them."""
+    newest: dict[int, str] = {}
+    running: dict[int, Any] = {}
+    counts: dict[int, int] = {}
+    for r in conn.execute(select(version_rekey).order_by(version_rekey.c.id)):
+        newest[r.version_id] = r.hash
+        running.setdefault(r.event_id, hashlib.sha256()).update(r.hash.encode("ascii"))
+        counts[r.event_id] = counts.get(r.event_id, 0) + 1
+    for event_id in sorted(set(rekeys) | set(running)):
+        expected, got = rekeys.get(event_id), running.get(event_id)
+        if expected is None or got is None or got.hexdigest() != expected.get("digest") or (
+            counts[event_id] != expected.get("count")
+        ):
+            breaks.append(f"audit event {event_id}: the record versions it re-encrypted were changed")
+            break
+    return newest
+
+
 def _check_versions(
-    conn: Connection, digests: dict[int, dict[str, Any]], breaks: list[str]
+    conn: Connection, digests: dict[int, dict[str, Any]], breaks: list[str], rekeyed: dict[int, str]
 ) -> tuple[int, dict[tuple[str, int], tuple[str, str]]]:
     latest: dict[tuple[str, int], tuple[str, str]] = {}
     running: dict[int, Any] = {}
@@ -97,7 +123,8 @@ def _check_versions(
     query = select(record_version).order_by(record_version.c.id)
     for v in conn.execute(query).mappings():
         total += 1
-        if version_hash(v["table_name"], v["row_id"], v["version"], v["op"], v["data"]) != v["hash"]:
+        expected = rekeyed.get(v["id"], v["hash"])
+        if version_hash(v["table_name"], v["row_id"], v["version"], v["op"], v["data"]) != expected:
             breaks.append(f"version {v['id']} of {v['table_name']} {v['row_id']}: content edited")
             return total, latest
         if v["event_id"] not in digests:
@@ -206,10 +233,11 @@ def verify_store(
     """Walk the chain, the versions and the rows (stopping at the first break of each walk), then
     check the chain against its signed checkpoints and a head noted earlier."""
     breaks: list[str] = []
-    events, head, digests = _check_chain(conn, breaks)
+    events, head, digests, rekeys = _check_chain(conn, breaks)
     versions, rows = 0, 0
+    rekeyed = _rekeyed(conn, rekeys, breaks) if not breaks else {}
     if not breaks:
-        versions, latest = _check_versions(conn, digests, breaks)
+        versions, latest = _check_versions(conn, digests, breaks, rekeyed)
         if not breaks:
             rows = _check_rows(conn, latest, breaks)
     report = VerifyReport(events, versions, rows, head, breaks)

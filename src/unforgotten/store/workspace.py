@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import OperationalError
 
 from unforgotten.domain.roles import Permission, may
-from unforgotten.errors import ConfigError, PermissionDenied, RegistryBusy
+from unforgotten.errors import ConfigError, CryptoError, PermissionDenied, RegistryBusy
 from unforgotten.settings import Settings
 from unforgotten.store import checkpoints
 from unforgotten.store.crypto import Keyring
@@ -30,6 +30,7 @@ from unforgotten.store.db import (
     is_busy,
     is_current,
     migrate,
+    sealed_samples,
 )
 from unforgotten.store.schema import audit_event
 from unforgotten.store.verify import VerifyReport, verify_store
@@ -78,8 +79,45 @@ class Workspace:
 
     @cached_property
     def keyring(self) -> Keyring:
-        """The keyring that protects fields at rest (loaded on first use)."""
-        return Keyring.load(self.settings.key_file)
+        """The keyring that protects fields at rest (loaded on first use and checked to open
+        this database's protected values: a missing or wrong key is named as such)."""
+        from_env = bool(os.environ.get("UNFORGOTTEN_KEY"))
+        path = self.settings.key_file
+        missing = not from_env and not path.exists() and self._database_exists()
+        if missing and (sealed := encrypted_values(self.engine)):
+            raise ConfigError(
+                f"the key file {path} is missing: this database holds {sealed:,} encrypted values "
+                "that only its key opens; restore the key file from the key backup kept with this "
+                "database's backup (or set UNFORGOTTEN_KEY, or point --key-file at it)"
+            )
+        ring = Keyring.load(path)
+        if self._database_exists():
+            self._check_key_opens(ring, origin="UNFORGOTTEN_KEY" if from_env else f"the key file {path}")
+        return ring
+
+    def _database_exists(self) -> bool:
+        sqlite = self.settings.sqlite_path
+        return sqlite is None or sqlite.exists()
+
+    def _check_key_opens(self, ring: Keyring, *, origin: str) -> None:
+        """Decrypt one stored value per protected column; a key that cannot is named wrong."""
+        for context, stored in sealed_samples(self.engine):
+            try:
+                ring.decrypt(stored, context=context)
+            except CryptoError:
+                parts = stored.split(":", 2)
+                key_id = parts[1] if len(parts) == 3 else "unknown"
+                why = (
+                    f"its values are sealed with key id {key_id}, which the file holds but which does "
+                    "not open them: the file is corrupted or from another registry"
+                    if key_id in ring.keys
+                    else f"its values are sealed with key id {key_id}; the file holds "
+                    + ", ".join(sorted(ring.keys))
+                )
+                raise CryptoError(
+                    f"{origin} does not match this database (it cannot decrypt its protected values; "
+                    f"{why}). Restore the key file backed up with this database, or point --key-file at it."
+                ) from None
 
     @cached_property
     def signer(self) -> checkpoints.SigningKey | None:

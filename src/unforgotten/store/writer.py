@@ -105,6 +105,11 @@ class Writer:
         self._event_id = _next_id(conn, audit_event)
         self._version_id = _next_id(conn, record_version)
 
+    @property
+    def event_id(self) -> int:
+        """The id of the audit event that will close this unit."""
+        return self._event_id
+
     def allocate(self, table: Table, count: int = 1) -> int:
         """Reserve ``count`` consecutive ids in ``table``; returns the first."""
         first = self._next.get(table.name)
