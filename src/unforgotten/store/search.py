@@ -136,7 +136,8 @@ def _follow_merges(conn: Connection, found: dict[int, tuple[float, str]]) -> dic
     out: dict[int, tuple[float, str]] = {}
     for pid, hit in found.items():
         live = merged.get(pid, pid)
-        if hit[0] > out.get(live, (0.0, ""))[0]:
+        old = out.get(live)
+        if old is None or (-hit[0], hit[1]) < (-old[0], old[1]):
             out[live] = hit
     return out
 
@@ -188,7 +189,8 @@ def _persons_born(conn: Connection, place: tuple[str, str]) -> list[int]:
     root = func.coalesce(s.person.c.merged_into, s.person.c.id)
     where = (loc.province_code if place[0] == "province" else loc.code) == place[1]
     joined = s.person.join(s.location, s.location.c.id == s.person.c.birth_place_id)
-    return [int(p) for p in conn.execute(select(root).select_from(joined).where(where).distinct().order_by(root))]
+    query = select(root).select_from(joined).where(where).distinct().order_by(root)
+    return [int(p) for p in conn.execute(query).scalars()]
 
 
 def _case_join() -> Any:

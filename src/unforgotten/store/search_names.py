@@ -150,7 +150,9 @@ def _whole_name_rows(conn: Connection, text: str) -> list[tuple[int, str]]:
 
 
 def _keep(best: dict[int, tuple[float, str]], pid: int, score: float, text: str) -> None:
-    if score >= MIN_NAME_SCORE and score > best.get(pid, (0.0, ""))[0]:
+    """Keep the best score of a person; of equal scores, the spelling that sorts first."""
+    old = best.get(pid)
+    if score >= MIN_NAME_SCORE and (old is None or (-score, text) < (-old[0], old[1])):
         best[pid] = (score, text)
 
 
