@@ -33,7 +33,8 @@ def viewer(ws: Workspace, tmp_path: Path) -> Iterator[Callable[[str], TestClient
 
 def test_json_twin_keeps_codes_and_adds_labels(viewer: Callable[[str], TestClient]) -> None:
     found = viewer("en").get("/api/persons", params={"q": "Kim"}).json()
-    assert [h["matched"] for h in found["results"]] == ["KIM Chol-min", "Kim Chol-su", "Gim Yong-ho", "김영희"]
+    matched = [h["matched"] for h in found["results"]]
+    assert matched == ["KIM Chol-min", "Kim Chol-su", "Gim Yong-ho", "김영희"]
     assert found["facets"]["province"] == {"KP-01": 1, "KR-28": 1, "KR-46": 1, "unresolved": 1}
     assert found["facet_labels"]["province"] == {
         "KP-01": {"en": "Pyongyang", "ko": "평양직할시"},
@@ -41,8 +42,9 @@ def test_json_twin_keeps_codes_and_adds_labels(viewer: Callable[[str], TestClien
         "KR-46": {"en": "South Jeolla", "ko": "전라남도"},
         "unresolved": {"en": "Unresolved place", "ko": "미확인 장소"},
     }
-    assert found["facet_labels"]["case_type"]["pow"] == {"en": "Unrepatriated prisoner of war", "ko": "국군포로"}
-    assert found["facet_labels"]["sex"] == {"M": {"en": "male", "ko": "남"}, "F": {"en": "female", "ko": "여"}}
+    labels = found["facet_labels"]
+    assert labels["case_type"]["pow"] == {"en": "Unrepatriated prisoner of war", "ko": "국군포로"}
+    assert labels["sex"] == {"M": {"en": "male", "ko": "남"}, "F": {"en": "female", "ko": "여"}}
     assert found["facet_labels"]["status"]["detained"] == {"en": "Still detained", "ko": "억류 중"}
     assert found["facet_labels"]["source"] == {
         "Families association": {"en": "Families association", "ko": "Families association"}
@@ -52,8 +54,8 @@ def test_json_twin_keeps_codes_and_adds_labels(viewer: Callable[[str], TestClien
 @pytest.mark.parametrize(
     ("lang", "shown", "hidden"),
     [
-        ("ko", ["전라남도", "인천광역시", "평양직할시", "미확인 장소", "전후 납북자", "억류자", "국군포로", "남", "여",
-                "미해결(생사 불명)", "억류 중"],
+        ("ko", ["전라남도", "인천광역시", "평양직할시", "미확인 장소", "전후 납북자", "억류자", "국군포로",
+                "남", "여", "미해결(생사 불명)", "억류 중"],
          ["Post-war abductee", "South Jeolla", "Still detained"]),
         ("en", ["South Jeolla", "Incheon", "Pyongyang", "Unresolved place", "Post-war abductee",
                 "Detainee held in the DPRK", "Unrepatriated prisoner of war", "male", "female",

@@ -5,8 +5,8 @@ English level words (province, city, county, special, island, port …) dropped;
 "S." turned into the syllable they stand for (북/남) and put where Korean puts it, after
 the base name; the rest read as phonetic classes (:mod:`unforgotten.korean.phonetic`, so
 Hangul, RR, MR, KPS and ad-hoc spellings meet); the level suffix (도 do to, 시 si,
-직할시, 특별시, 광역시, 특별자치도, 군 gun kun, 구역, 읍, 항) removed; and the initial-sound law applied (량강 =
-양강, 라선 = 나선). Provinces also answer to their two-syllable abbreviations (함북,
+직할시, 특별시, 광역시, 특별자치도, 군 gun kun, 구역, 읍, 항) removed; and the initial-sound
+law applied (량강 = 양강, 라선 = 나선). Provinces also answer to their two-syllable abbreviations (함북,
 평남). A key shared by several units splits the confidence between them; when no key
 matches exactly, the nearest keys within an edit distance ratio of 0.75 answer with a
 confidence scaled down by their distance.

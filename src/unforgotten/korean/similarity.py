@@ -135,7 +135,7 @@ def surname_classes(token: str) -> tuple[str, ...]:
         token = reading
     if _is_hangul(token):
         south = north_to_south_name(token, "")[0]
-        known = len(token) == 1 and is_surname(south) or token in COMPOUND_SURNAMES
+        known = (len(token) == 1 and is_surname(south)) or token in COMPOUND_SURNAMES
         return (hangul_classes(south),) if known else ()
     spelled = surnames_spelled().get(fold_latin(token), ())
     return tuple(dict.fromkeys(hangul_classes(hangul) for hangul in spelled))

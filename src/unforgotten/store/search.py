@@ -22,8 +22,8 @@ from sqlalchemy import Connection, func, select
 
 from unforgotten.korean import name_keys, resolve_place
 from unforgotten.store import schema as s
-from unforgotten.store.search_names import is_lone_surname, name_matches
 from unforgotten.store.schema_web import search_key, search_state
+from unforgotten.store.search_names import is_lone_surname, name_matches
 from unforgotten.store.workspace import Workspace
 
 __all__ = [

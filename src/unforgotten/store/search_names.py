@@ -120,7 +120,7 @@ def _pattern_score(pattern: Pattern, query: str, text: str) -> float:
 
 
 def _key_range(conn: Connection, prefix: str) -> list[Any]:
-    key = search_key.c.key
+    key: Any = search_key.c.key
     if conn.dialect.name == "postgresql":
         key = key.collate("C")  # code-point order, whatever the database's collation
     return [key >= prefix, key < prefix + _TOP]
