@@ -118,7 +118,8 @@ def main() -> None:
     ]
     lines += [
         "",
-        f"Worst p95: {worst:.1f} ms — floor p95 < {FLOOR_MS:.0f} ms: {'met' if worst < FLOOR_MS else 'NOT met'}.",
+        f"Worst p95: {worst:.1f} ms — floor p95 < {FLOOR_MS:.0f} ms: "
+        f"{'met' if worst < FLOOR_MS else 'NOT met'}.",
         "",
         "## Pages (server time, 20 requests each, viewer via bearer token, Korean)",
         "",
