@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from unforgotten.korean import counties, facilities, provinces, resolve_place
+from unforgotten.korean import counties, facilities, provinces, resolve_place, south_korea
 
 
 def test_gazetteer_sizes() -> None:
@@ -72,3 +72,39 @@ def test_typo_falls_back_to_a_lower_confidence_match() -> None:
 
 def test_nothing_for_empty_text() -> None:
     assert resolve_place(" ") == []
+
+
+def test_south_korea_has_the_17_first_level_units() -> None:
+    codes = [u.code for u in south_korea() if u.code == u.province_code]
+    assert codes == ["KR-11", "KR-26", "KR-27", "KR-28", "KR-29", "KR-30", "KR-31", "KR-41", "KR-42",
+                     "KR-43", "KR-44", "KR-45", "KR-46", "KR-47", "KR-48", "KR-49", "KR-50"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("서울특별시", "KR-11"), ("Seoul", "KR-11"), ("부산광역시", "KR-26"), ("Pusan", "KR-26"),
+     ("Incheon-gwangyeoksi", "KR-28"), ("Inch'ŏn", "KR-28"), ("충북", "KR-43"),
+     ("North Chungcheong", "KR-43"), ("Ch'ungch'ŏng-bukto", "KR-43"), ("전라남도", "KR-46"),
+     ("South Jeolla", "KR-46"), ("Chŏlla-namdo", "KR-46"), ("제주특별자치도", "KR-49"),
+     ("Cheju-do", "KR-49"), ("세종특별자치시", "KR-50"), ("전북특별자치도", "KR-45")],
+)
+def test_south_korean_divisions_in_hangul_rr_and_mr(text: str, code: str) -> None:
+    assert [(m.code, m.confidence) for m in resolve_place(text)] == [(code, 1.0)]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("홍도", "KR-46-hongdo"), ("Hongdo", "KR-46-hongdo"), ("Hong-do", "KR-46-hongdo"),
+     ("연평도", "KR-28-yeonpyeongdo"), ("Yeonpyeong-do", "KR-28-yeonpyeongdo"),
+     ("Yŏnp'yŏng-do", "KR-28-yeonpyeongdo"), ("Yeonpyeong Island", "KR-28-yeonpyeongdo"),
+     ("백령도", "KR-28-baengnyeongdo"), ("Paengnyong-do", "KR-28-baengnyeongdo"),
+     ("대청도", "KR-28-daecheongdo"), ("소청도", "KR-28-socheongdo"), ("강화도", "KR-28-ganghwado"),
+     ("속초", "KR-42-sokcho"), ("Sokch'o", "KR-42-sokcho"), ("주문진읍", "KR-42-jumunjin"),
+     ("Chumunjin", "KR-42-jumunjin"), ("군산시", "KR-45-gunsan"), ("Kunsan", "KR-45-gunsan"),
+     ("목포", "KR-46-mokpo"), ("선유도", "KR-45-seonyudo"), ("Sŏnyu-do", "KR-45-seonyudo"),
+     ("거문도", "KR-46-geomundo"), ("Kŏmun-do", "KR-46-geomundo")],
+)
+def test_south_korean_islands_and_towns_in_any_spelling(text: str, code: str) -> None:
+    found = resolve_place(text)
+    assert [(m.code, m.confidence) for m in found] == [(code, 1.0)]
+    assert found[0].province_code == code[:5]

@@ -1,4 +1,4 @@
-"""Korean names and North Korean places, on equal terms across scripts and systems.
+"""Korean names and places (North and South), on equal terms across scripts and systems.
 
 A pure package: it imports nothing from the rest of Unforgotten but
 :mod:`unforgotten.errors` and :mod:`unforgotten.data`.
@@ -13,14 +13,14 @@ A pure package: it imports nothing from the rest of Unforgotten but
 - :mod:`~unforgotten.korean.phonetic`     the sound classes every spelling falls into
 - :mod:`~unforgotten.korean.similarity`   blocking keys and the name similarity
 - :mod:`~unforgotten.korean.candidates`   romanized name → ranked Hangul spellings
-- :mod:`~unforgotten.korean.gazetteer`    provinces, counties, facilities as data
+- :mod:`~unforgotten.korean.gazetteer`    provinces, counties, facilities, ROK units as data
 - :mod:`~unforgotten.korean.places`       ``resolve_place``
 """
 
 from __future__ import annotations
 
 from unforgotten.korean.candidates import Candidate, hangul_candidates
-from unforgotten.korean.gazetteer import PlaceUnit, counties, facilities, provinces
+from unforgotten.korean.gazetteer import PlaceUnit, counties, facilities, provinces, south_korea
 from unforgotten.korean.hangul import (
     Script,
     from_jamo,
@@ -77,6 +77,7 @@ __all__ = [
     "romanize",
     "romanize_name",
     "script_of",
+    "south_korea",
     "south_to_north",
     "surname_frequency",
     "surname_table",

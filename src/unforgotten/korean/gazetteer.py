@@ -1,14 +1,16 @@
-"""North Korean places as data: provinces, special cities, counties and detention facilities.
+"""Korean places as data: North Korean provinces, counties and facilities; South Korean units.
 
 Read from ``data/korean/`` (see its README for provenance and licences):
 
 * :func:`provinces` — the 13 first-level units of ``nk_admin1_divisions.csv`` (ISO 3166-2:KP
   codes), with every spelling family and the periods their present form is valid for,
-  plus two units that lists still name: the ROK's 강원도 (so that 강원도 can say it is
-  ambiguous) and 황해도, split in 1954;
+  plus 황해도, split in 1954, which lists still name;
 * :func:`counties` — the 179 counties and cities of ``nk_counties.csv`` (its own
   ``KPppcc`` ids; English names only, no Hangul in the source);
-* :func:`facilities` — the camps of ``nk_detention_facilities.csv``.
+* :func:`facilities` — the camps of ``nk_detention_facilities.csv``;
+* :func:`south_korea` — the 17 first-level units of ``kr_admin1_divisions.csv`` (ISO
+  3166-2:KR codes; the ROK's 강원도 says that 강원도 is ambiguous), then the islands, ports and
+  towns of ``kr_places.csv`` that abduction and POW records name (codes ``KR-pp-name``).
 
 The validity years are compiled from the reference notes and general knowledge of the
 administrative history and are *not* verified against an official gazette.
@@ -23,7 +25,7 @@ from functools import cache
 
 from unforgotten.data import data_path
 
-__all__ = ["PlaceUnit", "counties", "facilities", "provinces"]
+__all__ = ["PlaceUnit", "counties", "facilities", "provinces", "south_korea"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +79,6 @@ _COUNTY_PROVINCE = {
 }
 _EXTRA_UNITS = (
     PlaceUnit(
-        code="KR-42", level="province (ROK)", name_hangul="강원도", name_en="Gangwon (ROK)",
-        province_code="KR-42", aliases=("Gangwon-do", "Kangwon-do", "강원특별자치도", "Gangwon"),
-        note="ambiguous: the South Korean province of the same name (강원특별자치도 since "
-        "2023; its ISO code may have changed then); outside this gazetteer",
-    ),
-    PlaceUnit(
         code="KP-05|KP-06", level="historical province", name_hangul="황해도",
         name_en="Hwanghae", province_code="KP-05|KP-06",
         aliases=("Hwanghae-do", "Hwanghae Province", "황해"), valid_to=1954,
@@ -104,7 +100,7 @@ def _level(kind: str) -> str:
 
 @cache
 def provinces() -> tuple[PlaceUnit, ...]:
-    """The provinces and special cities (ISO 3166-2:KP), then the two extra units above."""
+    """The provinces and special cities (ISO 3166-2:KP), then historical 황해도."""
     units = []
     for row in _read("nk_admin1_divisions.csv"):
         code = row["iso_3166_2"]
@@ -155,5 +151,27 @@ def facilities() -> tuple[PlaceUnit, ...]:
             aliases=(row["name_rr"].split(" (")[0], row["name_mr"].split(" (")[0]),
             note=row["status_note"], lat=float(row["lat"]) if row["lat"] else None,
             lon=float(row["lon"]) if row["lon"] else None, number=number,
+        ))
+    return tuple(units)
+
+
+@cache
+def south_korea() -> tuple[PlaceUnit, ...]:
+    """South Korean provinces and metropolitan cities (ISO 3166-2:KR), then islands and towns."""
+    units = []
+    for row in _read("kr_admin1_divisions.csv"):
+        code = row["iso_3166_2"]
+        spellings = (row["name_iso_3166_2"], row["name_rr"], row["name_mr"], *row["aliases"].split("|"))
+        units.append(PlaceUnit(
+            code=code, level=row["type"].lower().removeprefix("special self-governing "),
+            name_hangul=row["name_hangul"], name_en=row["name_en_common"], province_code=code,
+            aliases=tuple(dict.fromkeys(a for a in spellings if a)), note=row["notes"],
+        ))
+    for row in _read("kr_places.csv"):
+        spellings = (row["name_rr"], row["name_mr"], *row["aliases"].split("|"))
+        units.append(PlaceUnit(
+            code=row["code"], level=row["level"], name_hangul=row["name_hangul"],
+            name_en=row["name_en"], province_code=row["province"],
+            aliases=tuple(dict.fromkeys(a for a in spellings if a)), note=f"in {row['within']}",
         ))
     return tuple(units)

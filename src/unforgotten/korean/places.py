@@ -1,12 +1,12 @@
-"""``resolve_place``: a place name as written → gazetteer units with a confidence.
+"""``resolve_place``: a place name as written → gazetteer units (North and South) with a confidence.
 
 Every unit's names and aliases, and the text asked about, are reduced to one *place key*:
-English level words (province, city, county, special …) dropped; "North"/"South"/"N."/
+English level words (province, city, county, special, island, port …) dropped; "North"/"South"/"N."/
 "S." turned into the syllable they stand for (북/남) and put where Korean puts it, after
 the base name; the rest read as phonetic classes (:mod:`unforgotten.korean.phonetic`, so
 Hangul, RR, MR, KPS and ad-hoc spellings meet); the level suffix (도 do to, 시 si,
-직할시, 특별시, 군 gun kun, 구역) removed; and the initial-sound law applied (량강 =
-양강, 라선 = 나선). Provinces also answer to their two-syllable abbreviations (함북,
+직할시, 특별시, 광역시, 특별자치도, 군 gun kun, 구역, 읍, 항) removed; and the initial-sound
+law applied (량강 = 양강, 라선 = 나선). Provinces also answer to their two-syllable abbreviations (함북,
 평남). A key shared by several units splits the confidence between them; when no key
 matches exactly, the nearest keys within an edit distance ratio of 0.75 answer with a
 confidence scaled down by their distance.
@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from unforgotten.korean.gazetteer import PlaceUnit, counties, facilities, provinces
+from unforgotten.korean.gazetteer import PlaceUnit, counties, facilities, provinces, south_korea
 from unforgotten.korean.hangul import is_hangul_syllable, normalize
 from unforgotten.korean.phonetic import canonical, hangul_classes, initial_law, latin_classes
 from unforgotten.korean.similarity import levenshtein
@@ -36,11 +36,14 @@ _LEVEL_WORDS = frozenset((
     "province", "prov", "city", "county", "special", "directly", "governed", "metropolitan",
     "capital", "district", "dist", "of", "the", "region", "autonomous", "self", "governing",
     "do", "to", "si", "gun", "kun", "guyok", "kuyok", "guyeok", "jikhalsi", "chikhalsi",
-    "teukbyeolsi", "tukpyolsi", "tukbyolsi",
+    "teukbyeolsi", "tukpyolsi", "tukbyolsi", "gwangyeoksi", "kwangyoksi", "teukbyeoljachido",
+    "tukpyolchachido", "teukbyeoljachisi", "tukpyolchachisi", "state", "island", "isl", "port",
+    "eup", "up",
 ))
 _DIRECTIONS = {"north": "북", "n": "북", "northern": "북", "south": "남", "s": "남", "southern": "남"}
 _SUFFIXES = tuple(
-    hangul_classes(s) for s in ("특별자치도", "직할시", "특별시", "구역", "도", "시", "군")
+    hangul_classes(s)
+    for s in ("특별자치도", "특별자치시", "광역시", "직할시", "특별시", "구역", "도", "시", "군", "읍", "항")
 )
 _QUALITY = {"name": 1.0, "abbreviation": 0.9, "county": 0.9, "shadow": 0.3, "facility": 1.0}
 _FACILITY_WORDS = re.compile(r"camp|kwan?liso|gwalliso|kwalliso|관리소|kyohwaso|gyohwaso|교화소")
@@ -121,6 +124,9 @@ def _index() -> dict[str, dict[PlaceUnit, str]]:
             key = place_key(name)
             kind = "shadow" if key in province_keys else "county"
             index.setdefault(key, {}).setdefault(unit, kind)
+    for unit in south_korea():
+        for name, kind in _unit_names(unit):
+            index.setdefault(place_key(name), {}).setdefault(unit, kind)
     return index
 
 

@@ -38,9 +38,18 @@ from unforgotten.korean.phonetic import (
     latin_classes,
     latin_readings,
 )
-from unforgotten.korean.surnames import fold_latin, surnames_spelled
+from unforgotten.korean.surnames import COMPOUND_SURNAMES, fold_latin, is_surname, surnames_spelled
 
-__all__ = ["NameForm", "levenshtein", "name_forms", "name_key", "name_keys", "name_similarity"]
+__all__ = [
+    "NameForm",
+    "given_readings",
+    "levenshtein",
+    "name_forms",
+    "name_key",
+    "name_keys",
+    "name_similarity",
+    "surname_classes",
+]
 
 FAMILY_WEIGHT = 0.3
 EDIT_PENALTY = 2.0
@@ -106,6 +115,39 @@ def _given(given: str) -> tuple[tuple[str, str | None], ...]:
         variants += [[*primary[:i], other, *primary[i + 1 :]] for other in options[1:]]
     found = (canonical(initial_law("".join(v))) for v in variants[:_MAX_READINGS])
     return tuple((classes, None) for classes in dict.fromkeys(found))
+
+
+@lru_cache(maxsize=4096)
+def surname_classes(token: str) -> tuple[str, ...]:
+    """Family classes of one token that is a known surname alone, its commonest reading first.
+
+    ``()`` when the token is not a surname. The classes are those :func:`name_keys` puts
+    before the ``|``, so every spelling of the surname finds the same names.
+
+    >>> surname_classes("Gim") == surname_classes("김") == surname_classes("KIM")
+    True
+    >>> surname_classes("Lee") == surname_classes("리"), surname_classes("Chol")
+    (True, ())
+    """
+    token = token.strip()
+    reading = hanja_surname_reading(token)
+    if reading:
+        token = reading
+    if _is_hangul(token):
+        south = north_to_south_name(token, "")[0]
+        known = (len(token) == 1 and is_surname(south)) or token in COMPOUND_SURNAMES
+        return (hangul_classes(south),) if known else ()
+    spelled = surnames_spelled().get(fold_latin(token), ())
+    return tuple(dict.fromkeys(hangul_classes(hangul) for hangul in spelled))
+
+
+def given_readings(text: str) -> tuple[tuple[str, str | None], ...]:
+    """The whole text read as a given name alone: (classes, jamo when it is Hangul) each.
+
+    >>> given_readings("Chol Su")[0][0] == given_readings("Cholsu")[0][0] == given_readings("철수")[0][0]
+    True
+    """
+    return _given(text)
 
 
 def _forms(parsed: ParsedName) -> list[NameForm]:

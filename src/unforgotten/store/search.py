@@ -18,15 +18,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Integer, cast, func, select
+from sqlalchemy import Connection, func, select
 
-from unforgotten.korean import name_keys, name_similarity, resolve_place
-from unforgotten.korean.similarity import name_forms
+from unforgotten.korean import name_keys, resolve_place
 from unforgotten.store import schema as s
 from unforgotten.store.schema_web import search_key, search_state
+from unforgotten.store.search_names import is_lone_surname, name_matches
 from unforgotten.store.workspace import Workspace
 
 __all__ = [
+    "FACETS",
     "SearchFilters",
     "SearchHit",
     "SearchResult",
@@ -36,9 +37,8 @@ __all__ = [
     "search",
 ]
 
-MIN_NAME_SCORE = 0.72  # below this a key collision is not shown as a name match
-MAX_CANDIDATES = 4000  # name rows scored per query (exact keys first)
 PLACE_CONFIDENCE = 0.85  # a box text resolving at least this well is also read as a place
+FACETS = ("case_type", "province", "status", "sex", "source")
 _CHUNK = 5000
 
 
@@ -51,12 +51,13 @@ class SearchFilters:
     source: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    status: str | None = None
+    sex: str | None = None
 
     def is_empty(self) -> bool:
         """Whether no filter is set."""
-        return all(
-            v is None for v in (self.case_type, self.province, self.source, self.date_from, self.date_to)
-        )
+        values = (self.case_type, self.province, self.source, self.date_from, self.date_to)
+        return all(v is None for v in (*values, self.status, self.sex))
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,33 +119,8 @@ def refresh_index(ws: Workspace) -> int:
 
 # ------------------------------------------------------------------ matching
 def _name_scores(conn: Connection, query: str) -> dict[int, tuple[float, str]]:
-    """Live person id → (best similarity, spelling that matched) for names sharing a key.
-
-    Spellings of one name read the same (:func:`name_forms`), so each reading is scored once.
-    """
-    keys = name_keys(query)
-    if not keys:
-        return {}
-    exact = {k for k in keys if not k.startswith("*|")}
-    rank = func.max(cast(search_key.c.key.in_(exact), Integer)).desc()
-    rows = conn.execute(
-        select(s.name.c.person_id, s.name.c.text)
-        .join(search_key, search_key.c.name_id == s.name.c.id)
-        .where(search_key.c.key.in_(keys))
-        .group_by(s.name.c.id, s.name.c.person_id, s.name.c.text)
-        .order_by(rank)
-        .limit(MAX_CANDIDATES)
-    ).all()
-    scores: dict[tuple[object, ...], float] = {}
-    best: dict[int, tuple[float, str]] = {}
-    for pid, text in rows:
-        forms = name_forms(text)
-        score = scores.get(forms)
-        if score is None:
-            score = scores[forms] = name_similarity(query, text)
-        if score >= MIN_NAME_SCORE and score > best.get(pid, (0.0, ""))[0]:
-            best[pid] = (score, text)
-    return _follow_merges(conn, best)
+    """Live person id → (best score, spelling that matched): whole names, surnames, parts."""
+    return _follow_merges(conn, name_matches(conn, query))
 
 
 def _follow_merges(conn: Connection, found: dict[int, tuple[float, str]]) -> dict[int, tuple[float, str]]:
@@ -160,7 +136,8 @@ def _follow_merges(conn: Connection, found: dict[int, tuple[float, str]]) -> dic
     out: dict[int, tuple[float, str]] = {}
     for pid, hit in found.items():
         live = merged.get(pid, pid)
-        if hit[0] > out.get(live, (0.0, ""))[0]:
+        old = out.get(live)
+        if old is None or (-hit[0], hit[1]) < (-old[0], old[1]):
             out[live] = hit
     return out
 
@@ -188,6 +165,10 @@ def _case_conditions(filters: SearchFilters, place: tuple[str, str] | None) -> l
     conds: list[Any] = []
     if filters.case_type:
         conds.append(c.case_type == filters.case_type)
+    if filters.status:
+        conds.append(c.status == filters.status)
+    if filters.sex:
+        conds.append(s.person.c.sex == filters.sex)
     if filters.province:
         conds.append(loc.province_code == filters.province)
     if place is not None:
@@ -200,6 +181,16 @@ def _case_conditions(filters: SearchFilters, place: tuple[str, str] | None) -> l
         rec = select(s.source_record.c.person_id).join(s.source).where(s.source.c.name == filters.source)
         conds.append(c.person_id.in_(rec))
     return conds
+
+
+def _persons_born(conn: Connection, place: tuple[str, str]) -> list[int]:
+    """Live persons (roots) born at the place (province or unit code)."""
+    loc = s.location.c
+    root = func.coalesce(s.person.c.merged_into, s.person.c.id)
+    where = (loc.province_code if place[0] == "province" else loc.code) == place[1]
+    joined = s.person.join(s.location, s.location.c.id == s.person.c.birth_place_id)
+    query = select(root).select_from(joined).where(where).distinct().order_by(root)
+    return [int(p) for p in conn.execute(query).scalars()]
 
 
 def _case_join() -> Any:
@@ -223,10 +214,12 @@ def _persons_matching(conn: Connection, conds: list[Any], among: Sequence[int] |
 def _facets(conn: Connection, roots: Sequence[int]) -> dict[str, dict[str, int]]:
     root_of = members_of(conn, roots)
     ids = list(root_of)
-    out: dict[str, dict[str, int]] = {"case_type": {}, "province": {}, "source": {}}
+    out: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
     queries = {
         "case_type": select(s.case.c.person_id, s.case.c.case_type),
         "province": select(s.case.c.person_id, s.location.c.province_code).select_from(_case_join()),
+        "status": select(s.case.c.person_id, s.case.c.status),
+        "sex": select(s.person.c.id, s.person.c.sex),
         "source": select(s.source_record.c.person_id, s.source.c.name).join(s.source),
     }
     for facet, query in queries.items():
@@ -293,28 +286,37 @@ def search(
 ) -> SearchResult:
     """Persons whose names (any spelling) or places match ``query``, narrowed by ``filters``.
 
-    Name matches rank first by similarity; a text that also names a province or county adds the
-    persons with a case there. An empty query with filters lists the filtered persons.
+    Name matches (whole names, a surname alone, parts of names: :mod:`.search_names`) rank
+    first by score, then by the spelling that matched, then by person id; a text that also
+    names a place (not a lone surname) adds the persons with a case there or born there, in
+    person id order. An empty query
+    with filters lists the filtered persons.
     """
     filters = filters or SearchFilters()
     text = query.strip()
     scored = _name_scores(conn, text) if text else {}
-    place = _place_code(text) if text else None
+    place = _place_code(text) if text and not is_lone_surname(text) else None
     conds = _case_conditions(filters, None)
-    ranked = sorted(((pid, sc, m) for pid, (sc, m) in scored.items()), key=lambda r: (-r[1], r[0]))
+    ranked = sorted(
+        ((pid, sc, m) for pid, (sc, m) in scored.items()), key=lambda r: (-r[1], r[2].casefold(), r[0])
+    )
     if conds and ranked:
         keep = set(_persons_matching(conn, conds, [pid for pid, _, _ in ranked]))
         ranked = [r for r in ranked if r[0] in keep]
     if place is not None or (not text and conds):
         place_conds = _case_conditions(filters, place)
         seen = {pid for pid, _, _ in ranked}
-        extra = [p for p in _persons_matching(conn, place_conds, None) if p not in seen]
+        extra = _persons_matching(conn, place_conds, None)
+        if place is not None:
+            born = _persons_born(conn, place)
+            extra += _persons_matching(conn, conds, born) if conds else born
+        extra = sorted(set(extra) - seen)
         ranked += [(pid, 0.0, place[1] if place else "") for pid in extra]
     ids = [pid for pid, _, _ in ranked]
     return SearchResult(
         query=text,
         total=len(ids),
         hits=_hits(conn, ranked[offset : offset + limit]),
-        facets=_facets(conn, ids) if ids else {"case_type": {}, "province": {}, "source": {}},
+        facets=_facets(conn, ids) if ids else {facet: {} for facet in FACETS},
         place=place[1] if place else None,
     )

@@ -7,8 +7,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
-__all__ = ["LANGUAGES", "MESSAGES", "translate", "translator"]
+from unforgotten.domain.vocab import CASE_STATUSES, CASE_TYPES, SEX
+from unforgotten.korean import counties, facilities, provinces, south_korea
+
+__all__ = ["LANGUAGES", "MESSAGES", "code_label", "code_labels", "translate", "translator"]
 
 LANGUAGES = ("en", "ko")
 
@@ -217,3 +221,38 @@ def translate(lang: str, key: str) -> str:
 def translator(lang: str) -> Callable[[str], str]:
     """``t(key)`` for templates."""
     return lambda key: translate(lang, key)
+
+
+# ------------------------------------------------------------------ codes shown on pages
+@cache
+def _place_names() -> dict[str, tuple[str, str]]:
+    units = (*provinces(), *south_korea(), *counties(), *facilities())
+    return {u.code: (u.name_en, u.name_hangul or u.name_en) for u in units}
+
+
+_VOCABULARIES = {"case_type": CASE_TYPES, "status": CASE_STATUSES, "sex": SEX}
+
+
+def code_labels(facet: str, code: str) -> tuple[str, str]:
+    """(English, Korean) of a code a page shows: a case type, status or sex term, a place code
+    (``KP-09``, ``KR-46-hongdo``), ``unresolved`` for a place; anything else (a source's name)
+    as it is.
+
+    >>> code_labels("province", "KP-09"), code_labels("case_type", "pow")[1]
+    (('North Hamgyong', '함경북도'), '국군포로')
+    """
+    vocabulary = _VOCABULARIES.get(facet)
+    if vocabulary is not None and code in vocabulary.codes:
+        term = vocabulary.term(code)
+        return term.label_en, term.label_ko
+    if facet in ("province", "place"):
+        if code == "unresolved":
+            return MESSAGES["unresolved"]
+        return _place_names().get(code, (code, code))
+    return code, code
+
+
+def code_label(lang: str, facet: str, code: str) -> str:
+    """:func:`code_labels` in ``lang`` (English when the language is unknown)."""
+    en, ko = code_labels(facet, code)
+    return ko if lang == "ko" else en

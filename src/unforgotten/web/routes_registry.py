@@ -51,12 +51,16 @@ def persons(
     source: str | None = None,
     date_from: Annotated[str | None, Query(alias="from")] = None,
     date_to: Annotated[str | None, Query(alias="to")] = None,
+    status: str | None = None,
+    sex: str | None = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> m.SearchPage:
-    """Search persons by any spelling in any script, by place, case type and date range, with facets."""
+    """Search persons by any spelling in any script, a surname alone or part of a name, by place,
+    case type, status, sex and date range, with facets (codes, and their labels in English and Korean)."""
     filters = SearchFilters(
-        case_type or None, province or None, source or None, _date(date_from, "from"), _date(date_to, "to")
+        case_type or None, province or None, source or None, _date(date_from, "from"), _date(date_to, "to"),
+        status or None, sex or None,
     )
     with ws.read() as conn:
         stale = index_is_stale(conn)
@@ -64,15 +68,18 @@ def persons(
         refresh_index(ws)
     with ws.read() as conn:
         found = search(conn, q, filters, limit=limit, offset=offset)
-    shown = {"case_type": case_type, "province": province, "source": source, "from": date_from, "to": date_to}
+    shown = {"case_type": case_type, "province": province, "source": source, "from": date_from, "to": date_to,
+             "status": status, "sex": sex}
     return m.SearchPage(
         query=found.query,
         total=found.total,
         offset=offset,
         limit=limit,
         place=found.place,
+        place_label=views.label("place", found.place) if found.place else None,
         filters=shown,
         facets=found.facets,
+        facet_labels=views.facet_labels(found.facets),
         results=[
             m.SearchHitPublic(
                 person_id=h.person_id,

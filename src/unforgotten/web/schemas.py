@@ -172,14 +172,21 @@ class SearchHitPublic(_Model):
     matched: str
 
 
+class Label(_Model):
+    en: str
+    ko: str
+
+
 class SearchPage(_Model):
     query: str
     total: int
     offset: int
     limit: int
     place: str | None
+    place_label: Label | None = None
     filters: dict[str, str | None]
     facets: dict[str, dict[str, int]]
+    facet_labels: dict[str, dict[str, Label]] = {}  # facet → code → its label in each language
     results: list[SearchHitPublic]
 
 

@@ -19,11 +19,14 @@ from unforgotten.store.schema_linkage import link_decision, link_pair
 from unforgotten.store.search import members_of
 from unforgotten.store.workspace import Workspace
 from unforgotten.web import schemas as m
+from unforgotten.web.i18n import code_labels
 
 __all__ = [
     "batch_page",
     "case_page",
+    "facet_labels",
     "home_page",
+    "label",
     "live_person",
     "person_page",
     "reveal_protected",
@@ -36,6 +39,17 @@ def _date(raw: Any, start: Any) -> str | None:
     if raw:
         return str(raw)
     return start.isoformat() if isinstance(start, dt.date) else None
+
+
+def label(facet: str, code: str) -> m.Label:
+    """A code's label in English and Korean (``KP-09`` → North Hamgyong / 함경북도)."""
+    en, ko = code_labels(facet, code)
+    return m.Label(en=en, ko=ko)
+
+
+def facet_labels(facets: dict[str, dict[str, int]]) -> dict[str, dict[str, m.Label]]:
+    """The label of every value of every facet, for the page and its JSON twin."""
+    return {facet: {code: label(facet, code) for code in values} for facet, values in facets.items()}
 
 
 def _case_label(code: str) -> str:
