@@ -16,7 +16,7 @@ from unforgotten.store import queries
 from unforgotten.store.search import SearchFilters, index_is_stale, refresh_index, search
 from unforgotten.web import schemas as m
 from unforgotten.web import views
-from unforgotten.web.deps import WorkspaceDep
+from unforgotten.web.deps import WorkspaceDep, require
 from unforgotten.web.render import page
 
 __all__ = ["router"]
@@ -127,7 +127,12 @@ def batch(ws: WorkspaceDep, batch_id: int) -> m.BatchPage:
         return views.batch_page(conn, batch_id)
 
 
-@router.get("/api/export/{what}.csv", response_class=Response, summary="Export persons or records (CSV)")
+@router.get(
+    "/api/export/{what}.csv",
+    response_class=Response,
+    summary="Export persons or records (CSV)",
+    dependencies=[require(Permission.EXPORT)],
+)
 def export_csv(ws: WorkspaceDep, what: str) -> Response:
     """An export without protected fields, audited; roles that may export only."""
     ws.require(Permission.EXPORT)
