@@ -15,11 +15,12 @@ Only this package imports FastAPI. Importing it is cheap: the application is bui
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 from unforgotten.store.workspace import Workspace
 
-__all__ = ["create_demo_user", "serve"]
+__all__ = ["create_demo_user", "log_without_data", "serve"]
 
 DEMO_USER = "demo"
 
@@ -44,6 +45,24 @@ def create_demo_user(ws: Workspace) -> tuple[str, str]:
     return DEMO_USER, password
 
 
+def _drop_query(record: logging.LogRecord) -> bool:
+    args = record.args
+    if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+        record.args = (args[0], args[1], args[2].split("?", 1)[0], args[3], args[4])
+    return True
+
+
+def log_without_data() -> None:
+    """Keep data out of the server's logs: the access log shows paths without query strings.
+
+    (A search query can be a victim's name.) Errors are logged by the application with an id and
+    the exception's type only, so no traceback, SQL or value reaches the server's error log.
+    """
+    access = logging.getLogger("uvicorn.access")
+    if _drop_query not in access.filters:
+        access.addFilter(_drop_query)
+
+
 def serve(
     ws: Workspace, host: str = "127.0.0.1", port: int = 8000, *, development: bool | None = None
 ) -> None:
@@ -54,4 +73,6 @@ def serve(
     from unforgotten.web.config import WebSettings  # noqa: PLC0415
 
     app = create_app(WebSettings.build(ws.settings, development=development), engine=ws.engine)
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
+    config = uvicorn.Config(app, host=host, port=port, proxy_headers=True, log_level="info")
+    log_without_data()  # after the server's logging is configured
+    uvicorn.Server(config).run()
