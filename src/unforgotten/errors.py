@@ -10,6 +10,7 @@ also subclasses the matching built-in so that generic code keeps working::
     │   └── BatchRejected                 an import batch with one or more bad rows
     ├── DuplicateBatchError (ValueError)  the same file (same SHA-256) imported twice
     ├── ConflictError (ValueError)        a change based on a state that has moved on since
+    ├── RegistryBusy (RuntimeError)       another write (a long import) held the registry too long
     ├── PermissionDenied (PermissionError) a role not allowed to do what it asked
     ├── IntegrityError (RuntimeError)     the audit chain or a record hash does not verify
     ├── CryptoError (RuntimeError)        a protected value cannot be decrypted with the key given
@@ -37,6 +38,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDenied",
     "Problem",
+    "RegistryBusy",
     "UnforgottenError",
     "UnforgottenWarning",
     "ValidationError",
@@ -114,6 +116,24 @@ class ConflictError(UnforgottenError, ValueError):
     """
 
     exit_code = 11
+
+
+class RegistryBusy(UnforgottenError, RuntimeError):
+    """Raised when another write (a long import) held the registry's write lock for longer than
+    the busy timeout; nothing was written, and the same request can simply be made again."""
+
+    exit_code = 12
+
+    def __init__(self, waited: float) -> None:
+        self.retry_after = max(1, round(waited))
+        super().__init__(
+            f"the registry is busy with another write (such as a long import) and stayed locked for "
+            f"{waited:g} s; nothing was written. Try again in a minute, or raise "
+            "UNFORGOTTEN_BUSY_TIMEOUT."
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (float(self.retry_after),))
 
 
 class PermissionDenied(UnforgottenError, PermissionError):
