@@ -3,7 +3,11 @@
 Only this package imports FastAPI. Importing it is cheap: the application is built by
 :func:`create_app` (in :mod:`unforgotten.web.app`), which :func:`serve` calls.
 
-- :mod:`~unforgotten.web.accounts`  users, argon2id passwords, TOTP, API tokens, lock-out (no FastAPI)
+- :mod:`~unforgotten.web.accounts`  users, argon2id passwords, TOTP, disabling (no FastAPI)
+- :mod:`~unforgotten.web.tokens`    API tokens: create, list, check, revoke (no FastAPI)
+- :mod:`~unforgotten.web.throttle`  attempt limits of every credential check (no FastAPI)
+- :mod:`~unforgotten.web.sessions`  server-side sessions in ``web_session`` (no FastAPI)
+- :mod:`~unforgotten.web.middleware` security headers, the session middleware
 - :mod:`~unforgotten.web.config`    web settings and the session secret
 - :mod:`~unforgotten.web.views`     what each registry page shows (no FastAPI)
 - :mod:`~unforgotten.web.schemas`   Pydantic models of the pages and their JSON twins

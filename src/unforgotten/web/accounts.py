@@ -204,7 +204,7 @@ def authenticate(
     with ws.read() as conn:
         row = conn.execute(select(web_user).where(web_user.c.name == name)).first()
     reserved = throttle.reserve(
-        ws.engine,
+        ws,
         keys=[f"password:{name[:100]}"],
         address=throttle.address_key(address),
         count_address=row is None,
@@ -248,7 +248,7 @@ def check_totp(ws: Workspace, user_id: int, code: str, *, address: str | None = 
         return "bad"
     name = str(row._mapping["name"])
     reserved = throttle.reserve(
-        ws.engine, keys=[f"totp:{name}"], address=throttle.address_key(address), count_address=False
+        ws, keys=[f"totp:{name}"], address=throttle.address_key(address), count_address=False
     )
     if reserved is None:
         ws.audit(action="totp_locked", subject=f"user:{name}", detail={})

@@ -83,9 +83,6 @@ class SessionStore:
         data = json.loads(text) if text else {}
         return Loaded(key, r["user_id"], data, dt.datetime.fromisoformat(r["last_seen"]))
 
-    def _write(self) -> Any:
-        return self.ws.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
-
     def create(self, data: dict[str, Any], *, replaces: Loaded | None) -> str:
         """A new session holding ``data`` (the old one revoked); returns the cookie value."""
         sid, now = secrets.token_urlsafe(32), dt.datetime.now(dt.UTC)
@@ -100,7 +97,7 @@ class SessionStore:
             "revoked": False,
             "data_enc": self._seal(key, data),
         }
-        with self._write() as conn, conn.begin():
+        with self.ws.state_write() as conn:
             conn.execute(delete(_s).where(_s.c.expires_at < _iso(now - dt.timedelta(days=1))))
             if replaces is not None:
                 self._revoke(conn, replaces.sid_hash)
@@ -112,14 +109,14 @@ class SessionStore:
         values: dict[str, Any] = {"last_seen": _iso(dt.datetime.now(dt.UTC))}
         if data is not None:
             values["data_enc"] = self._seal(loaded.sid_hash, data)
-        with self._write() as conn, conn.begin():
+        with self.ws.state_write() as conn:
             conn.execute(
                 update(_s).where(_s.c.sid_hash == loaded.sid_hash, _s.c.revoked.is_(False)).values(**values)
             )
 
     def end(self, loaded: Loaded) -> None:
         """Revoke one session (log-out)."""
-        with self._write() as conn, conn.begin():
+        with self.ws.state_write() as conn:
             self._revoke(conn, loaded.sid_hash)
 
     @staticmethod

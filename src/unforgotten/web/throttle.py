@@ -14,9 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, Engine, delete, func, select, update
+from sqlalchemy import Connection, delete, func, select, update
 
+from unforgotten.store.db import busy_timeout
 from unforgotten.store.schema_web import credential_attempt
+from unforgotten.store.workspace import Workspace
 from unforgotten.store.writer import now_iso
 
 __all__ = ["LOCKOUT", "MAX_ADDRESS_FAILURES", "MAX_FAILURES", "address_key", "locked", "reserve", "settle"]
@@ -58,11 +60,12 @@ def locked(conn: Connection, *, keys: Sequence[str], address: str, now: dt.datet
 
 def _lock(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(busy_timeout() * 1000)}")
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_LOCK})")
 
 
 def reserve(
-    engine: Engine,
+    ws: Workspace,
     *,
     keys: Sequence[str],
     address: str,
@@ -76,7 +79,7 @@ def reserve(
     """
     moment = now or dt.datetime.now(dt.UTC)
     since, at = _iso(moment - LOCKOUT), _iso(moment)
-    with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
+    with ws.state_write() as conn:
         _lock(conn)
         conn.execute(delete(_t).where(_t.c.at < _iso(moment - 2 * LOCKOUT)))
         if _over(conn, keys, address, since):

@@ -105,7 +105,7 @@ def user_for_token(ws: Workspace, token: str, *, address: str | None) -> User:
             .where(api_token.c.token_sha256 == _digest(token), api_token.c.revoked.is_(False))
         ).first()
     if row is None:
-        throttle.reserve(ws.engine, keys=[], address=addr, count_address=True)
+        throttle.reserve(ws, keys=[], address=addr, count_address=True)
         raise PermissionDenied("unknown or revoked token")
     user = user_from_row(row)
     if not user.active:
