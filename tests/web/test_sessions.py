@@ -14,6 +14,7 @@ from tests.web.conftest import PASSWORD, _session_csrf, login
 from typer.testing import CliRunner
 
 from unforgotten.cli.main import app as cli
+from unforgotten.errors import UnforgottenError
 from unforgotten.store.schema_web import web_session
 from unforgotten.store.workspace import Workspace
 from unforgotten.web.middleware import COOKIE
@@ -155,3 +156,27 @@ def test_nothing_secret_is_in_the_cookie_or_stored_in_clear(
     with registry.read() as conn:
         stored = " ".join(str(v) for (v,) in conn.execute(select(web_session.c.data_enc)))
     assert password not in stored and secret not in stored
+
+
+def _mistake(*args: str, stdin: str | None = None) -> str:
+    """The message ``run()`` prints for a command ending in one of our errors (exit code > 0)."""
+    done = CliRunner().invoke(cli, list(args), input=stdin)
+    assert isinstance(done.exception, UnforgottenError) and done.exception.exit_code > 0, done.output
+    return str(done.exception)
+
+
+def test_cli_mistakes_are_clear_messages(registry: Workspace) -> None:
+    common = ["--db", registry.settings.db_url, "--key-file", str(registry.settings.key_file)]
+    assert _mistake("token", "revoke", "nightly", *common) == (
+        "no token with id or label 'nightly'; see `unforgotten token list`"
+    )
+    create_token(registry, "viewer", label="twice")
+    create_token(registry, "viewer", label="twice")
+    assert _mistake("token", "revoke", "twice", *common) == (
+        "2 tokens have the label 'twice'; revoke one by id: [1, 2]"
+    )
+    short = _mistake("user", "password", "viewer", "--password-stdin", *common, stdin="short\n")
+    assert short == "a password has 10 to 1000 characters"
+    assert _mistake("user", "disable", "admin", *common) == (
+        "'admin' is the last active admin; enable or add another first"
+    )

@@ -34,7 +34,7 @@ def create_demo_user(ws: Workspace) -> tuple[str, str]:
     from sqlalchemy import select  # noqa: PLC0415 - keep the package import light
 
     from unforgotten.store.schema_web import web_user  # noqa: PLC0415
-    from unforgotten.web.accounts import _HASHER, add_user  # noqa: PLC0415
+    from unforgotten.web.accounts import add_user, set_password  # noqa: PLC0415
 
     password = secrets.token_urlsafe(9)
     with ws.read() as conn:
@@ -42,10 +42,7 @@ def create_demo_user(ws: Workspace) -> tuple[str, str]:
     if uid is None:
         add_user(ws, DEMO_USER, role="admin", password=password)
     else:
-        with ws.write(action="user_password", subject=f"user:{DEMO_USER}") as writer:
-            writer.update(
-                web_user, int(uid), {"password_hash": _HASHER.hash(password)}, reason="demo password"
-            )
+        set_password(ws, DEMO_USER, password)  # ends the demo user's sessions too
     return DEMO_USER, password
 
 

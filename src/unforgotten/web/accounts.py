@@ -150,11 +150,20 @@ def set_role(ws: Workspace, name: str, role: str) -> None:
         )
 
 
+def _last_admin(conn: Connection, uid: int) -> bool:
+    admins = conn.execute(
+        select(web_user.c.id).where(web_user.c.role == Role.ADMIN.value, web_user.c.active.is_(True))
+    ).scalars()
+    return list(admins) == [uid]
+
+
 def set_active(ws: Workspace, name: str, active: bool) -> None:
     """Enable or disable a user; disabling ends every session of the user at once."""
     ws.require(Permission.MANAGE)
     with ws.write(action="user_active", subject=f"user:{name}") as writer:
         uid = _id_of(writer.conn, name)
+        if not active and _last_admin(writer.conn, uid):
+            raise ValidationError(f"{name!r} is the last active admin; enable or add another first")
         writer.update(web_user, uid, {"active": active}, reason=f"active {active}")
         if not active:
             writer.detail["sessions_ended"] = revoke_sessions(writer.conn, user_id=uid)

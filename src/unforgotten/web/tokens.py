@@ -76,7 +76,11 @@ def _token_id(conn: Connection, ref: str) -> int:
     if ref.isdigit():
         found = conn.execute(select(api_token.c.id).where(api_token.c.id == int(ref))).scalars().all()
     else:
-        found = conn.execute(select(api_token.c.id).where(api_token.c.label == ref)).scalars().all()
+        found = (
+            conn.execute(select(api_token.c.id).where(api_token.c.label == ref).order_by(api_token.c.id))
+            .scalars()
+            .all()
+        )
     if not found:
         raise NotFoundError(f"no token with id or label {ref!r}; see `unforgotten token list`")
     if len(found) > 1:
