@@ -84,9 +84,10 @@ def bench_search(ws: Workspace, seed: int) -> dict[str, float]:
 def bench_pages(ws: Workspace) -> dict[str, dict[str, float]]:
     from fastapi.testclient import TestClient
 
-    from unforgotten.web.accounts import add_user, create_token
+    from unforgotten.web.accounts import add_user
     from unforgotten.web.app import create_app
     from unforgotten.web.config import WebSettings
+    from unforgotten.web.tokens import create_token
 
     name = f"bench{int(time.time())}"
     add_user(ws, name, role="admin", password="bench password 1")

@@ -217,3 +217,26 @@ def test_estimates_page_runs_and_draws(server: str, browser: object) -> None:
     assert methods == ["loglinear", "stepwise", "lcmcr", "dga"]
     assert page.locator("svg.chart").count() >= 2
     _shot(page, "estimates-desktop")
+
+
+def test_admin_disables_a_user_and_their_open_session_ends(server: str, browser: object) -> None:
+    viewer = _page(browser, server, "viewer")
+    admin = _page(browser, server, "admin")
+    admin.goto("/users")
+    admin.locator("form[action='/users/viewer/active'] button").click()
+    admin.wait_for_url(server + "/users")
+    assert admin.locator("form[action='/users/viewer/active'] button").inner_text() == "Enable"
+    viewer.goto("/persons")
+    assert viewer.url.startswith(server + "/login")
+
+
+def test_own_password_change_logs_out(server: str, browser: object) -> None:
+    page = _page(browser, server, "documenter")
+    page.goto("/account")
+    page.fill("#current", PASSWORD)
+    page.fill("#new", "another good passphrase")
+    page.click("form[action='/account/password'] button")
+    page.wait_for_url(server + "/login?changed=1")
+    assert page.get_by_role("status").inner_text() == "Password changed; log in again."
+    page.goto("/account")
+    assert page.url.startswith(server + "/login")

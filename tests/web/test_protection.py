@@ -43,6 +43,7 @@ def _ids(ws: Workspace) -> dict[str, str]:
         "round_id": str(round_id),
         "what": "records",
         "name": "viewer",
+        "token_id": "1",
         "code": "ko",
     }
 

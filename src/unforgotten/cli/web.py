@@ -1,10 +1,11 @@
-"""Web commands: ``serve``, ``user add``, ``user list``, ``token create``.
+"""Web commands: ``serve``, ``user add|list|disable|enable|password``, ``token create|list|revoke``.
 
 FastAPI and uvicorn are imported inside the commands, so that ``unforgotten --help`` stays fast.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -105,7 +106,7 @@ def token_create(
         unforgotten token create kim --json
         curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8000/api/persons?q=이영희
     """
-    from unforgotten.web.accounts import create_token  # noqa: PLC0415
+    from unforgotten.web.tokens import create_token  # noqa: PLC0415
 
     ws = open_workspace(db, key_file)
     token = create_token(ws, name, label=label)
@@ -115,11 +116,135 @@ def token_create(
     console.print(token)
 
 
+NameArg = Annotated[str, typer.Argument(help="User name.")]
+
+
+def _set_active(name: str, *, active: bool, db: str | None, key_file: str | None, as_json: bool) -> None:
+    from unforgotten.web.accounts import set_active  # noqa: PLC0415
+
+    set_active(open_workspace(db, key_file), name, active)
+    if as_json:
+        print_json({"name": name, "active": active})
+        return
+    console.print(f"User {name} {'enabled' if active else 'disabled; their sessions have ended'}.")
+
+
+def user_disable(
+    name: NameArg, db: DbOption = None, key_file: KeyFileOption = None, as_json: JsonOption = False
+) -> None:
+    """Disable a user: log-ins and tokens are refused and every open session ends at once.
+
+    Example:
+        unforgotten user disable kim
+        unforgotten user disable kim --json
+    """
+    _set_active(name, active=False, db=db, key_file=key_file, as_json=as_json)
+
+
+def user_enable(
+    name: NameArg, db: DbOption = None, key_file: KeyFileOption = None, as_json: JsonOption = False
+) -> None:
+    """Enable a user that was disabled.
+
+    Example:
+        unforgotten user enable kim --json
+    """
+    _set_active(name, active=True, db=db, key_file=key_file, as_json=as_json)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(typer.prompt("New password", hide_input=True, confirmation_prompt=True))
+
+
+def user_password(
+    name: NameArg,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the new password from the first line of stdin.")
+    ] = False,
+    db: DbOption = None,
+    key_file: KeyFileOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Set a user's password (asked twice, or read from stdin); every session of the user ends.
+
+    Example:
+        unforgotten user password kim
+        printf '%s\\n' "$NEW_PASSWORD" | unforgotten user password kim --password-stdin --json
+    """
+    from unforgotten.web.accounts import set_password  # noqa: PLC0415
+
+    ws = open_workspace(db, key_file)
+    set_password(ws, name, _read_password(password_stdin))
+    if as_json:
+        print_json({"name": name, "password_changed": True})
+        return
+    console.print(f"Password of {name} changed; their sessions have ended.")
+
+
+def token_list(db: DbOption = None, key_file: KeyFileOption = None, as_json: JsonOption = False) -> None:
+    """List the API tokens (id, user, label, created, revoked; never the token).
+
+    Example:
+        unforgotten token list --json
+    """
+    from unforgotten.web.tokens import list_tokens  # noqa: PLC0415
+
+    ws = open_workspace(db, key_file)
+    with ws.read() as conn:
+        issued = list_tokens(conn)
+    if as_json:
+        print_json(
+            [
+                {
+                    "id": t.id,
+                    "user": t.user,
+                    "label": t.label,
+                    "created_at": t.created_at,
+                    "revoked": t.revoked,
+                }
+                for t in issued
+            ]
+        )
+        return
+    table = Table("id", "user", "label", "created", "revoked")
+    for t in issued:
+        table.add_row(str(t.id), t.user, t.label or "", t.created_at[:10], "yes" if t.revoked else "no")
+    console.print(table)
+
+
+def token_revoke(
+    ref: Annotated[str, typer.Argument(help="The token's id or its label.")],
+    db: DbOption = None,
+    key_file: KeyFileOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Revoke an API token by id or label; requests with it are refused from then on.
+
+    Example:
+        unforgotten token revoke 3
+        unforgotten token revoke nightly-export --json
+    """
+    from unforgotten.web.tokens import revoke_token  # noqa: PLC0415
+
+    token_id = revoke_token(open_workspace(db, key_file), ref)
+    if as_json:
+        print_json({"id": token_id, "revoked": True})
+        return
+    console.print(f"Token {token_id} revoked.")
+
+
 def register(app: typer.Typer) -> None:
     """Add ``serve``, ``user`` and ``token`` to the main application."""
     app.command("serve")(serve)
     user_app.command("add")(user_add)
     user_app.command("list")(user_list)
+    user_app.command("disable")(user_disable)
+    user_app.command("enable")(user_enable)
+    user_app.command("password")(user_password)
     token_app.command("create")(token_create)
+    token_app.command("list")(token_list)
+    token_app.command("revoke")(token_revoke)
     app.add_typer(user_app, name="user")
     app.add_typer(token_app, name="token")

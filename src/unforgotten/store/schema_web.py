@@ -1,9 +1,11 @@
-"""Tables of the web application: users, API tokens, log-in attempts and the search index.
+"""Tables of the web application: users, API tokens, sessions, credential attempts, the search index.
 
 *Users* are records with history (versioned): every change of role, password or second factor is
 a new version closed by an audit event. *API tokens* are versioned too (revocation is a change);
-only the SHA-256 of a token is stored. *Log-in attempts* are an append-only throttle log, and the
-*search keys* are derived data rebuilt from ``name``: neither is versioned.
+only the SHA-256 of a token is stored. *Sessions* are held here, not in the cookie (which carries
+only a random id, stored as its keyed hash; the session's data is encrypted with the registry's
+key). *Credential attempts* are the throttle log of every password, second-factor and token check,
+and the *search keys* are derived data rebuilt from ``name``: none of these three is versioned.
 
 The pages over the registry also need two indexes on its tables, created by the same branch of
 migrations: ``source_record (source_id, person_id)`` answers persons per list and the overlap
@@ -17,7 +19,7 @@ from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Tabl
 
 from unforgotten.store.schema import VERSIONED_TABLES, case, metadata, source_record
 
-__all__ = ["api_token", "login_attempt", "search_key", "search_state", "web_user"]
+__all__ = ["api_token", "credential_attempt", "search_key", "search_state", "web_session", "web_user"]
 
 web_user = Table(
     "web_user",
@@ -42,13 +44,25 @@ api_token = Table(
     Column("revoked", Boolean, nullable=False, default=False),
 )
 
-login_attempt = Table(
-    "login_attempt",
+credential_attempt = Table(
+    "credential_attempt",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("name", String(100), nullable=False, index=True),
-    Column("at", String(40), nullable=False),
-    Column("ok", Boolean, nullable=False),
+    Column("key", String(200), nullable=False, index=True),  # password:NAME, totp:NAME or addr:ADDRESS
+    Column("at", String(40), nullable=False, index=True),
+    Column("ok", Boolean, nullable=False),  # written False before the check, set True on success
+)
+
+web_session = Table(
+    "web_session",
+    metadata,
+    Column("sid_hash", String(64), primary_key=True),  # HMAC-SHA-256 of the cookie's id
+    Column("user_id", ForeignKey("web_user.id"), index=True),  # None before log-in
+    Column("created_at", String(40), nullable=False),
+    Column("last_seen", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False, index=True),
+    Column("revoked", Boolean, nullable=False, default=False),
+    Column("data_enc", Text),  # the session's data, encrypted like protected fields
 )
 
 search_key = Table(

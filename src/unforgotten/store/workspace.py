@@ -186,6 +186,13 @@ class Workspace:
         self._sign(event)
 
     @contextmanager
+    def state_write(self) -> Iterator[Connection]:
+        """A write of unversioned state (web sessions, the credential throttle): no versions and no
+        audit event, but the same lock and busy timeout as :meth:`write`."""
+        with self._begin(write=True) as conn:
+            yield conn
+
+    @contextmanager
     def read(self) -> Iterator[Connection]:
         """A read-only transaction."""
         with self._begin(write=False) as conn:

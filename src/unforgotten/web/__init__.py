@@ -3,7 +3,11 @@
 Only this package imports FastAPI. Importing it is cheap: the application is built by
 :func:`create_app` (in :mod:`unforgotten.web.app`), which :func:`serve` calls.
 
-- :mod:`~unforgotten.web.accounts`  users, argon2id passwords, TOTP, API tokens, lock-out (no FastAPI)
+- :mod:`~unforgotten.web.accounts`  users, argon2id passwords, TOTP, disabling (no FastAPI)
+- :mod:`~unforgotten.web.tokens`    API tokens: create, list, check, revoke (no FastAPI)
+- :mod:`~unforgotten.web.throttle`  attempt limits of every credential check (no FastAPI)
+- :mod:`~unforgotten.web.sessions`  server-side sessions in ``web_session`` (no FastAPI)
+- :mod:`~unforgotten.web.middleware` security headers, the session middleware
 - :mod:`~unforgotten.web.config`    web settings and the session secret
 - :mod:`~unforgotten.web.views`     what each registry page shows (no FastAPI)
 - :mod:`~unforgotten.web.schemas`   Pydantic models of the pages and their JSON twins
@@ -15,11 +19,12 @@ Only this package imports FastAPI. Importing it is cheap: the application is bui
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 from unforgotten.store.workspace import Workspace
 
-__all__ = ["create_demo_user", "serve"]
+__all__ = ["create_demo_user", "log_without_data", "serve"]
 
 DEMO_USER = "demo"
 
@@ -29,7 +34,7 @@ def create_demo_user(ws: Workspace) -> tuple[str, str]:
     from sqlalchemy import select  # noqa: PLC0415 - keep the package import light
 
     from unforgotten.store.schema_web import web_user  # noqa: PLC0415
-    from unforgotten.web.accounts import _HASHER, add_user  # noqa: PLC0415
+    from unforgotten.web.accounts import add_user, set_password  # noqa: PLC0415
 
     password = secrets.token_urlsafe(9)
     with ws.read() as conn:
@@ -37,11 +42,26 @@ def create_demo_user(ws: Workspace) -> tuple[str, str]:
     if uid is None:
         add_user(ws, DEMO_USER, role="admin", password=password)
     else:
-        with ws.write(action="user_password", subject=f"user:{DEMO_USER}") as writer:
-            writer.update(
-                web_user, int(uid), {"password_hash": _HASHER.hash(password)}, reason="demo password"
-            )
+        set_password(ws, DEMO_USER, password)  # ends the demo user's sessions too
     return DEMO_USER, password
+
+
+def _drop_query(record: logging.LogRecord) -> bool:
+    args = record.args
+    if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+        record.args = (args[0], args[1], args[2].split("?", 1)[0], args[3], args[4])
+    return True
+
+
+def log_without_data() -> None:
+    """Keep data out of the server's logs: the access log shows paths without query strings.
+
+    (A search query can be a victim's name.) Errors are logged by the application with an id and
+    the exception's type only, so no traceback, SQL or value reaches the server's error log.
+    """
+    access = logging.getLogger("uvicorn.access")
+    if _drop_query not in access.filters:
+        access.addFilter(_drop_query)
 
 
 def serve(
@@ -54,4 +74,6 @@ def serve(
     from unforgotten.web.config import WebSettings  # noqa: PLC0415
 
     app = create_app(WebSettings.build(ws.settings, development=development), engine=ws.engine)
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
+    config = uvicorn.Config(app, host=host, port=port, proxy_headers=True, log_level="info")
+    log_without_data()  # after the server's logging is configured
+    uvicorn.Server(config).run()

@@ -1,49 +1,48 @@
-"""Users, passwords, second factors, API tokens and the log-in throttle (no FastAPI here).
+"""Users, passwords and second factors (no FastAPI here); API tokens are in :mod:`.tokens`.
 
 Passwords are hashed with argon2id; a user may add a TOTP second factor (its secret encrypted
-with the registry's keyring); scripts use API tokens, of which only the SHA-256 is stored.
-After :data:`MAX_FAILURES` failed log-ins within :data:`LOCKOUT` a name is locked for that long,
-even against the right password. The command line (``unforgotten user add``) and the admin page
-both call these functions.
+with the registry's keyring). Every password and code check goes through :mod:`.throttle`: after
+:data:`~.throttle.MAX_FAILURES` failures within :data:`~.throttle.LOCKOUT` the name (or, for the
+code, the name's second factor) is locked for that long, even against the right value.
+Disabling a user or changing a password ends the user's sessions in the same audited write.
+The command line (``unforgotten user ...``) and the admin pages both call these functions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from dataclasses import dataclass
 
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from unforgotten.domain.roles import Permission, Role
-from unforgotten.errors import NotFoundError, PermissionDenied, ValidationError
-from unforgotten.store.schema_web import api_token, login_attempt, web_user
+from unforgotten.errors import NotFoundError, ValidationError
+from unforgotten.store.schema_web import web_user
 from unforgotten.store.workspace import Workspace
 from unforgotten.store.writer import now_iso
+from unforgotten.web import throttle
+from unforgotten.web.sessions import revoke_sessions
 
 __all__ = [
-    "LOCKOUT",
-    "MAX_FAILURES",
     "LoginResult",
     "User",
     "add_user",
     "authenticate",
+    "change_password",
     "check_totp",
-    "create_token",
     "enable_totp",
     "get_user",
     "list_users",
     "set_active",
+    "set_password",
     "set_role",
-    "user_for_token",
+    "user_from_row",
 ]
 
-MAX_FAILURES = 5
-LOCKOUT = dt.timedelta(minutes=15)
 MIN_PASSWORD = 10
 _HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
 _DUMMY_HASH = _HASHER.hash("not a password of anyone")  # equal time for unknown names
@@ -70,7 +69,8 @@ class LoginResult:
     needs_totp: bool = False
 
 
-def _user(row: object) -> User:
+def user_from_row(row: object) -> User:
+    """A :class:`User` from a ``web_user`` row."""
     r = row._mapping  # type: ignore[attr-defined]
     return User(
         r["id"], r["name"], Role(r["role"]), bool(r["active"]), r["totp_enc"] is not None, r["created_at"]
@@ -84,6 +84,12 @@ def _check_name(name: str) -> str:
     return name
 
 
+def _check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD or len(password) > 1000:
+        raise ValidationError(f"a password has {MIN_PASSWORD} to 1000 characters")
+    return password
+
+
 def _role(role: str) -> Role:
     try:
         return Role(role)
@@ -95,9 +101,7 @@ def add_user(ws: Workspace, name: str, *, role: str, password: str | None = None
     """Create a user; returns it and its password (generated when not given)."""
     ws.require(Permission.MANAGE)
     name, parsed = _check_name(name), _role(role)
-    password = password or secrets.token_urlsafe(12)
-    if len(password) < MIN_PASSWORD:
-        raise ValidationError(f"a password has at least {MIN_PASSWORD} characters")
+    password = _check_password(password or secrets.token_urlsafe(12))
     with ws.write(action="user_add", subject=f"user:{name}") as writer:
         if writer.conn.execute(select(web_user.c.id).where(web_user.c.name == name)).first():
             raise ValidationError(f"user {name!r} already exists")
@@ -118,7 +122,7 @@ def add_user(ws: Workspace, name: str, *, role: str, password: str | None = None
 
 def list_users(conn: Connection) -> list[User]:
     """Every user, by name."""
-    return [_user(r) for r in conn.execute(select(web_user).order_by(web_user.c.name))]
+    return [user_from_row(r) for r in conn.execute(select(web_user).order_by(web_user.c.name))]
 
 
 def get_user(conn: Connection, user_id: int) -> User:
@@ -126,7 +130,7 @@ def get_user(conn: Connection, user_id: int) -> User:
     row = conn.execute(select(web_user).where(web_user.c.id == user_id)).first()
     if row is None:
         raise NotFoundError(f"user {user_id} does not exist")
-    return _user(row)
+    return user_from_row(row)
 
 
 def _id_of(conn: Connection, name: str) -> int:
@@ -146,50 +150,86 @@ def set_role(ws: Workspace, name: str, role: str) -> None:
         )
 
 
+def _last_admin(conn: Connection, uid: int) -> bool:
+    admins = conn.execute(
+        select(web_user.c.id).where(web_user.c.role == Role.ADMIN.value, web_user.c.active.is_(True))
+    ).scalars()
+    return list(admins) == [uid]
+
+
 def set_active(ws: Workspace, name: str, active: bool) -> None:
-    """Enable or disable a user."""
+    """Enable or disable a user; disabling ends every session of the user at once."""
     ws.require(Permission.MANAGE)
     with ws.write(action="user_active", subject=f"user:{name}") as writer:
-        writer.update(web_user, _id_of(writer.conn, name), {"active": active}, reason=f"active {active}")
+        uid = _id_of(writer.conn, name)
+        if not active and _last_admin(writer.conn, uid):
+            raise ValidationError(f"{name!r} is the last active admin; enable or add another first")
+        writer.update(web_user, uid, {"active": active}, reason=f"active {active}")
+        if not active:
+            writer.detail["sessions_ended"] = revoke_sessions(writer.conn, user_id=uid)
+
+
+def _store_password(ws: Workspace, uid: int, name: str, password: str, *, reason: str) -> None:
+    digest = _HASHER.hash(_check_password(password))
+    with ws.write(action="user_password", subject=f"user:{name}") as writer:
+        writer.update(web_user, uid, {"password_hash": digest}, reason=reason)
+        writer.detail["sessions_ended"] = revoke_sessions(writer.conn, user_id=uid)
+
+
+def set_password(ws: Workspace, name: str, password: str) -> None:
+    """Set a user's password (admins); every session of the user ends."""
+    ws.require(Permission.MANAGE)
+    with ws.read() as conn:
+        uid = _id_of(conn, name)
+    _store_password(ws, uid, name, password, reason="password set")
+
+
+def change_password(ws: Workspace, user: User, *, current: str, new: str, address: str | None) -> str:
+    """A user changes their own password, proving the current one (throttled like a log-in).
+
+    Returns ``ok``, ``bad`` or ``locked``; on ``ok`` every session of the user has ended.
+    """
+    _check_password(new)
+    result = authenticate(ws, user.name, current, address=address)
+    if result.user is None or result.user.id != user.id:
+        return "locked" if result.reason == "locked" else "bad"
+    _store_password(ws, user.id, user.name, new, reason="password changed")
+    return "ok"
 
 
 # ------------------------------------------------------------------ log-in
-def _failures(conn: Connection, name: str, now: dt.datetime) -> int:
-    since = (now - LOCKOUT).isoformat(timespec="microseconds")
-    last_ok = conn.execute(
-        select(func.max(login_attempt.c.at)).where(login_attempt.c.name == name, login_attempt.c.ok.is_(True))
-    ).scalar()
-    start = max(since, last_ok or "")
-    query = select(func.count()).where(
-        login_attempt.c.name == name, login_attempt.c.ok.is_(False), login_attempt.c.at > start
-    )
-    return int(conn.execute(query).scalar_one())
-
-
-def _record_attempt(ws: Workspace, name: str, ok: bool) -> None:
-    with ws.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
-        next_id = int(conn.execute(select(func.coalesce(func.max(login_attempt.c.id), 0))).scalar_one()) + 1
-        conn.execute(login_attempt.insert(), [{"id": next_id, "name": name[:100], "at": now_iso(), "ok": ok}])
-
-
-def authenticate(ws: Workspace, name: str, password: str, *, now: dt.datetime | None = None) -> LoginResult:
-    """Check a name and password, with lock-out; every attempt is recorded and audited."""
-    now = now or dt.datetime.now(dt.UTC)
-    with ws.read() as conn:
-        if _failures(conn, name, now) >= MAX_FAILURES:
-            ws.audit(action="login_locked", subject=f"user:{name[:100]}", detail={})
-            return LoginResult(None, "locked")
-        row = conn.execute(select(web_user).where(web_user.c.name == name)).first()
-    stored = row._mapping["password_hash"] if row is not None else _DUMMY_HASH
+def _verify(stored: str, password: str) -> bool:
     try:
-        good = _HASHER.verify(stored, password) and row is not None
+        return _HASHER.verify(stored, password)
     except (VerificationError, InvalidHashError):
-        good = False
-    _record_attempt(ws, name, good)
-    ws.audit(action="login" if good else "login_failed", subject=f"user:{name[:100]}", detail={})
-    if not good or row is None:
+        return False
+
+
+def authenticate(
+    ws: Workspace, name: str, password: str, *, address: str | None = None, now: dt.datetime | None = None
+) -> LoginResult:
+    """Check a name and password under the throttle; every attempt is recorded and audited."""
+    subject = f"user:{name[:100]}"
+    with ws.read() as conn:
+        row = conn.execute(select(web_user).where(web_user.c.name == name)).first()
+    reserved = throttle.reserve(
+        ws,
+        keys=[f"password:{name[:100]}"],
+        address=throttle.address_key(address),
+        count_address=row is None,
+        now=now,
+    )
+    if reserved is None:
+        ws.audit(action="login_locked", subject=subject, detail={})
+        return LoginResult(None, "locked")
+    good = _verify(row._mapping["password_hash"] if row is not None else _DUMMY_HASH, password)
+    user = user_from_row(row) if good and row is not None else None
+    ok = user is not None and user.active
+    with ws.write(action="login" if good else "login_failed", subject=subject) as writer:
+        if ok:
+            throttle.settle(writer.conn, reserved)
+    if user is None:
         return LoginResult(None, "bad")
-    user = _user(row)
     if not user.active:
         return LoginResult(None, "inactive")
     return LoginResult(user, "ok", needs_totp=user.totp)
@@ -209,59 +249,22 @@ def enable_totp(ws: Workspace, user_id: int, secret: str, code: str) -> None:
         writer.update(web_user, user_id, {"totp_enc": enc}, reason="second factor on")
 
 
-def check_totp(ws: Workspace, user_id: int, code: str) -> bool:
-    """Whether ``code`` is the user's current TOTP code (one step of clock drift allowed)."""
+def check_totp(ws: Workspace, user_id: int, code: str, *, address: str | None = None) -> str:
+    """Check the user's current TOTP code under the throttle: ``ok``, ``bad`` or ``locked``."""
     with ws.read() as conn:
-        enc = conn.execute(select(web_user.c.totp_enc).where(web_user.c.id == user_id)).scalar()
-    if enc is None:
-        return False
-    secret = ws.keyring.decrypt(enc, context=_totp_context(user_id))
+        row = conn.execute(select(web_user).where(web_user.c.id == user_id)).first()
+    if row is None or row._mapping["totp_enc"] is None:
+        return "bad"
+    name = str(row._mapping["name"])
+    reserved = throttle.reserve(
+        ws, keys=[f"totp:{name}"], address=throttle.address_key(address), count_address=False
+    )
+    if reserved is None:
+        ws.audit(action="totp_locked", subject=f"user:{name}", detail={})
+        return "locked"
+    secret = ws.keyring.decrypt(row._mapping["totp_enc"], context=_totp_context(user_id))
     ok = bool(secret) and pyotp.TOTP(str(secret)).verify(code.strip(), valid_window=1)
-    if not ok:
-        _record_attempt(ws, get_user_name(ws, user_id), False)
-    return ok
-
-
-def get_user_name(ws: Workspace, user_id: int) -> str:
-    """The name of a user id."""
-    with ws.read() as conn:
-        return get_user(conn, user_id).name
-
-
-# ------------------------------------------------------------------ API tokens
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def create_token(ws: Workspace, name: str, *, label: str | None = None) -> str:
-    """A new API token for user ``name`` (shown once; only its SHA-256 is kept)."""
-    ws.require(Permission.MANAGE)
-    token = "uft_" + secrets.token_urlsafe(32)
-    with ws.write(action="token_create", subject=f"user:{name}") as writer:
-        uid = _id_of(writer.conn, name)
-        writer.insert(
-            api_token,
-            [
-                {
-                    "id": writer.allocate(api_token),
-                    "user_id": uid,
-                    "token_sha256": _digest(token),
-                    "label": label,
-                    "created_at": now_iso(),
-                    "revoked": False,
-                }
-            ],
-        )
-    return token
-
-
-def user_for_token(conn: Connection, token: str) -> User:
-    """The active user a token belongs to; :class:`PermissionDenied` for an unknown or revoked one."""
-    row = conn.execute(
-        select(web_user)
-        .join(api_token, api_token.c.user_id == web_user.c.id)
-        .where(api_token.c.token_sha256 == _digest(token), api_token.c.revoked.is_(False))
-    ).first()
-    if row is None or not row._mapping["active"]:
-        raise PermissionDenied("unknown or revoked token")
-    return _user(row)
+    with ws.write(action="totp" if ok else "totp_failed", subject=f"user:{name}") as writer:
+        if ok:
+            throttle.settle(writer.conn, reserved)
+    return "ok" if ok else "bad"

@@ -1,13 +1,15 @@
 """The FastAPI application: sessions, security headers, errors as pages or JSON, the routers.
 
 Errors of our own tree become a page (or JSON under ``/api``) with the matching status and our
-own message, which never holds a protected value; anything else is a 500 that says nothing of
-the exception.
+own message, which never holds a protected value. Anything else is caught by
+:class:`CatchErrors` before the server sees it: the log gets an error id and the exception's
+type only (no message, SQL, parameters or traceback), the page gets the same error id.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +18,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from unforgotten.domain.roles import Permission
 from unforgotten.errors import (
     ConflictError,
     NotFoundError,
@@ -28,58 +30,16 @@ from unforgotten.errors import (
     ValidationError,
 )
 from unforgotten.store.workspace import Workspace
-from unforgotten.web import routes_analysis, routes_auth, routes_registry, routes_tracking
+from unforgotten.web import routes_admin, routes_analysis, routes_auth, routes_registry, routes_tracking
 from unforgotten.web.config import WebSettings
-from unforgotten.web.deps import AppState, LoginRequired, language
+from unforgotten.web.deps import AppState, LoginRequired, declare, language, public
+from unforgotten.web.middleware import SecurityHeaders, ServerSessions
 from unforgotten.web.render import render
+from unforgotten.web.sessions import SessionStore
 
-__all__ = ["create_app"]
+__all__ = ["CatchErrors", "create_app"]
 
 log = logging.getLogger("unforgotten.web")
-
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
-
-
-class SecurityHeaders:
-    """Adds security headers and marks cookies ``Secure`` when served over https (or always)."""
-
-    def __init__(self, app: ASGIApp, *, secure_cookies: str) -> None:
-        self.app = app
-        self.secure_cookies = secure_cookies
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        secure = self.secure_cookies == "always" or (
-            self.secure_cookies == "auto" and scope.get("scheme") == "https"
-        )
-
-        async def wrapped(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [
-                    (
-                        k,
-                        v + b"; Secure"
-                        if secure and k == b"set-cookie" and b"secure" not in v.lower()
-                        else v,
-                    )
-                    for k, v in message.get("headers", [])
-                ]
-                headers += [
-                    (b"content-security-policy", CSP.encode()),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"same-origin"),
-                    (b"x-frame-options", b"DENY"),
-                    (b"cache-control", b"no-store"),
-                ]
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, wrapped)
 
 
 _STATUS: list[tuple[type[Exception], int, str]] = [
@@ -132,10 +92,44 @@ def _install_errors(app: FastAPI) -> None:
         title = "not_found" if exc.status_code == 404 else "error"
         return _error(request, exc.status_code, title, "no such page" if exc.status_code == 404 else "")
 
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> Response:
-        log.error("unexpected error on %s: %s", request.url.path, type(exc).__name__)
-        return _error(request, 500, "error", "an unexpected error; it was logged without its data")
+
+class CatchErrors:
+    """Turns an unexpected exception into a 500 naming an error id; logs the id and type only."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def wrapped(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, wrapped)
+        except Exception as exc:  # the one place that must catch everything
+            error_id = secrets.token_hex(6)
+            route = getattr(scope.get("route"), "path", "?")
+            log.error("error %s: %s on %s %s", error_id, type(exc).__name__, scope["method"], route)
+            if not started:
+                message = f"an unexpected error; it was logged without its data as error {error_id}"
+                response = _error(Request(scope), 500, "error", message)
+                await response(scope, receive, send)
+
+
+def _openapi(app: FastAPI, settings: WebSettings) -> None:
+    @app.get(
+        "/api/openapi.json",
+        include_in_schema=False,
+        dependencies=[public() if settings.openapi_public else declare(Permission.READ)],
+    )
+    def openapi() -> JSONResponse:
+        return JSONResponse(app.openapi())  # built on first use, then kept
 
 
 def create_app(settings: WebSettings, *, engine: Any = None) -> FastAPI:
@@ -148,21 +142,18 @@ def create_app(settings: WebSettings, *, engine: Any = None) -> FastAPI:
         "Every page has a JSON twin under /api; authenticate with `Authorization: Bearer TOKEN`.",
         docs_url=None,
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=None,
     )
     app.state.unforgotten = AppState(settings, base.engine, base)
     app.state.estimates = {}
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=settings.session_secret,
-        session_cookie="unforgotten_session",
-        max_age=settings.session_hours * 3600,
-        same_site="lax",
-        https_only=settings.secure_cookies == "always",
-    )
+    store = SessionStore(base, secret=settings.session_secret, hours=settings.session_hours)
+    app.add_middleware(CatchErrors)
+    app.add_middleware(ServerSessions, store=store, max_age=settings.session_hours * 3600)
     app.add_middleware(SecurityHeaders, secure_cookies=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
-    for module in (routes_auth, routes_registry, routes_analysis, routes_tracking):
+    app.state.public_mounts = ("/static",)  # mounts carry no dependency: declared here
+    for module in (routes_auth, routes_admin, routes_registry, routes_analysis, routes_tracking):
         app.include_router(module.router)
+    _openapi(app, settings)
     _install_errors(app)
     return app

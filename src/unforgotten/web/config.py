@@ -6,6 +6,7 @@
 | secure cookies | ``UNFORGOTTEN_SECURE_COOKIES`` | ``auto``: Secure over https (or ``always``/``never``) |
 | development | ``UNFORGOTTEN_ENV=development`` | off |
 | session lifetime | ``UNFORGOTTEN_SESSION_HOURS`` | 12 |
+| public OpenAPI | ``UNFORGOTTEN_OPENAPI_PUBLIC=1`` | off: ``/api/openapi.json`` needs a log-in |
 
 Outside development a missing, short or placeholder secret is refused.
 """
@@ -48,6 +49,7 @@ class WebSettings:
     secure_cookies: str = "auto"
     development: bool = False
     session_hours: int = 12
+    openapi_public: bool = False
 
     def __post_init__(self) -> None:
         weak = self.session_secret.lower() in _PLACEHOLDERS or len(self.session_secret) < MIN_SECRET
@@ -68,4 +70,12 @@ class WebSettings:
         if secure not in ("auto", "always", "never"):
             raise ConfigError("UNFORGOTTEN_SECURE_COOKIES is auto, always or never")
         hours = int(os.environ.get("UNFORGOTTEN_SESSION_HOURS", "12"))
-        return cls(registry, secret, secure_cookies=secure, development=dev, session_hours=hours)
+        public = os.environ.get("UNFORGOTTEN_OPENAPI_PUBLIC", "0") == "1"
+        return cls(
+            registry,
+            secret,
+            secure_cookies=secure,
+            development=dev,
+            session_hours=hours,
+            openapi_public=public,
+        )

@@ -3,13 +3,19 @@
 A request is authenticated by its session cookie (a browser) or by ``Authorization: Bearer TOKEN``
 (a script). The workspace a route gets acts as that user: ``actor="web:NAME"`` and the user's role,
 so the store's own permission checks and audit events apply unchanged.
+
+Every route declares who may call it with one dependency: :func:`require` (a permission),
+:func:`signed_in` (any user) or :func:`public` (anyone); :func:`access_of` reads the declaration
+back, and a test walks every route of the application and fails for one without it.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Annotated, Any
+from functools import cache
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine
@@ -17,20 +23,31 @@ from sqlalchemy import Engine
 from unforgotten.domain.roles import Permission, may
 from unforgotten.errors import NotFoundError, PermissionDenied
 from unforgotten.store.workspace import Workspace
-from unforgotten.web.accounts import User, get_user, user_for_token
+from unforgotten.web.accounts import User, get_user
 from unforgotten.web.config import WebSettings
 from unforgotten.web.i18n import LANGUAGES
+from unforgotten.web.tokens import user_for_token
 
 __all__ = [
+    "Access",
     "CsrfChecked",
     "CurrentUser",
     "Lang",
     "LoginRequired",
     "SessionDep",
     "WorkspaceDep",
+    "access_of",
+    "allows",
+    "client_address",
     "csrf_token",
+    "declare",
+    "public",
     "require",
+    "signed_in",
 ]
+
+Access = Permission | Literal["public", "signed_in"]
+_ACCESS: dict[Callable[..., Any], Access] = {}
 
 
 class LoginRequired(Exception):
@@ -58,15 +75,20 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+def client_address(request: Request) -> str | None:
+    """The client's address (behind a proxy, the one the proxy reports)."""
+    return request.client.host if request.client else None
+
+
 def current_user(request: Request) -> User:
     """The signed-in user (session or bearer token); :class:`LoginRequired` when none."""
     st = state(request)
     token = _bearer(request)
+    if token is not None:
+        user = user_for_token(st.base, token, address=client_address(request))
+        request.state.bearer = True
+        return user
     with st.base.read() as conn:
-        if token is not None:
-            user = user_for_token(conn, token)
-            request.state.bearer = True
-            return user
         uid = request.session.get("uid")
         if not isinstance(uid, int):
             raise LoginRequired
@@ -97,15 +119,68 @@ WorkspaceDep = Annotated[Workspace, Depends(workspace)]
 SessionDep = WorkspaceDep  # the template's name for "the unit of work of this request"
 
 
-def require(permission: Permission) -> Any:
-    """A dependency that refuses users whose role lacks ``permission``."""
-
+@cache
+def _permission_check(permission: Permission) -> Callable[[User], User]:
     def check(user: CurrentUser) -> User:
         if not may(user.role, permission):
             raise PermissionDenied(f"role {user.role.value!r} may not {permission.value}")
         return user
 
-    return Depends(check)
+    _ACCESS[check] = permission
+    return check
+
+
+def require(permission: Permission) -> Any:
+    """A dependency that refuses users whose role lacks ``permission``."""
+    return Depends(_permission_check(permission))
+
+
+def _signed_in(user: CurrentUser) -> User:
+    return user
+
+
+def _public() -> None:
+    return None
+
+
+_ACCESS[_signed_in] = "signed_in"
+_ACCESS[_public] = "public"
+
+
+def signed_in() -> Any:
+    """A dependency that lets any signed-in user through (their own account, log-out)."""
+    return Depends(_signed_in)
+
+
+def public() -> Any:
+    """A dependency that declares a route open to anyone (log-in, language, static files)."""
+    return Depends(_public)
+
+
+def declare(access: Access) -> Any:
+    """The dependency that declares ``access``."""
+    if access == "public":
+        return public()
+    if access == "signed_in":
+        return signed_in()
+    return require(Permission(access))
+
+
+def access_of(dependant: Any) -> list[Access]:
+    """Every access declared by a route's dependencies (``route.dependant``), outermost first."""
+    found: list[Access] = []
+    for dep in getattr(dependant, "dependencies", []):
+        if dep.call in _ACCESS:
+            found.append(_ACCESS[dep.call])
+        found += access_of(dep)
+    return found
+
+
+def allows(access: Access, role: str | None) -> bool:
+    """Whether ``role`` (``None``: anonymous) passes ``access``."""
+    if access == "public":
+        return True
+    return role is not None and (access == "signed_in" or may(role, Permission(access)))
 
 
 def csrf_token(request: Request) -> str:

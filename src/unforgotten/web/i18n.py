@@ -207,6 +207,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "previous": ("Previous", "이전"),
     "next": ("Next", "다음"),
     "api": ("API (OpenAPI)", "API(OpenAPI)"),
+    "access": ("Access", "접근"),
+    "disable": ("Disable", "비활성화"),
+    "enable": ("Enable", "활성화"),
+    "tokens": ("API tokens", "API 토큰"),
+    "token_label": ("Label", "표시 이름"),
+    "revoke": ("Revoke", "폐기"),
+    "revoked": ("Revoked", "폐기됨"),
+    "change_password": ("Change password", "비밀번호 변경"),
+    "current_password": ("Current password", "현재 비밀번호"),
+    "new_password_field": ("New password (10 characters or more)", "새 비밀번호(10자 이상)"),
+    "password_changed": ("Password changed; log in again.", "비밀번호가 바뀌었습니다. 다시 로그인하십시오."),
 }
 
 

@@ -2,7 +2,8 @@
 
 ``@page(router, "/persons/{person_id}", "person.html", PersonPage)`` registers the function at
 ``/api/persons/{person_id}`` (JSON, in the OpenAPI description) and at ``/persons/{person_id}``
-(HTML rendered from the same model), so every page has its JSON twin by construction.
+(HTML rendered from the same model), so every page has its JSON twin by construction. Both
+routes declare the page's access (``Permission.READ`` unless given).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pydantic import BaseModel
 from unforgotten.domain.roles import Permission, may
 from unforgotten.web import charts
 from unforgotten.web.accounts import User
-from unforgotten.web.deps import CurrentUser, Lang, csrf_token
+from unforgotten.web.deps import Access, CurrentUser, Lang, csrf_token, declare
 from unforgotten.web.i18n import translator
 
 __all__ = ["page", "render", "templates"]
@@ -66,16 +67,27 @@ def _html_signature(fn: Callable[..., Any]) -> inspect.Signature:
 
 
 def page(
-    router: APIRouter, path: str, template: str, model: type[M], *, summary: str | None = None
+    router: APIRouter,
+    path: str,
+    template: str,
+    model: type[M],
+    *,
+    summary: str | None = None,
+    access: Access = Permission.READ,
 ) -> Callable[[Callable[..., M]], Callable[..., M]]:
     """Register ``fn`` as ``GET /api{path}`` (JSON) and ``GET {path}`` (HTML of the same model)."""
+    guard = [declare(access)]
 
     def decorate(fn: Callable[..., M]) -> Callable[..., M]:
         takes_request = "request" in inspect.signature(fn).parameters
         api_path = "/api" + (path if path != "/" else "")
-        router.get(api_path, response_model=model, summary=summary or fn.__doc__, name=f"{fn.__name__}_json")(
-            fn
-        )
+        router.get(
+            api_path,
+            response_model=model,
+            summary=summary or fn.__doc__,
+            name=f"{fn.__name__}_json",
+            dependencies=guard,
+        )(fn)
 
         def html(**kwargs: Any) -> HTMLResponse:
             request: Request = kwargs.pop("request")
@@ -87,7 +99,9 @@ def page(
 
         html.__signature__ = _html_signature(fn)  # type: ignore[attr-defined]
         html.__name__ = fn.__name__
-        router.get(path, response_class=HTMLResponse, include_in_schema=False, name=fn.__name__)(html)
+        router.get(
+            path, response_class=HTMLResponse, include_in_schema=False, name=fn.__name__, dependencies=guard
+        )(html)
         return fn
 
     return decorate

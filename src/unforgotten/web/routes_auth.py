@@ -1,4 +1,4 @@
-"""Log-in (password, lock-out, optional TOTP), log-out, language, account and the users page."""
+"""Log-in (password, lock-out, optional TOTP), log-out, language, the user's own account."""
 
 from __future__ import annotations
 
@@ -8,10 +8,19 @@ import pyotp
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from unforgotten.domain.roles import Permission, Role
+from unforgotten.errors import ValidationError
 from unforgotten.web import accounts
 from unforgotten.web import schemas as m
-from unforgotten.web.deps import CsrfChecked, CurrentUser, Lang, WorkspaceDep, require, state
+from unforgotten.web.deps import (
+    CsrfChecked,
+    CurrentUser,
+    Lang,
+    WorkspaceDep,
+    client_address,
+    public,
+    signed_in,
+    state,
+)
 from unforgotten.web.i18n import LANGUAGES
 from unforgotten.web.render import page, render
 
@@ -36,12 +45,17 @@ def _safe_next(target: str | None) -> str:
     return target if target and target.startswith("/") and not target.startswith("//") else "/"
 
 
-@router.get("/login", response_class=HTMLResponse, include_in_schema=False)
-def login_form(request: Request, lang: Lang, next: str = "/") -> HTMLResponse:
-    return render(request, "login.html", lang=lang, user=None, next=_safe_next(next), error=None)
+@router.get("/login", response_class=HTMLResponse, include_in_schema=False, dependencies=[public()])
+def login_form(request: Request, lang: Lang, next: str = "/", changed: bool = False) -> HTMLResponse:
+    notice = "password_changed" if changed else None
+    return render(
+        request, "login.html", lang=lang, user=None, next=_safe_next(next), error=None, notice=notice
+    )
 
 
-@router.post("/login", response_class=HTMLResponse, include_in_schema=False, dependencies=[CsrfChecked])
+@router.post(
+    "/login", response_class=HTMLResponse, include_in_schema=False, dependencies=[public(), CsrfChecked]
+)
 def login(
     request: Request,
     lang: Lang,
@@ -49,13 +63,13 @@ def login(
     password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    result = accounts.authenticate(state(request).base, name, password)
+    result = accounts.authenticate(state(request).base, name, password, address=client_address(request))
     if result.user is None:
         error = "locked" if result.reason == "locked" else "bad_login"
         return render(
             request, "login.html", lang=lang, user=None, next=_safe_next(next), error=error, status=401
         )
-    request.session.clear()  # a fresh session at each log-in (no fixation)
+    request.session.clear()  # a new session id once signed in (no fixation): see middleware
     if result.needs_totp:
         request.session["pending"] = result.user.id
         return RedirectResponse(f"/login/totp?next={_safe_next(next)}", status_code=303)
@@ -63,12 +77,14 @@ def login(
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
-@router.get("/login/totp", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/login/totp", response_class=HTMLResponse, include_in_schema=False, dependencies=[public()])
 def totp_form(request: Request, lang: Lang, next: str = "/") -> HTMLResponse:
     return render(request, "totp.html", lang=lang, user=None, next=_safe_next(next), error=None)
 
 
-@router.post("/login/totp", response_class=HTMLResponse, include_in_schema=False, dependencies=[CsrfChecked])
+@router.post(
+    "/login/totp", response_class=HTMLResponse, include_in_schema=False, dependencies=[public(), CsrfChecked]
+)
 def totp(
     request: Request,
     lang: Lang,
@@ -76,22 +92,30 @@ def totp(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     pending = request.session.get("pending")
-    if not isinstance(pending, int) or not accounts.check_totp(state(request).base, pending, code):
+    outcome = "bad"
+    if isinstance(pending, int):
+        outcome = accounts.check_totp(state(request).base, pending, code, address=client_address(request))
+    if outcome != "ok":
+        error = "locked" if outcome == "locked" else "bad_code"
         return render(
-            request, "totp.html", lang=lang, user=None, next=_safe_next(next), error="bad_code", status=401
+            request, "totp.html", lang=lang, user=None, next=_safe_next(next), error=error, status=401
         )
     request.session.clear()
     request.session["uid"] = pending
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
-@router.post("/logout", include_in_schema=False, dependencies=[CsrfChecked])
+@router.post("/logout", include_in_schema=False, dependencies=[public(), CsrfChecked])
 def logout(request: Request) -> RedirectResponse:
+    """End the session: its row is revoked, so the cookie opens nothing afterwards."""
+    uid = request.session.get("uid")
+    if isinstance(uid, int):
+        state(request).base.audit(action="logout", subject=f"user:{uid}", detail={})
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
 
-@router.get("/lang/{code}", include_in_schema=False)
+@router.get("/lang/{code}", include_in_schema=False, dependencies=[public()])
 def choose_language(request: Request, code: str, next: str = "/") -> RedirectResponse:
     response = RedirectResponse(_safe_next(next), status_code=303)
     if code in LANGUAGES:
@@ -106,7 +130,7 @@ def choose_language(request: Request, code: str, next: str = "/") -> RedirectRes
     return response
 
 
-@page(router, "/account", "account.html", m.UserPublic)
+@page(router, "/account", "account.html", m.UserPublic, access="signed_in")
 def account(user: CurrentUser, request: Request) -> m.UserPublic:
     """The signed-in user."""
     if not user.totp and "totp_setup" not in request.session:
@@ -114,7 +138,7 @@ def account(user: CurrentUser, request: Request) -> m.UserPublic:
     return user_public(user)
 
 
-@router.post("/account/totp", include_in_schema=False, dependencies=[CsrfChecked])
+@router.post("/account/totp", include_in_schema=False, dependencies=[signed_in(), CsrfChecked])
 def account_totp(
     request: Request, ws: WorkspaceDep, user: CurrentUser, code: Annotated[str, Form()]
 ) -> Response:
@@ -126,32 +150,19 @@ def account_totp(
     return RedirectResponse("/account", status_code=303)
 
 
-@page(router, "/users", "users.html", m.UsersPage)
-def users(ws: WorkspaceDep, request: Request) -> m.UsersPage:
-    """Every user (admins only)."""
-    ws.require(Permission.MANAGE)
-    with ws.read() as conn:
-        listed = accounts.list_users(conn)
-    shown = request.session.pop("new_password", None)
-    return m.UsersPage(
-        users=[user_public(u) for u in listed],
-        roles=[r.value for r in Role],
-        new_password=shown if isinstance(shown, str) else None,
-    )
-
-
-@router.post("/users", include_in_schema=False, dependencies=[CsrfChecked, require(Permission.MANAGE)])
-def add_user(
-    request: Request, ws: WorkspaceDep, name: Annotated[str, Form()], role: Annotated[str, Form()]
+@router.post("/account/password", include_in_schema=False, dependencies=[signed_in(), CsrfChecked])
+def account_password(
+    request: Request,
+    ws: WorkspaceDep,
+    user: CurrentUser,
+    current: Annotated[str, Form(max_length=1000)],
+    new: Annotated[str, Form(max_length=1000)],
 ) -> Response:
-    _, password = accounts.add_user(ws, name, role=role)
-    request.session["new_password"] = f"{name}: {password}"
-    return RedirectResponse("/users", status_code=303)
-
-
-@router.post(
-    "/users/{name}/role", include_in_schema=False, dependencies=[CsrfChecked, require(Permission.MANAGE)]
-)
-def change_role(ws: WorkspaceDep, name: str, role: Annotated[str, Form()]) -> Response:
-    accounts.set_role(ws, name, role)
-    return RedirectResponse("/users", status_code=303)
+    """Change one's own password; every session of the user ends, this one included."""
+    outcome = accounts.change_password(ws, user, current=current, new=new, address=client_address(request))
+    if outcome == "locked":
+        raise ValidationError("too many wrong passwords; wait 15 minutes and try again")
+    if outcome != "ok":
+        raise ValidationError("the current password is wrong")
+    request.session.clear()
+    return RedirectResponse("/login?changed=1", status_code=303)

@@ -17,7 +17,7 @@ from unforgotten.store import queries
 from unforgotten.store.search import SearchFilters, index_is_stale, refresh_index, search
 from unforgotten.web import schemas as m
 from unforgotten.web import views
-from unforgotten.web.deps import WorkspaceDep
+from unforgotten.web.deps import WorkspaceDep, require
 from unforgotten.web.render import page
 
 __all__ = ["router"]
@@ -135,7 +135,12 @@ def batch(ws: WorkspaceDep, batch_id: int) -> m.BatchPage:
         return views.batch_page(conn, batch_id)
 
 
-@router.get("/api/export/{what}.csv", response_class=Response, summary="Export persons or records (CSV)")
+@router.get(
+    "/api/export/{what}.csv",
+    response_class=Response,
+    summary="Export persons or records (CSV)",
+    dependencies=[require(Permission.EXPORT)],
+)
 def export_csv(ws: WorkspaceDep, what: str, raw: bool = False) -> Response:
     """An export without protected fields, audited; roles that may export only. Cells that start
     like a spreadsheet formula get a leading apostrophe unless ``raw=true``."""

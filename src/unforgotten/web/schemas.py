@@ -37,6 +37,7 @@ __all__ = [
     "SourcePage",
     "SourcePublic",
     "SourcesPage",
+    "TokenPublic",
     "UserPublic",
     "UsersPage",
 ]
@@ -55,10 +56,19 @@ class UserPublic(_Model):
     created_at: str
 
 
+class TokenPublic(_Model):
+    id: int
+    user: str
+    label: str | None
+    created_at: str
+    revoked: bool
+
+
 class UsersPage(_Model):
     users: list[UserPublic]
     roles: list[str]
     new_password: str | None = None
+    tokens: list[TokenPublic] = []
 
 
 class NamePublic(_Model):

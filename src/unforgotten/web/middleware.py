@@ -1,0 +1,116 @@
+"""ASGI middleware of the application: security headers and server-side sessions.
+
+:class:`ServerSessions` gives each request ``request.session`` (a dict) loaded from the
+``web_session`` row its cookie names. After the response starts it stores changed data, begins
+a new session (new id, the old one revoked) whenever the signed-in user changes, and revokes the
+session when the data was cleared (log-out). The cookie holds only the random id.
+"""
+
+from __future__ import annotations
+
+import json
+from http.cookies import SimpleCookie
+
+from anyio import to_thread
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from unforgotten.web.sessions import Loaded, SessionStore
+
+__all__ = ["COOKIE", "CSP", "SecurityHeaders", "ServerSessions"]
+
+COOKIE = "unforgotten_session"
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"cache-control", b"no-store"),
+]
+
+
+class SecurityHeaders:
+    """Adds security headers and marks cookies ``Secure`` when served over https (or always)."""
+
+    def __init__(self, app: ASGIApp, *, secure_cookies: str) -> None:
+        self.app = app
+        self.secure_cookies = secure_cookies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        secure = self.secure_cookies == "always" or (
+            self.secure_cookies == "auto" and scope.get("scheme") == "https"
+        )
+
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [
+                    (
+                        k,
+                        v + b"; Secure"
+                        if secure and k == b"set-cookie" and b"secure" not in v.lower()
+                        else v,
+                    )
+                    for k, v in message.get("headers", [])
+                ] + _HEADERS
+            await send(message)
+
+        await self.app(scope, receive, wrapped)
+
+
+def _cookie(scope: Scope) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == b"cookie":
+            jar: SimpleCookie = SimpleCookie()
+            jar.load(value.decode("latin-1"))
+            if COOKIE in jar:
+                return jar[COOKIE].value
+    return None
+
+
+class ServerSessions:
+    """``request.session`` kept in the database; the cookie carries only a random id."""
+
+    def __init__(self, app: ASGIApp, *, store: SessionStore, max_age: int) -> None:
+        self.app = app
+        self.store = store
+        self.max_age = max_age
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sid = _cookie(scope)
+        loaded = await to_thread.run_sync(self.store.load, sid) if sid else None
+        scope["session"] = dict(loaded.data) if loaded else {}
+        before = json.dumps(scope["session"], sort_keys=True)
+
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                header = await to_thread.run_sync(self._save, loaded, scope["session"], before)
+                if header is not None:
+                    message.setdefault("headers", [])
+                    message["headers"] = [*message["headers"], (b"set-cookie", header.encode("latin-1"))]
+            await send(message)
+
+        await self.app(scope, receive, wrapped)
+
+    def _save(self, loaded: Loaded | None, data: dict[str, object], before: str) -> str | None:
+        if not data:
+            if loaded is None:
+                return None
+            self.store.end(loaded)
+            return f"{COOKIE}=null; path=/; Max-Age=0; httponly; samesite=lax"
+        if loaded is None or data.get("uid") != loaded.user_id:
+            sid = self.store.create(data, replaces=loaded)
+            return f"{COOKIE}={sid}; path=/; Max-Age={self.max_age}; httponly; samesite=lax"
+        if json.dumps(data, sort_keys=True) != before:
+            self.store.update(loaded, data)
+        elif self.store.needs_touch(loaded):
+            self.store.update(loaded, None)
+        return None

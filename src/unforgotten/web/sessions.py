@@ -1,0 +1,128 @@
+"""Server-side sessions (no FastAPI here): the cookie carries only a random id.
+
+The ``web_session`` row is found by the HMAC-SHA-256 of that id under the session secret (a copy
+of the table opens no session), holds the user, when the session began, was last seen and ends,
+whether it was revoked, and the session's data encrypted with the registry's key (the CSRF token,
+a password shown once, a second-factor secret being set up). Log-out, a password change and
+disabling a user revoke rows, so a replayed cookie is refused at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, select, update
+
+from unforgotten.errors import CryptoError
+from unforgotten.store.schema_web import web_session
+from unforgotten.store.workspace import Workspace
+
+__all__ = ["Loaded", "SessionStore", "revoke_sessions"]
+
+TOUCH_EVERY = dt.timedelta(minutes=1)
+_s = web_session
+
+
+def revoke_sessions(conn: Connection, *, user_id: int) -> int:
+    """Revoke every open session of a user (inside the caller's write); returns how many."""
+    result = conn.execute(
+        update(_s).where(_s.c.user_id == user_id, _s.c.revoked.is_(False)).values(revoked=True, data_enc=None)
+    )
+    return int(result.rowcount or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A session found by its cookie: its key, user, data and when it was last seen."""
+
+    sid_hash: str
+    user_id: int | None
+    data: dict[str, Any]
+    last_seen: dt.datetime
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="microseconds")
+
+
+class SessionStore:
+    """Load, save and end sessions of one registry."""
+
+    def __init__(self, ws: Workspace, *, secret: str, hours: int) -> None:
+        self.ws = ws
+        self._secret = secret.encode("utf-8")
+        self.lifetime = dt.timedelta(hours=hours)
+
+    def _hash(self, sid: str) -> str:
+        return hmac.new(self._secret, sid.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def _seal(self, sid_hash: str, data: dict[str, Any]) -> str | None:
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        return self.ws.keyring.encrypt(text, context=f"web_session.data_enc.{sid_hash}")
+
+    def load(self, sid: str) -> Loaded | None:
+        """The open session of cookie value ``sid`` (not revoked, not expired), else ``None``."""
+        key, now = self._hash(sid[:200]), _iso(dt.datetime.now(dt.UTC))
+        with self.ws.read() as conn:
+            row = conn.execute(
+                select(_s).where(_s.c.sid_hash == key, _s.c.revoked.is_(False), _s.c.expires_at > now)
+            ).first()
+        if row is None:
+            return None
+        r = row._mapping
+        try:
+            text = self.ws.keyring.decrypt(r["data_enc"], context=f"web_session.data_enc.{key}")
+        except CryptoError:
+            return None
+        data = json.loads(text) if text else {}
+        return Loaded(key, r["user_id"], data, dt.datetime.fromisoformat(r["last_seen"]))
+
+    def create(self, data: dict[str, Any], *, replaces: Loaded | None) -> str:
+        """A new session holding ``data`` (the old one revoked); returns the cookie value."""
+        sid, now = secrets.token_urlsafe(32), dt.datetime.now(dt.UTC)
+        key = self._hash(sid)
+        uid = data.get("uid") if isinstance(data.get("uid"), int) else None
+        row = {
+            "sid_hash": key,
+            "user_id": uid,
+            "created_at": _iso(now),
+            "last_seen": _iso(now),
+            "expires_at": _iso(now + self.lifetime),
+            "revoked": False,
+            "data_enc": self._seal(key, data),
+        }
+        with self.ws.state_write() as conn:
+            conn.execute(delete(_s).where(_s.c.expires_at < _iso(now - dt.timedelta(days=1))))
+            if replaces is not None:
+                self._revoke(conn, replaces.sid_hash)
+            conn.execute(_s.insert(), [row])
+        return sid
+
+    def update(self, loaded: Loaded, data: dict[str, Any] | None) -> None:
+        """Store new data of a session (only while it is open), or only note that it was seen."""
+        values: dict[str, Any] = {"last_seen": _iso(dt.datetime.now(dt.UTC))}
+        if data is not None:
+            values["data_enc"] = self._seal(loaded.sid_hash, data)
+        with self.ws.state_write() as conn:
+            conn.execute(
+                update(_s).where(_s.c.sid_hash == loaded.sid_hash, _s.c.revoked.is_(False)).values(**values)
+            )
+
+    def end(self, loaded: Loaded) -> None:
+        """Revoke one session (log-out)."""
+        with self.ws.state_write() as conn:
+            self._revoke(conn, loaded.sid_hash)
+
+    @staticmethod
+    def _revoke(conn: Connection, key: str) -> None:
+        conn.execute(update(_s).where(_s.c.sid_hash == key).values(revoked=True, data_enc=None))
+
+    def needs_touch(self, loaded: Loaded) -> bool:
+        """Whether ``last_seen`` is old enough to be written again."""
+        return dt.datetime.now(dt.UTC) - loaded.last_seen > TOUCH_EVERY
