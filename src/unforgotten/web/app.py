@@ -144,7 +144,6 @@ def create_app(settings: WebSettings, *, engine: Any = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.state.unforgotten = AppState(settings, base.engine, base)
-    app.state.estimates = {}
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.session_secret,
