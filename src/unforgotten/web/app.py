@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from unforgotten.errors import (
     ConflictError,
+    DuplicateReadoutError,
     NotFoundError,
     PermissionDenied,
     UnforgottenError,
@@ -85,6 +86,7 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (NotFoundError, 404, "not_found"),
     (PermissionDenied, 403, "forbidden"),
     (ValidationError, 400, "bad_request"),
+    (DuplicateReadoutError, 409, "duplicate_readout"),
     (ConflictError, 409, "conflict"),
 ]
 
