@@ -210,7 +210,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "사건마다 한 표이며, 그 사건을 전하는 출처마다 한 열입니다(저장 ID: unforgotten split에 쓰는 번호).",
     ),
     "sources_disagree": ("sources disagree", "출처 간 불일치"),
-    "sources_report": ("sources report this event", "개 출처가 이 사건을 전함"),
+    "sources_report": ("Sources reporting this event", "이 사건을 전하는 출처"),
     "merged_by_run": ("merged by linkage run", "연계 실행으로 병합됨:"),
     # estimates page
     "saved_by": ("saved by", "저장:"),
