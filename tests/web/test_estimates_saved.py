@@ -54,7 +54,7 @@ def test_the_demos_estimate_is_on_the_page(tmp_path: Path) -> None:
         client.cookies.set("lang", "ko")
         html = client.get("/estimates").text
     assert "아직 추정을 실행하지 않았습니다." not in html
-    assert "<tr><td>전체</td><td>단계적 로그선형</td>" in html
+    assert '<tr><td>전체</td><td class="nowrap">단계적 로그선형</td>' in html
     assert f"<strong>{summary['estimate']['estimate']:,.0f}</strong>" in html
 
 

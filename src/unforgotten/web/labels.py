@@ -75,11 +75,27 @@ _FIXED: dict[str, dict[str, Pair]] = {
         "done": ("done", "이행"),
         "dropped": ("dropped", "중단"),
     },
-    "method": {
-        "loglinear": ("log-linear (BIC)", "로그선형(BIC)"),
-        "stepwise": ("stepwise log-linear", "단계적 로그선형"),
-        "lcmcr": ("LCMCR (Bayesian latent classes)", "LCMCR(베이즈 잠재계층)"),
-        "dga": ("dga (decomposable graphs)", "dga(분해 가능 그래프)"),
+    "method": {  # short: they label the rows of the charts too
+        "loglinear": ("log-linear", "로그선형"),
+        "stepwise": ("stepwise", "단계적 로그선형"),
+        "lcmcr": ("LCMCR", "LCMCR(잠재계층)"),
+        "dga": ("dga", "DGA(그래프)"),
+    },
+    "origin": {  # where a saved estimate was run
+        "web": ("estimates page", "추정 화면"),
+        "cli": ("command line", "명령줄"),
+        "demo": ("demo", "데모"),
+    },
+    "comparison": {  # the linkage model's comparisons (evidence of a pair)
+        "surname_name": ("surname", "성"),
+        "given_name": ("given name", "이름"),
+        "full_name": ("full name", "전체 이름"),
+        "birth_date": ("birth date", "생년월일"),
+        "sex": ("sex", "성별"),
+        "birth_place": ("birth place", "출생지"),
+        "event_place": ("event place", "사건 장소"),
+        "case_type": ("case type", "사건 유형"),
+        "event_year": ("event year", "사건 연도"),
     },
     "stratum": {
         "all": ("all", "전체"),
@@ -97,6 +113,7 @@ VOCABULARIES = (
     "province",
     "facility",
     "topic",
+    "incident_title",
     *_FIXED,
 )
 """Every vocabulary :func:`term` knows."""
@@ -127,6 +144,8 @@ def vocabulary_labels(name: str) -> Mapping[str, Pair]:
         "province": _provinces,
         "facility": lambda: {f.code: (f.name_en, f.name_hangul or f.name_en) for f in facilities()},
         "topic": lambda: {**_from(violations()), **_topics()},
+        # the importer titles an incident with its case type's English label
+        "incident_title": lambda: {t.label_en: (t.label_en, t.label_ko) for t in CASE_TYPES.terms},
     }
     if name in built:
         return built[name]()
