@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from sqlalchemy import Engine, select
+
+from unforgotten.store.schema import audit_event, record_version
+
 HEADER = [
     "record_id",
     "full_name",
@@ -53,3 +57,22 @@ def write_csv(
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+def cut_chain(engine: Engine, *, keep: int) -> None:
+    """Remove every audit event after ``keep`` and everything those events wrote, directly in the
+    database, so that the chain, the versions and the rows still agree (as an attacker would)."""
+    from unforgotten.store.schema import VERSIONED_TABLES
+
+    with engine.begin() as conn:
+        versioned = set(VERSIONED_TABLES.values())
+        for table in reversed(next(iter(versioned)).metadata.sorted_tables):
+            if table not in versioned:
+                continue
+            name = table.name
+            kept = select(record_version.c.row_id).where(
+                record_version.c.table_name == name, record_version.c.event_id <= keep
+            )
+            conn.execute(table.delete().where(table.c.id.not_in(kept)))
+        conn.execute(record_version.delete().where(record_version.c.event_id > keep))
+        conn.execute(audit_event.delete().where(audit_event.c.id > keep))

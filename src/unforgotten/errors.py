@@ -11,6 +11,7 @@ also subclasses the matching built-in so that generic code keeps working::
     ├── DuplicateBatchError (ValueError)  the same file (same SHA-256) imported twice
     ├── ConflictError (ValueError)        a change based on a state that has moved on since
     │   └── DuplicateReadoutError         a readout (same text, or same round) already saved
+    ├── RegistryBusy (RuntimeError)       another write (a long import) held the registry too long
     ├── PermissionDenied (PermissionError) a role not allowed to do what it asked
     ├── IntegrityError (RuntimeError)     the audit chain or a record hash does not verify
     ├── CryptoError (RuntimeError)        a protected value cannot be decrypted with the key given
@@ -39,6 +40,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDenied",
     "Problem",
+    "RegistryBusy",
     "UnforgottenError",
     "UnforgottenWarning",
     "ValidationError",
@@ -121,6 +123,24 @@ class ConflictError(UnforgottenError, ValueError):
 class DuplicateReadoutError(ConflictError):
     """Raised when a readout is saved again: the same text (SHA-256), or a round of the same date
     and place is stored already. Nothing is written; the message names the stored round."""
+
+
+class RegistryBusy(UnforgottenError, RuntimeError):
+    """Raised when another write (a long import) held the registry's write lock for longer than
+    the busy timeout; nothing was written, and the same request can simply be made again."""
+
+    exit_code = 12
+
+    def __init__(self, waited: float) -> None:
+        self.retry_after = max(1, round(waited))
+        super().__init__(
+            f"the registry is busy with another write (such as a long import) and stayed locked for "
+            f"{waited:g} s; nothing was written. Try again in a minute, or raise "
+            "UNFORGOTTEN_BUSY_TIMEOUT."
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (float(self.retry_after),))
 
 
 class PermissionDenied(UnforgottenError, PermissionError):

@@ -5,6 +5,9 @@
 | database URL | ``--db`` | ``UNFORGOTTEN_DB`` | ``sqlite:///unforgotten.db`` in the working directory |
 | key file | ``--key-file`` | ``UNFORGOTTEN_KEY_FILE`` | ``NAME.key`` by SQLite, else ``unforgotten.key`` |
 | keyring itself | | ``UNFORGOTTEN_KEY`` | read from the key file |
+| signing key | | ``UNFORGOTTEN_SIGNING_KEY_FILE`` | beside the key file: ``NAME.signing-key`` |
+| checkpoints | | ``UNFORGOTTEN_CHECKPOINTS`` | beside the key file: ``NAME.checkpoints`` |
+| busy timeout (s) | | ``UNFORGOTTEN_BUSY_TIMEOUT`` | 30: a write waits this long behind another |
 | actor | ``--as`` | ``UNFORGOTTEN_ACTOR`` | the login name of the local user |
 | role | ``--role`` | ``UNFORGOTTEN_ROLE`` | ``admin`` (the command line acts as the local admin) |
 """
@@ -82,6 +85,23 @@ class Settings:
     def sqlite_path(self) -> Path | None:
         """The database file when the store is SQLite on disk."""
         return _sqlite_path(self.db_url)
+
+    def _beside(self, suffix: str, env: str) -> Path:
+        """A file named after the key file, in its folder (``registry.db.key`` → ``registry.db`` + suffix)."""
+        if value := os.environ.get(env):
+            return Path(value).expanduser().resolve()
+        key = self.key_file
+        return key.with_name((key.stem if key.suffix == ".key" else key.name) + suffix)
+
+    @property
+    def signing_key_file(self) -> Path:
+        """The organisation's Ed25519 key that signs checkpoints of the audit chain."""
+        return self._beside(".signing-key", "UNFORGOTTEN_SIGNING_KEY_FILE")
+
+    @property
+    def checkpoint_file(self) -> Path:
+        """Where signed checkpoints of the audit chain are appended."""
+        return self._beside(".checkpoints", "UNFORGOTTEN_CHECKPOINTS")
 
     @property
     def evidence_dir(self) -> Path:

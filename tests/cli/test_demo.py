@@ -23,5 +23,9 @@ def test_demo_builds_a_linked_estimated_registry(tmp_path: Path) -> None:
     assert estimate["lower"] <= estimate["estimate"] <= estimate["upper"]
     assert estimate["estimate"] >= estimate["observed"] == summary["persons"]
     assert summary["verified"] is True
+    workspace = Path(summary["workspace"])
+    kept = [json.loads(line) for line in (workspace / "registry.db.checkpoints").read_text().splitlines()]
+    assert summary["checkpoint"] == kept[-1]  # the demo prints a current, signed checkpoint
+    assert summary["checkpoint"]["head"] == summary["audit_head"]
     brief = Path(summary["brief"]).read_text(encoding="utf-8")
     assert brief.startswith("#") and "2024" in brief

@@ -98,7 +98,7 @@ def test_removing_the_newest_event_is_caught_against_a_noted_head(loaded: Worksp
     with loaded.read() as conn:
         assert verify_store(conn).ok  # undetectable from inside …
         report = verify_store(conn, expect_head=head)
-    assert report.breaks[0].startswith("the chain's head is")  # … but caught against the noted head
+    assert report.breaks[0].startswith(f"no event of the chain has the hash {head}")  # … but caught
 
 
 def test_clean_store_verifies(loaded: Workspace) -> None:

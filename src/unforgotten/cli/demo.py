@@ -50,7 +50,6 @@ def demo(
     from unforgotten.linkage.store import link_store  # noqa: PLC0415
     from unforgotten.settings import Settings  # noqa: PLC0415
     from unforgotten.store import queries  # noqa: PLC0415
-    from unforgotten.store.verify import verify_store  # noqa: PLC0415
     from unforgotten.store.workspace import Workspace  # noqa: PLC0415
     from unforgotten.synth import generate_population, make_lists, preset  # noqa: PLC0415
     from unforgotten.synth.writers import write_list  # noqa: PLC0415
@@ -75,9 +74,11 @@ def demo(
     round_id = seed_demo(ws)
     brief_path = directory / "brief.md"
     brief_path.write_text(brief(ws, round_id).to_markdown(), encoding="utf-8")
+    login = _demo_login(ws) if serve and not as_json else None
     with ws.read() as conn:
         summary = queries.stats(conn)
-        report = verify_store(conn)
+    report = ws.verify()
+    signed = ws.checkpoint()
     result = {
         "workspace": str(directory),
         "db": ws.settings.db_url,
@@ -90,20 +91,26 @@ def demo(
         "brief": str(brief_path),
         "verified": report.ok,
         "audit_head": report.head,
+        "checkpoint": signed.to_dict(),
     }
     if as_json:
         print_json(result)
     else:
         _print_summary(result, synthetic.list_names)
-    if serve and not as_json:
-        _serve(ws, port)
+    if login is not None:
+        _serve(ws, port, login)
 
 
-def _serve(ws: Workspace, port: int) -> None:
+def _demo_login(ws: Workspace) -> tuple[str, str]:
     from unforgotten.web import create_demo_user  # noqa: PLC0415
+
+    return create_demo_user(ws)
+
+
+def _serve(ws: Workspace, port: int, login: tuple[str, str]) -> None:
     from unforgotten.web import serve as serve_web  # noqa: PLC0415
 
-    name, password = create_demo_user(ws)
+    name, password = login
     console.print(
         f"\n[bold]Web application:[/] http://127.0.0.1:{port}/  log in as [bold]{name}[/] "
         f"with password [bold]{password}[/]  (Ctrl-C to stop)"
@@ -165,7 +172,12 @@ def _print_summary(result: dict[str, object], names: tuple[str, ...]) -> None:
         f"Seed consultation round {result['seed_round']} loaded; brief written to {result['brief']}."
     )
     verified = "yes" if result["verified"] else "NO"
-    console.print(f"Audit chain verified: {verified} (head {str(result['audit_head'])[:16]}…)")
+    signed = dict(result["checkpoint"])  # type: ignore[call-overload]
+    console.print(
+        f"Audit chain verified: {verified}. Current checkpoint: event {signed['event_id']}, "
+        f"head {signed['head']}, signed by {signed['key_id']} (unforgotten checkpoint --json).",
+        highlight=False,
+    )
     db = f"{result['workspace']}/registry.db"
     console.print(
         f"Next: unforgotten stats --db {db} · unforgotten review --db {db} · "

@@ -18,6 +18,7 @@ __all__ = ["COMMAND_MODULES", "app", "run"]
 
 COMMAND_MODULES = [
     "unforgotten.cli.registry",
+    "unforgotten.cli.audit",
     "unforgotten.cli.link",
     "unforgotten.cli.names",
     "unforgotten.cli.estimate",

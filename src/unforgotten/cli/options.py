@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-__all__ = ["DbOption", "JsonOption", "console", "err_console", "print_json"]
+__all__ = ["DbOption", "JsonOption", "RawCellsOption", "console", "err_console", "print_json"]
 
 DbOption = Annotated[
     str | None,
@@ -21,6 +21,14 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of a table.")]
+RawCellsOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw-cells",
+        help="CSV: write cells exactly as stored. By default a cell that starts like a spreadsheet "
+        "formula (= + - @ tab CR) gets a leading apostrophe, so opening the file runs nothing.",
+    ),
+]
 
 console = Console()
 err_console = Console(stderr=True)

@@ -1,4 +1,4 @@
-"""Registry commands: init, import, person, history, verify, stats, export, key rotate."""
+"""Registry commands: init, import, person, history, stats, export, key rotate."""
 
 from __future__ import annotations
 
@@ -11,14 +11,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from unforgotten.cli.context import ActorOption, KeyFileOption, RoleOption, open_workspace
-from unforgotten.cli.options import DbOption, JsonOption, console, err_console, print_json
+from unforgotten.cli.options import DbOption, JsonOption, RawCellsOption, console, err_console, print_json
 from unforgotten.domain.roles import Permission
 from unforgotten.errors import BatchRejected
 from unforgotten.ingest import import_file
 from unforgotten.store import queries
 from unforgotten.store.export import export
 from unforgotten.store.keys import rotate_key
-from unforgotten.store.verify import verify_store
 
 __all__ = ["register"]
 
@@ -31,13 +30,26 @@ def init(db: DbOption = None, key_file: KeyFileOption = None, as_json: JsonOptio
     """
     report = open_workspace(db, key_file, ready=False).init()
     if as_json:
-        print_json({"db": report.db_url, "key_file": report.key_file, "key_created": report.key_created})
+        print_json(
+            {
+                "db": report.db_url,
+                "key_file": report.key_file,
+                "key_created": report.key_created,
+                "signing_key_file": report.signing_key_file,
+                "signing_key_created": report.signing_key_created,
+            }
+        )
         return
     console.print(f"Registry ready: {report.db_url}")
     if report.key_created:
         console.print(
             f"New encryption key written to {report.key_file} (owner-only). Back it up "
             "apart from the database: without it protected fields cannot be read."
+        )
+    if report.signing_key_created:
+        console.print(
+            f"New signing key written to {report.signing_key_file} (owner-only): it signs "
+            "checkpoints of the audit chain. Keep it apart from the database's writers."
         )
 
 
@@ -196,36 +208,6 @@ def history(
     console.print(table)
 
 
-def verify(
-    expect_head: Annotated[str | None, typer.Option("--expect-head", help="Head hash noted earlier.")] = None,
-    db: DbOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Recompute the audit chain and every record version; report the first break.
-
-    Exits 7 when anything was changed behind the application's back.
-
-    Example:
-        unforgotten verify
-        unforgotten verify --expect-head 3f2a… --json
-    """
-    ws = open_workspace(db)
-    ws.require(Permission.VERIFY)
-    with ws.read() as conn:
-        report = verify_store(conn, expect_head=expect_head)
-    if as_json:
-        print_json(report.to_dict())
-    elif report.ok:
-        console.print(
-            f"OK: {report.events} audit events, {report.versions} versions, {report.rows} rows; "
-            f"head {report.head}"
-        )
-    else:
-        err_console.print(f"[bold red]BROKEN:[/] {report.breaks[0]}", highlight=False)
-    if not report.ok:
-        raise typer.Exit(7)
-
-
 def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Counts by source, case type and province.
 
@@ -257,6 +239,7 @@ def export_(
     include_protected: Annotated[
         bool, typer.Option("--include-protected", help="Admins only; audited.")
     ] = False,
+    raw_cells: RawCellsOption = False,
     db: DbOption = None,
     key_file: KeyFileOption = None,
     actor: ActorOption = None,
@@ -270,7 +253,7 @@ def export_(
         unforgotten export records --out records.json --format json
     """
     ws = open_workspace(db, key_file, actor, role)
-    count = export(ws, what, out, fmt=fmt, include_protected=include_protected)
+    count = export(ws, what, out, fmt=fmt, include_protected=include_protected, raw_cells=raw_cells)
     if as_json:
         print_json({"what": what, "rows": count, "file": str(out)})
     else:
@@ -299,7 +282,6 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_)
     app.command("person")(person)
     app.command("history")(history)
-    app.command("verify")(verify)
     app.command("stats")(stats)
     app.command("export")(export_)
     keys = typer.Typer(help="Encryption keys for protected fields.", no_args_is_help=True)

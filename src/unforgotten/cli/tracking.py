@@ -17,7 +17,7 @@ import typer
 from rich.table import Table
 
 from unforgotten.cli.context import ActorOption, KeyFileOption, RoleOption, open_workspace
-from unforgotten.cli.options import DbOption, JsonOption, console, print_json
+from unforgotten.cli.options import DbOption, JsonOption, RawCellsOption, console, print_json
 from unforgotten.domain.roles import Permission
 from unforgotten.errors import NotFoundError, ValidationError
 from unforgotten.tracking.brief import brief
@@ -432,6 +432,7 @@ def export_public_command(
     by: Annotated[str, typer.Option("--by", help="One or two of case_type, province, period.")] = "case_type",
     threshold: Annotated[int, typer.Option("--threshold", help="Suppress counts from 1 to this - 1.")] = 5,
     fmt: Annotated[PublicFormat, typer.Option("--format", help="csv or json.")] = PublicFormat.csv,
+    raw_cells: RawCellsOption = False,
     db: DbOption = None,
     actor: ActorOption = None,
     role: RoleOption = None,
@@ -449,7 +450,7 @@ def export_public_command(
     """
     dims = [d.strip() for d in by.split(",") if d.strip()]
     ws = open_workspace(db, None, actor, role)
-    table = export_public(ws, by=dims, out=out, threshold=threshold, fmt=fmt.value)
+    table = export_public(ws, by=dims, out=out, threshold=threshold, fmt=fmt.value, raw_cells=raw_cells)
     cells = (*table.cells, *table.totals)
     summary = {"out": str(out), "cells": len(cells), "suppressed": sum(c.suppressed for c in cells)}
     if as_json:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from unforgotten.domain.cells import neutralise_row
 from unforgotten.errors import Problem, ValidationError
 
 __all__ = ["CaptureTable", "TableRejected", "tables_by_stratum"]
@@ -207,10 +208,11 @@ class CaptureTable:
             raise ValidationError(f"unknown list(s) {unknown}; the table has {list(self.lists)}")
 
     def to_csv(self, path: str | Path) -> None:
-        """Write in the aggregated format (all histories, zero counts included)."""
+        """Write in the aggregated format (all histories, zero counts included); list names that
+        start like a spreadsheet formula are neutralised."""
         with Path(path).open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow([*self.lists, "count"])
+            writer.writerow(neutralise_row([*self.lists, "count"]))
             for pattern, count in self.rows():
                 writer.writerow([*pattern, count])
 

@@ -7,6 +7,7 @@ serialises writers of the audit chain.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +23,36 @@ from unforgotten.errors import ConfigError
 __all__ = [
     "ENCRYPTED_COLUMNS",
     "alembic_config",
+    "busy_timeout",
     "create_store_engine",
     "encrypted_values",
+    "is_busy",
     "is_current",
     "migrate",
 ]
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def busy_timeout() -> float:
+    """Seconds a write waits for another write's lock before :class:`RegistryBusy` (default 30)."""
+    text = os.environ.get("UNFORGOTTEN_BUSY_TIMEOUT", "30")
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise ConfigError(f"UNFORGOTTEN_BUSY_TIMEOUT must be a number of seconds, not {text!r}") from exc
+    if not 0 <= value <= 3600:
+        raise ConfigError("UNFORGOTTEN_BUSY_TIMEOUT must be between 0 and 3600 seconds")
+    return value
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether a database error means another writer held the lock past the busy timeout."""
+    orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlstate", None) == "55P03":  # PostgreSQL lock_not_available
+        return True
+    text = str(orig).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -38,7 +62,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
         "journal_mode=WAL",
         "foreign_keys=ON",
         "synchronous=NORMAL",
-        "busy_timeout=30000",
+        f"busy_timeout={int(busy_timeout() * 1000)}",
         "cache_size=-65536",
         "temp_store=MEMORY",
     ):

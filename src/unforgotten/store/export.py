@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from unforgotten.domain.cells import neutralise_rows
 from unforgotten.domain.roles import Permission
 from unforgotten.errors import ValidationError
 from unforgotten.store.queries import cluster_rows, person_rows, protected_of_records, record_rows
@@ -29,9 +30,12 @@ EXPORTS: dict[str, Callable[[Connection], list[dict[str, Any]]]] = {
 }
 
 
-def _write(rows: list[dict[str, Any]], out: Path, fmt: str) -> None:
+def _write(rows: list[dict[str, Any]], out: Path, fmt: str, *, raw_cells: bool) -> None:
+    if fmt == "csv" and not raw_cells:
+        rows = neutralise_rows(rows)
     tmp = out.with_name(out.name + ".partial")
-    with tmp.open("w", encoding="utf-8", newline="") as handle:
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # records of persons: owner only
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
         if fmt == "json":
             json.dump(rows, handle, ensure_ascii=False, indent=1, default=str)
         else:
@@ -50,8 +54,10 @@ def export(
     fmt: str = "csv",
     include_protected: bool = False,
     rows_for: Callable[[Connection], list[dict[str, Any]]] | None = None,
+    raw_cells: bool = False,
 ) -> int:
-    """Write an export; returns the number of rows. Protected fields only on request, for admins."""
+    """Write an export; returns the number of rows. Protected fields only on request, for admins.
+    CSV cells that a spreadsheet would run as formulas are neutralised unless ``raw_cells``."""
     ws.require(Permission.EXPORT)
     if include_protected:
         ws.require(Permission.EXPORT_PROTECTED)
@@ -76,7 +82,8 @@ def export(
             "file": out.name,
             "format": fmt,
             "include_protected": include_protected,
+            "raw_cells": raw_cells,
         },
     )
-    _write(rows, out, fmt)
+    _write(rows, out, fmt, raw_cells=raw_cells)
     return len(rows)

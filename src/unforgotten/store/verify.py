@@ -3,8 +3,10 @@
 Catches a value edited behind the application's back (the row no longer matches its newest
 version), a deleted row (a version without its row), an inserted row (a row without a version),
 an edited, inserted or deleted version (its hash, or its event's digest), and an edited, inserted
-or deleted audit event (the chain). Deleting the newest events *and* everything they wrote is
-caught only against a head hash kept elsewhere: pass it as ``expect_head``.
+or deleted audit event (the chain). Deleting the newest events *and* everything they wrote, or
+rewriting the whole chain and re-hashing it, is caught against what was signed outside the
+database: the checkpoints (:mod:`.checkpoints`), or a head hash noted elsewhere (``expect_head``,
+which must still be an event of the chain).
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
+from unforgotten.errors import ValidationError
+from unforgotten.store import checkpoints as cp
 from unforgotten.store.audit import GENESIS, canonical_json, event_hash, normalise_row, version_hash
 from unforgotten.store.schema import VERSIONED_TABLES, audit_event, record_version
 
@@ -32,6 +37,8 @@ class VerifyReport:
     rows: int
     head: str
     breaks: list[str] = field(default_factory=list)
+    checkpoints: list[cp.CheckpointReport] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -47,6 +54,8 @@ class VerifyReport:
             "rows": self.rows,
             "head": self.head,
             "breaks": self.breaks,
+            "checkpoints": [c.to_dict() for c in self.checkpoints],
+            "notes": self.notes,
         }
 
 
@@ -133,8 +142,69 @@ def _check_rows(conn: Connection, latest: dict[tuple[str, int], tuple[str, str]]
     return count
 
 
-def verify_store(conn: Connection, *, expect_head: str | None = None) -> VerifyReport:
-    """Walk the chain, the versions and the rows; stop at the first break of each walk."""
+def _check_expected(conn: Connection, expected: str, breaks: list[str]) -> None:
+    """A head noted earlier (full hash or a unique prefix) must still be an event of the chain."""
+    prefix = expected.strip().lower().rstrip("….")
+    if len(prefix) < 8 or any(ch not in "0123456789abcdef" for ch in prefix):
+        raise ValidationError(
+            f"--expect-head {expected!r}: give the head hash, or at least its first 8 hexadecimal digits"
+        )
+    matches = conn.execute(
+        select(audit_event.c.id).where(audit_event.c.hash.like(prefix + "%")).order_by(audit_event.c.id)
+    ).all()
+    if not matches:
+        breaks.append(
+            f"no event of the chain has the hash {prefix}: the events up to it were removed, "
+            "or the history before it was rewritten"
+        )
+    elif len(matches) > 1:
+        ids = ", ".join(str(r.id) for r in matches[:5])
+        raise ValidationError(f"--expect-head {prefix} matches events {ids}; give more digits")
+
+
+def _check_signed(
+    conn: Connection,
+    report: VerifyReport,
+    *,
+    signer: cp.SigningKey | None,
+    own_file: Path | None,
+    copies: tuple[Path, ...],
+) -> None:
+    files = ([own_file] if own_file is not None else []) + list(copies)
+    if signer is None:
+        if files and any(f.exists() for f in files):
+            report.notes.append("checkpoints not checked: no signing key (give --public-key)")
+        else:
+            report.notes.append("the chain is not anchored: no signing key (run `unforgotten init`)")
+        return
+    last = int(conn.execute(select(func.coalesce(func.max(audit_event.c.id), 0))).scalar_one())
+    for path in files:
+        if not path.exists():
+            report.breaks.append(
+                f"the checkpoint file {path} is missing (deleted?): {last} events cannot be checked "
+                "against signed history"
+            )
+            continue
+        found, problems = cp.read_file(path)
+        result = cp.check(conn, found, signer, file=str(path), last_event=last)
+        result.breaks[:0] = problems
+        if not found and not problems:
+            result.breaks.append(f"the checkpoint file {path} is empty (emptied?)")
+        report.checkpoints.append(result)
+        report.breaks.extend(result.breaks)
+        report.notes.extend(result.notes if path == own_file else [])
+
+
+def verify_store(
+    conn: Connection,
+    *,
+    expect_head: str | None = None,
+    signer: cp.SigningKey | None = None,
+    checkpoint_file: Path | None = None,
+    copies: tuple[Path, ...] = (),
+) -> VerifyReport:
+    """Walk the chain, the versions and the rows (stopping at the first break of each walk), then
+    check the chain against its signed checkpoints and a head noted earlier."""
     breaks: list[str] = []
     events, head, digests = _check_chain(conn, breaks)
     versions, rows = 0, 0
@@ -142,8 +212,9 @@ def verify_store(conn: Connection, *, expect_head: str | None = None) -> VerifyR
         versions, latest = _check_versions(conn, digests, breaks)
         if not breaks:
             rows = _check_rows(conn, latest, breaks)
-    if expect_head and not breaks and head != expect_head:
-        breaks.append(
-            f"the chain's head is {head[:16]}…, not the expected {expect_head[:16]}… (events removed)"
-        )
-    return VerifyReport(events, versions, rows, head, breaks)
+    report = VerifyReport(events, versions, rows, head, breaks)
+    if signer is not None or checkpoint_file is not None or copies:
+        _check_signed(conn, report, signer=signer, own_file=checkpoint_file, copies=copies)
+    if expect_head:
+        _check_expected(conn, expect_head, breaks)
+    return report

@@ -6,23 +6,38 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.exc import OperationalError
 
 from unforgotten.domain.roles import Permission, may
-from unforgotten.errors import ConfigError, PermissionDenied
+from unforgotten.errors import ConfigError, PermissionDenied, RegistryBusy
 from unforgotten.settings import Settings
+from unforgotten.store import checkpoints
 from unforgotten.store.crypto import Keyring
-from unforgotten.store.db import create_store_engine, encrypted_values, is_current, migrate
+from unforgotten.store.db import (
+    busy_timeout,
+    create_store_engine,
+    encrypted_values,
+    is_busy,
+    is_current,
+    migrate,
+)
+from unforgotten.store.schema import audit_event
+from unforgotten.store.verify import VerifyReport, verify_store
 from unforgotten.store.writer import Writer, append_event, lock_chain
 
 __all__ = ["InitReport", "Workspace"]
+
+_log = logging.getLogger("unforgotten.audit")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +47,18 @@ class InitReport:
     db_url: str
     key_file: str | None
     key_created: bool
+    signing_key_file: str = ""
+    signing_key_created: bool = False
+
+
+def _owner_only(path: Path) -> None:
+    """Create the SQLite file readable by its owner only, or take group and world access away
+    from an existing one (and its write-ahead log), so other local users cannot copy it."""
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists() and file.stat().st_mode & 0o077:
+            file.chmod(0o600)
 
 
 class Workspace:
@@ -54,8 +81,13 @@ class Workspace:
         """The keyring that protects fields at rest (loaded on first use)."""
         return Keyring.load(self.settings.key_file)
 
+    @cached_property
+    def signer(self) -> checkpoints.SigningKey | None:
+        """The organisation's checkpoint key, or ``None`` where the registry has none yet."""
+        return checkpoints.SigningKey.load(self.settings.signing_key_file)
+
     def init(self) -> InitReport:
-        """Create or upgrade the schema and write a key file if there is no key yet."""
+        """Create or upgrade the schema; write a key file and a signing key where there are none."""
         self.require(Permission.MANAGE)
         if sqlite := self.settings.sqlite_path:
             sqlite.parent.mkdir(parents=True, exist_ok=True)
@@ -64,11 +96,18 @@ class Workspace:
             self._refuse_new_key_for_encrypted_data()
             Keyring.generate().save(self.settings.key_file)
             created = True
+        if sqlite:
+            _owner_only(sqlite)
+        signing = self.settings.signing_key_file
+        signing_created = self.signer is None
+        if signing_created:
+            checkpoints.SigningKey.generate().save(signing)
+            self.__dict__.pop("signer", None)
         migrate(self.engine)
         with self.write(action="init", subject="store") as writer:
             writer.detail["schema"] = "head"
         key_file = None if os.environ.get("UNFORGOTTEN_KEY") else str(self.settings.key_file)
-        return InitReport(self.settings.db_url, key_file, created)
+        return InitReport(self.settings.db_url, key_file, created, str(signing), signing_created)
 
     def _refuse_new_key_for_encrypted_data(self) -> None:
         """A new key cannot open values sealed with the old one: never make one silently."""
@@ -105,7 +144,8 @@ class Workspace:
         with self._begin(write=True) as conn:
             writer = Writer(conn, actor=self.settings.actor, role=self.settings.role.value)
             yield writer
-            writer.close(action=action, subject=subject)
+            event = writer.close(action=action, subject=subject)
+        self._sign(event)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -117,7 +157,7 @@ class Workspace:
         """Record an event that writes no rows (a read of protected data, an export)."""
         with self._begin(write=True) as conn:
             lock_chain(conn)
-            append_event(
+            event = append_event(
                 conn,
                 actor=self.settings.actor,
                 role=self.settings.role.value,
@@ -125,9 +165,69 @@ class Workspace:
                 subject=subject,
                 detail=detail,
             )
+        self._sign(event)
+
+    def checkpoint(self) -> checkpoints.Checkpoint:
+        """Sign the chain's current head now and append it to the checkpoint file."""
+        self.require(Permission.VERIFY)
+        if self.signer is None:
+            raise ConfigError(
+                f"no signing key at {self.settings.signing_key_file}; run `unforgotten init` to make "
+                "one, or point UNFORGOTTEN_SIGNING_KEY_FILE at the organisation's key"
+            )
+        with self.read() as conn:
+            last = conn.execute(
+                select(audit_event.c.id, audit_event.c.hash).order_by(audit_event.c.id.desc()).limit(1)
+            ).first()
+        if last is None:
+            raise ConfigError("the audit chain is empty; run `unforgotten init` first")
+        signed = self.signer.sign(event_id=int(last.id), head=str(last.hash))
+        checkpoints.append(self.settings.checkpoint_file, signed)
+        return signed
+
+    def verify(
+        self,
+        *,
+        expect_head: str | None = None,
+        copies: tuple[Path, ...] = (),
+        public_key: checkpoints.SigningKey | None = None,
+    ) -> VerifyReport:
+        """:func:`verify_store` on this registry, against its signed checkpoints and kept ``copies``
+        (with ``public_key``, a verify-only key, in place of the signing key file)."""
+        self.require(Permission.VERIFY)
+        with self.read() as conn:
+            return verify_store(
+                conn,
+                expect_head=expect_head,
+                signer=public_key or self.signer,
+                checkpoint_file=self.settings.checkpoint_file,
+                copies=copies,
+            )
+
+    def _sign(self, event: dict[str, Any]) -> None:
+        """Append a signed checkpoint of a committed event (where the registry has a signing key)."""
+        if self.signer is None:
+            return
+        signed = self.signer.sign(event_id=int(event["id"]), head=str(event["hash"]))
+        try:
+            checkpoints.append(self.settings.checkpoint_file, signed)
+        except OSError as exc:
+            _log.warning(
+                "event %s committed but its checkpoint could not be written to %s (%s)",
+                event["id"],
+                self.settings.checkpoint_file,
+                exc.strerror,
+            )
 
     @contextmanager
     def _begin(self, *, write: bool) -> Iterator[Connection]:
+        """A transaction; a write that waited past the busy timeout for another writer's lock
+        ends in :class:`RegistryBusy` (rolled back, nothing written), never a raw database error."""
         options = {"sqlite_begin": "IMMEDIATE" if write else "DEFERRED"}
-        with self.engine.connect().execution_options(**options) as conn, conn.begin():
-            yield conn
+        try:
+            with self.engine.connect().execution_options(**options) as conn, conn.begin():
+                yield conn
+        except OperationalError as exc:
+            if is_busy(exc):
+                raise RegistryBusy(busy_timeout()) from None
+            raise

@@ -24,6 +24,7 @@ from unforgotten.store.audit import (
     version_hash,
 )
 from unforgotten.store.bulk import InsertPlan, insert_plan, insert_rows
+from unforgotten.store.db import busy_timeout
 from unforgotten.store.schema import audit_event, record_version
 
 __all__ = ["Statement", "Writer", "append_event", "now_iso"]
@@ -46,9 +47,12 @@ def _next_id(conn: Connection, table: Table) -> int:
 
 
 def lock_chain(conn: Connection) -> None:
-    """Serialise writers (PostgreSQL; SQLite's BEGIN IMMEDIATE already does)."""
+    """Serialise writers (PostgreSQL; SQLite's BEGIN IMMEDIATE already does), waiting at most the
+    busy timeout for another writer (then the database raises ``lock_not_available``)."""
     if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(busy_timeout() * 1000)}")
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_LOCK})")
+        conn.exec_driver_sql("SET LOCAL lock_timeout = 0")
 
 
 def append_event(

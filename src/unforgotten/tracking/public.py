@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from unforgotten.domain.cells import neutralise_row
 from unforgotten.domain.roles import Permission
 from unforgotten.errors import ValidationError
 from unforgotten.store import schema as s
@@ -116,16 +117,18 @@ def _csv_row(table: PublicTable, cell: PublicCell) -> list[Any]:
     return [*cell.key, "" if cell.count is None else cell.count, *estimate]
 
 
-def render(table: PublicTable, *, fmt: str) -> str:
-    """The table as CSV (suppressed counts empty, totals keyed ``*``) or JSON (``null``)."""
+def render(table: PublicTable, *, fmt: str, raw_cells: bool = False) -> str:
+    """The table as CSV (suppressed counts empty, totals keyed ``*``; cells that start like a
+    spreadsheet formula neutralised unless ``raw_cells``) or JSON (``null``)."""
     if fmt not in FORMATS:
         raise ValidationError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if fmt == "json":
         return json.dumps(table.to_dict(), ensure_ascii=False, indent=2) + "\n"
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    safe = (lambda row: row) if raw_cells else neutralise_row
     writer.writerow([*table.by, "count", "estimate", "lower", "upper", "method"])
-    writer.writerows(_csv_row(table, cell) for cell in (*table.cells, *table.totals))
+    writer.writerows(safe(_csv_row(table, cell)) for cell in (*table.cells, *table.totals))
     return out.getvalue()
 
 
@@ -137,10 +140,11 @@ def export_public(
     threshold: int = 5,
     fmt: str = "csv",
     estimates: Mapping[tuple[str, ...], Estimate] | None = None,
+    raw_cells: bool = False,
 ) -> PublicTable:
     """Write the public table to ``out`` and record the export in the audit log."""
     table = public_statistics(ws, by=by, threshold=threshold, estimates=estimates)
-    Path(out).write_text(render(table, fmt=fmt), encoding="utf-8")
+    Path(out).write_text(render(table, fmt=fmt, raw_cells=raw_cells), encoding="utf-8")
     cells = (*table.cells, *table.totals)
     ws.audit(
         action="export_public",

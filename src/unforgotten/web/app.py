@@ -24,6 +24,7 @@ from unforgotten.errors import (
     DuplicateReadoutError,
     NotFoundError,
     PermissionDenied,
+    RegistryBusy,
     UnforgottenError,
     ValidationError,
 )
@@ -109,6 +110,12 @@ def _install_errors(app: FastAPI) -> None:
         if _wants_json(request):
             return JSONResponse({"error": "unauthorised", "detail": "log in or send a bearer token"}, 401)
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(RegistryBusy)
+    async def busy(request: Request, exc: Exception) -> Response:
+        response = _error(request, 503, "busy", str(exc))
+        response.headers["retry-after"] = str(getattr(exc, "retry_after", 30))
+        return response
 
     @app.exception_handler(UnforgottenError)
     async def ours(request: Request, exc: Exception) -> Response:

@@ -197,6 +197,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "forbidden": ("Your role may not do this", "이 역할로는 할 수 없습니다"),
     "bad_request": ("The request was not valid", "요청이 올바르지 않습니다"),
     "conflict": ("Changed since", "그 사이에 바뀌었습니다"),
+    "busy": ("The registry is busy: try again in a minute", "등록부가 다른 작업 중입니다"),
     "back_home": ("Back to the overview", "개요로 돌아가기"),
     "json_twin": ("JSON", "JSON"),
     "previous": ("Previous", "이전"),

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from unforgotten.domain.cells import neutralise_rows
 from unforgotten.domain.roles import Permission, may
 from unforgotten.errors import ValidationError
 from unforgotten.store import queries
@@ -128,8 +129,9 @@ def batch(ws: WorkspaceDep, batch_id: int) -> m.BatchPage:
 
 
 @router.get("/api/export/{what}.csv", response_class=Response, summary="Export persons or records (CSV)")
-def export_csv(ws: WorkspaceDep, what: str) -> Response:
-    """An export without protected fields, audited; roles that may export only."""
+def export_csv(ws: WorkspaceDep, what: str, raw: bool = False) -> Response:
+    """An export without protected fields, audited; roles that may export only. Cells that start
+    like a spreadsheet formula get a leading apostrophe unless ``raw=true``."""
     ws.require(Permission.EXPORT)
     producer = {"persons": queries.person_rows, "records": queries.record_rows}.get(what)
     if producer is None:
@@ -139,8 +141,16 @@ def export_csv(ws: WorkspaceDep, what: str) -> Response:
     ws.audit(
         action="export",
         subject=f"export:{what}",
-        detail={"what": what, "rows": len(rows), "format": "csv", "include_protected": False, "via": "web"},
+        detail={
+            "what": what,
+            "rows": len(rows),
+            "format": "csv",
+            "include_protected": False,
+            "raw_cells": raw,
+            "via": "web",
+        },
     )
+    rows = rows if raw else neutralise_rows(rows)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(dict.fromkeys(k for r in rows for k in r)))
     writer.writeheader()
