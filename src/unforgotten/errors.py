@@ -10,6 +10,7 @@ also subclasses the matching built-in so that generic code keeps working::
     │   └── BatchRejected                 an import batch with one or more bad rows
     ├── DuplicateBatchError (ValueError)  the same file (same SHA-256) imported twice
     ├── ConflictError (ValueError)        a change based on a state that has moved on since
+    │   └── DuplicateReadoutError         a readout (same text, or same round) already saved
     ├── RegistryBusy (RuntimeError)       another write (a long import) held the registry too long
     ├── PermissionDenied (PermissionError) a role not allowed to do what it asked
     ├── IntegrityError (RuntimeError)     the audit chain or a record hash does not verify
@@ -33,6 +34,7 @@ __all__ = [
     "ConflictError",
     "CryptoError",
     "DuplicateBatchError",
+    "DuplicateReadoutError",
     "EstimationError",
     "IntegrityError",
     "NotFoundError",
@@ -135,6 +137,11 @@ class ConflictError(UnforgottenError, ValueError):
     """
 
     exit_code = 11
+
+
+class DuplicateReadoutError(ConflictError):
+    """Raised when a readout is saved again: the same text (SHA-256), or a round of the same date
+    and place is stored already. Nothing is written; the message names the stored round."""
 
 
 class RegistryBusy(UnforgottenError, RuntimeError):

@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 from tests.tracking.registry_rows import Victim, add_people
 
-from unforgotten.errors import BatchRejected, NotFoundError, PermissionDenied, ValidationError
+from unforgotten.errors import BatchRejected, ConflictError, NotFoundError, PermissionDenied, ValidationError
 from unforgotten.settings import Settings
 from unforgotten.store import schema as s
 from unforgotten.store import schema_tracking as t
@@ -111,7 +111,7 @@ def test_confirm_round_once(ws: Workspace) -> None:
     confirm_round(ws, round_id)
     with ws.read() as conn:
         assert [r["status"] for r in rounds(conn)] == ["confirmed"]
-    with pytest.raises(ValidationError, match="already confirmed"):
+    with pytest.raises(ConflictError, match=f"^round {round_id} is already confirmed; nothing was changed$"):
         confirm_round(ws, round_id)
     with pytest.raises(NotFoundError, match="consultation round 99 does not exist"):
         confirm_round(ws, 99)

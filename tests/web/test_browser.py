@@ -13,16 +13,15 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from sqlalchemy import select
+from sqlalchemy import func, select
 from tests.web.conftest import PASSWORD, SECRET
-from tests.web.data import SECRET_NAME, fill
+from tests.web.data import SECRET_NAME, add_review_pairs, fill
 
 from unforgotten.domain.roles import Role
 from unforgotten.store import schema as s
-from unforgotten.store.schema_linkage import link_decision, link_pair, link_run
+from unforgotten.store.schema_linkage import link_decision
 from unforgotten.store.search import refresh_index
 from unforgotten.store.workspace import Workspace
-from unforgotten.store.writer import now_iso
 from unforgotten.web.accounts import add_user
 from unforgotten.web.app import create_app
 from unforgotten.web.config import WebSettings
@@ -44,62 +43,13 @@ pytestmark = [
 ]
 
 
-def _add_review_pairs(ws: Workspace) -> None:
-    with ws.read() as conn:
-        recs = dict(conn.execute(select(s.source_record.c.record_id, s.source_record.c.id)).all())
-    with ws.write(action="link", subject="test") as writer:
-        run = writer.allocate(link_run)
-        writer.insert(
-            link_run,
-            [
-                {
-                    "id": run,
-                    "kind": "full",
-                    "engine": "duckdb",
-                    "started_at": now_iso(),
-                    "actor": "test",
-                    "config": {},
-                    "counts": {},
-                    "timings": {},
-                    "model": "{}",
-                }
-            ],
-        )
-        evidence = {"name": [3, 6.2], "birth_year": [2, 1.4], "sex": [1, 0.6], "event_place": [0, -2.1]}
-        writer.conn.execute(
-            link_pair.insert(),
-            [
-                {
-                    "id": 1,
-                    "run_id": run,
-                    "record_l": recs["A2"],
-                    "record_r": recs["B1"],
-                    "match_probability": 0.81,
-                    "match_weight": 2.1,
-                    "evidence": evidence,
-                    "band": "review",
-                },
-                {
-                    "id": 2,
-                    "run_id": run,
-                    "record_l": recs["A3"],
-                    "record_r": recs["B2"],
-                    "match_probability": 0.64,
-                    "match_weight": 0.8,
-                    "evidence": evidence,
-                    "band": "review",
-                },
-            ],
-        )
-
-
 @pytest.fixture
 def server(sqlite_ws: Workspace, tmp_path: Path) -> Iterator[str]:
     fill(sqlite_ws, tmp_path)
     refresh_index(sqlite_ws)
     for role in Role:
         add_user(sqlite_ws, role.value, role=role.value, password=PASSWORD)
-    _add_review_pairs(sqlite_ws)
+    add_review_pairs(sqlite_ws)
     app = create_app(WebSettings(sqlite_ws.settings, SECRET), engine=sqlite_ws.engine)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -214,7 +164,7 @@ def test_estimates_page_runs_and_draws(server: str, browser: object) -> None:
     page.click("#run-estimates")
     page.wait_for_selector("#estimates-table")
     methods = page.locator("#estimates-table tbody tr td:nth-child(2)").all_inner_texts()
-    assert methods == ["loglinear", "stepwise", "lcmcr", "dga"]
+    assert methods == ["log-linear", "stepwise", "LCMCR", "dga"]
     assert page.locator("svg.chart").count() >= 2
     _shot(page, "estimates-desktop")
 
@@ -240,3 +190,70 @@ def test_own_password_change_logs_out(server: str, browser: object) -> None:
     assert page.get_by_role("status").inner_text() == "Password changed; log in again."
     page.goto("/account")
     assert page.url.startswith(server + "/login")
+
+
+def _serve(ws: Workspace) -> Iterator[str]:
+    app = create_app(WebSettings(ws.settings, SECRET), engine=ws.engine)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    while not srv.started:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(5)
+
+
+@pytest.fixture
+def demo_server(tmp_path: Path) -> Iterator[tuple[str, Workspace]]:
+    """The registry `unforgotten demo` builds (400 persons), served."""
+    from typer.testing import CliRunner
+
+    from unforgotten.cli.main import app as cli
+    from unforgotten.settings import Settings
+
+    folder = tmp_path / "demo"
+    done = CliRunner().invoke(cli, ["demo", "--dir", str(folder), "--persons", "400", "--no-serve", "--json"])
+    assert done.exit_code == 0, done.output
+    ws = Workspace(Settings.build(db=str(folder / "registry.db")))
+    for role in Role:
+        add_user(ws, role.value, role=role.value, password=PASSWORD)
+    yield from ((base, ws) for base in _serve(ws))
+
+
+def _most_reported(ws: Workspace) -> int:
+    """The live person with the most source records."""
+    root = s.person.c.merged_into
+    query = select(root).where(root.is_not(None)).group_by(root).order_by(func.count().desc(), root).limit(1)
+    with ws.read() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
+def test_demo_person_page_in_korean_shows_one_event(
+    demo_server: tuple[str, Workspace], browser: object
+) -> None:
+    base, ws = demo_server
+    person = _most_reported(ws)
+    page = _page(browser, base, "viewer", lang="ko")
+    page.goto(f"/persons/{person}")
+    events = page.locator("article.event")
+    assert events.count() == 1
+    columns = events.first.locator("thead th").count() - 1
+    assert columns == page.locator("details summary .store-id").count() >= 3  # every record reports it
+    assert "KP-" not in page.locator("#events").inner_text()
+    cells = page.locator("section.card:has(h2:text('연계 근거')) tbody tr td:nth-child(4)").all_inner_texts()
+    assert cells and all(c.startswith("연계 실행으로 병합됨: 1 (p=") for c in cells)
+    _shot(page, "person-ko-desktop")
+
+
+def test_demo_estimate_in_korean(demo_server: tuple[str, Workspace], browser: object) -> None:
+    base, _ = demo_server
+    page = _page(browser, base, "viewer", lang="ko")
+    page.goto("/estimates")
+    rows = page.locator("#estimates-table tbody tr").all_inner_texts()
+    assert len(rows) == 1 and rows[0].startswith("전체\t단계적 로그선형\t")
+    assert "저장: demo:officer (데모)" in page.locator("#estimate-run").inner_text()
+    _shot(page, "estimates-ko-desktop")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from contextlib import nullcontext
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -35,9 +36,10 @@ def demo(
     """Build a demo registry from synthetic lists with known truth and summarise it.
 
     Writes the lists (CSV) and a SQLite registry with its key into --dir, imports every list
-    as one batch, links the records into persons, estimates the total, loads the seed
-    consultation round with a brief, verifies the audit chain, prints a summary, then serves
-    the web application with a demo log-in (unless --no-serve or --json).
+    as one batch, links the records into persons, estimates the total (saved, so the web
+    estimates page shows it), loads the seed consultation round with a brief, verifies the
+    audit chain, prints a summary, then serves the web application with a demo log-in
+    (unless --no-serve or --json).
 
     Example:
         unforgotten demo
@@ -119,13 +121,25 @@ def _serve(ws: Workspace, port: int, login: tuple[str, str]) -> None:
 def _estimate(ws: Workspace) -> dict[str, object]:
     from unforgotten.estimate.methods import Settings as EstimateSettings  # noqa: PLC0415
     from unforgotten.estimate.methods import run_methods  # noqa: PLC0415
+    from unforgotten.estimate.summary import posterior_draws, run_rows  # noqa: PLC0415
     from unforgotten.estimate.table import tables_by_stratum  # noqa: PLC0415
     from unforgotten.store import queries  # noqa: PLC0415
+    from unforgotten.store.estimates import save_estimate  # noqa: PLC0415
 
     with ws.read() as conn:
         rows, lists = queries.capture_memberships(conn)
-    run = run_methods(tables_by_stratum(rows, lists), ["stepwise"], EstimateSettings(seed=1))[0]
+    settings = EstimateSettings(seed=1)
+    run = run_methods(tables_by_stratum(rows, lists), ["stepwise"], settings)[0]
     assert run.result is not None
+    save_estimate(  # the web estimates page shows the newest saved run
+        ws,
+        stratify="all",
+        origin="demo",
+        lists=lists,
+        rows=run_rows([run]),
+        posterior=posterior_draws([run]),
+        settings=asdict(settings),
+    )
     return {
         k: v
         for k, v in run.result.to_dict().items()

@@ -6,15 +6,16 @@ Loading is one function (:func:`load_tables`, stratum → table); the rest works
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from unforgotten.cli.context import open_workspace
-from unforgotten.cli.options import DbOption, JsonOption, console, print_json
+from unforgotten.cli.options import DbOption, JsonOption, console, err_console, print_json
 from unforgotten.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -138,6 +139,9 @@ def estimate(
     drop_list: Annotated[
         list[str] | None, typer.Option("--drop-list", help="Leave out a source list (repeatable).")
     ] = None,
+    save: Annotated[
+        bool, typer.Option("--save", help="From the registry: keep the run; the web estimates page shows it.")
+    ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -150,10 +154,13 @@ def estimate(
         unforgotten estimate --dataset UKdat --method stepwise --report uk.html
         unforgotten estimate --table my_lists.csv --method all
         unforgotten estimate --db registry.db --by case_type --method lcmcr --json
+        unforgotten estimate --db registry.db --method all --save
     """
     from unforgotten.estimate.methods import METHODS, Settings, run_methods  # noqa: PLC0415
     from unforgotten.estimate.report import render_report  # noqa: PLC0415
 
+    if save and (table is not None or dataset is not None):
+        raise ValidationError("--save keeps estimates of the registry; it cannot be used with --table or --dataset")
     tables = load_tables(table, db=db, by=by, drop=drop_list, dataset=dataset)
     methods = list(METHODS) if method is Method.all else [method.value]
     settings = Settings(
@@ -173,10 +180,32 @@ def estimate(
     runs = run_methods(tables, methods, settings, keep_going=method is Method.all or len(tables) > 1)
     if report is not None:
         report.write_text(render_report(runs, tables), encoding="utf-8")
+    if save:
+        lists = list(dict.fromkeys(name for t in tables.values() for name in t.lists))
+        run_id = _save(db, runs, stratify=by or "all", lists=lists, settings=asdict(settings))
+        shown = f"/estimates?by={by or 'all'}"
+        err_console.print(f"Saved estimate run {run_id}; the web application shows it at {shown}.")
     if as_json:
         print_json(_json_payload(runs, several=method is Method.all))
     else:
         _print_runs(runs)
+
+
+def _save(
+    db: str | None, runs: list[MethodRun], *, stratify: str, lists: list[str], settings: dict[str, Any]
+) -> int:
+    from unforgotten.estimate.summary import posterior_draws, run_rows  # noqa: PLC0415
+    from unforgotten.store.estimates import save_estimate  # noqa: PLC0415
+
+    return save_estimate(
+        open_workspace(db),
+        stratify=stratify,
+        origin="cli",
+        lists=lists,
+        rows=run_rows(runs),
+        posterior=posterior_draws(runs),
+        settings=settings,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -171,11 +171,8 @@ def person(
     elif len(detail["members"]) > 1:
         console.print("Made of persons " + ", ".join(str(m) for m in detail["members"]) + " (merged)")
     console.print("Names: " + " · ".join(n["text"] for n in detail["names"]))
-    for case in detail["cases"]:
-        console.print(
-            f"Case {case['id']}: {case['case_type']}, {case['status']}, "
-            f"{case['event_date_raw'] or 'date unknown'}"
-        )
+    for event in detail["events"]:
+        console.print(_event_line(event), highlight=False)
     for record in detail["records"]:
         line = (
             f"Record {record['source']} / {record['record_id']}: store id {record['id']}, "
@@ -185,6 +182,16 @@ def person(
         console.print(
             line + (f" protected: {record['protected']}" if "protected" in record else ""), highlight=False
         )
+
+
+def _event_line(event: dict[str, Any]) -> str:
+    """One event and the cases (one per source record) that report it; disagreements joined by ' / '."""
+    cases = ", ".join(str(i) for i in event["case_ids"])
+    records = ", ".join(str(i) for i in event["source_record_ids"]) or "none"
+    return (
+        f"Event: {event['case_type']}, {' / '.join(event['statuses'])}, "
+        f"{' / '.join(event['event_dates']) or 'date unknown'} (cases {cases}; record store ids {records})"
+    )
 
 
 def history(

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Connection, and_, case, cast, func, literal, or_, select
 from sqlalchemy.sql import ColumnElement, FromClause
 
+from unforgotten.domain.events import CaseFacts, group_events
 from unforgotten.errors import NotFoundError, ValidationError
 from unforgotten.store import schema as s
 from unforgotten.store.crypto import Keyring
@@ -19,6 +20,7 @@ from unforgotten.store.crypto import Keyring
 __all__ = [
     "STRATA",
     "capture_memberships",
+    "case_events",
     "cluster_rows",
     "history",
     "members",
@@ -115,14 +117,55 @@ def history(conn: Connection, person_id: int) -> list[dict[str, Any]]:
     return rows
 
 
+def case_events(conn: Connection, person_ids: list[int]) -> list[list[int]]:
+    """The case ids of these persons grouped by the event they report (:mod:`domain.events`)."""
+    c, loc = s.case.c, s.location.c
+    query = (
+        select(c.id, c.case_type, c.event_date_start, c.event_date_end, loc.code, loc.province_code)
+        .select_from(s.case.outerjoin(s.location, loc.id == c.event_place_id))
+        .where(c.person_id.in_(person_ids))
+    )
+    facts = [
+        CaseFacts(int(i), str(kind), start, end, code or None, province or None)
+        for i, kind, start, end, code, province in conn.execute(query)
+    ]
+    return group_events(facts)
+
+
+def _event_dicts(conn: Connection, cases: list[dict[str, Any]], group: list[int]) -> list[dict[str, Any]]:
+    by_id = {int(x["id"]): x for x in cases}
+
+    def distinct(ids: list[int], key: str) -> list[Any]:
+        return list(dict.fromkeys(by_id[i][key] for i in ids if by_id[i][key] is not None))
+
+    return [
+        {
+            "case_type": by_id[ids[0]]["case_type"],
+            "case_ids": ids,
+            "statuses": distinct(ids, "status"),
+            "event_dates": distinct(ids, "event_date_raw"),
+            "source_record_ids": distinct(ids, "source_record_id"),
+        }
+        for ids in case_events(conn, group)
+    ]
+
+
 def person_detail(conn: Connection, person_id: int) -> dict[str, Any]:
-    """A person with names, cases and source records (no protected values)."""
+    """A person with names, cases, the events the cases report and source records (no protected values).
+
+    ``events`` groups the cases of the person and of those merged into it by the event they
+    report (one event, several sources); ``cases`` keeps every case as stored.
+    """
     person = conn.execute(select(s.person).where(s.person.c.id == person_id)).mappings().first()
     if person is None:
         raise NotFoundError(f"person {person_id} does not exist")
     group = members(conn, person_id)
     names = conn.execute(select(s.name).where(s.name.c.person_id.in_(group))).mappings().all()
-    cases = conn.execute(select(s.case).where(s.case.c.person_id.in_(group))).mappings().all()
+    cases = (
+        conn.execute(select(s.case).where(s.case.c.person_id.in_(group)).order_by(s.case.c.id))
+        .mappings()
+        .all()
+    )
     records = (
         conn.execute(
             select(
@@ -145,6 +188,7 @@ def person_detail(conn: Connection, person_id: int) -> dict[str, Any]:
         "members": group,
         "names": [dict(n) for n in names],
         "cases": [dict(c) for c in cases],
+        "events": _event_dicts(conn, [dict(c) for c in cases], group),
         "records": [dict(r) for r in records],
     }
 

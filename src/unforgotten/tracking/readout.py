@@ -13,6 +13,7 @@ No network, no model. The rules are listed in docs/tracking.md.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +34,7 @@ __all__ = [
     "Reference",
     "Topic",
     "parse_readout",
+    "text_hash",
 ]
 
 
@@ -126,6 +128,7 @@ class DraftRound:
     date_evidence: Evidence | None = None
     place_evidence: Evidence | None = None
     format_evidence: Evidence | None = None
+    text_sha256: str | None = None  # of the readout text (see :func:`text_hash`), to find it saved twice
 
     def to_dict(self) -> dict[str, Any]:
         """The issue's JSON shape, plus one top-level ``"evidence"`` object parallel to it."""
@@ -276,6 +279,15 @@ def _reference(f: Found) -> Reference:
     return Reference(f.text, Evidence.of(f.sentence, f.rule))
 
 
+def text_hash(text: str) -> str:
+    """SHA-256 of a readout's text with line ends and trailing spaces evened out.
+
+    A copy saved with Windows line ends, or with a blank line more at the end, is the same readout.
+    """
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")]
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
 def parse_readout(text: str, *, source: str | None = None) -> DraftRound:
     """Read a readout into a :class:`DraftRound` (English and Korean; nothing is saved).
 
@@ -302,4 +314,5 @@ def parse_readout(text: str, *, source: str | None = None) -> DraftRound:
         date_evidence=date_ev,
         place_evidence=place_ev,
         format_evidence=fmt_ev,
+        text_sha256=text_hash(text),
     )

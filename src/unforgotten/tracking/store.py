@@ -4,7 +4,8 @@ Every write goes through :meth:`Workspace.write`, so each row gets a version and
 work one audit event; reads are in :mod:`unforgotten.tracking.queries`.
 
 - :func:`save_draft` stores a :class:`~unforgotten.tracking.readout.DraftRound` as a ``draft``
-  round; :func:`confirm_round` records that a person checked it.
+  round, refusing a readout saved before (same text, or same date and place);
+  :func:`confirm_round` records that a person checked it, once.
 - Commitments come from the draft's agreed items (with the due window of the next step of the
   same text) and from next steps that are not agreed items. :func:`set_commitment_status`
   moves one to ``done`` or ``dropped`` (or back to ``open``) with a reason, optionally naming
@@ -26,7 +27,7 @@ from sqlalchemy import Connection, Table, select
 
 from unforgotten.data import data_path
 from unforgotten.domain.roles import Permission
-from unforgotten.errors import NotFoundError, ValidationError
+from unforgotten.errors import ConflictError, DuplicateReadoutError, NotFoundError, ValidationError
 from unforgotten.store import schema as s
 from unforgotten.store.audit import canonical_json
 from unforgotten.store.schema_tracking import (
@@ -114,6 +115,7 @@ def _round_row(round_id: int, draft: DraftRound) -> dict[str, Any]:
             "date": _evidence(draft.date_evidence),
             "place": _evidence(draft.place_evidence),
             "format": _evidence(draft.format_evidence),
+            "readout_sha256": draft.text_sha256,  # finds the same readout saved twice
         },
     }
 
@@ -208,11 +210,37 @@ def _write_items(writer: Writer, round_id: int, draft: DraftRound) -> dict[str, 
     }
 
 
+def _fold_place(place: str | None) -> str:
+    return " ".join((place or "").casefold().split())
+
+
+def _duplicate_of(conn: Connection, draft: DraftRound) -> str | None:
+    """Why ``draft`` is already stored (same readout text, or a round of the same date and place)."""
+    for row in conn.execute(select(consultation_round).order_by(consultation_round.c.id)).mappings():
+        rid = row["id"]
+        stored = f"{row['status']} round {rid} (unforgotten round show {rid}; /rounds/{rid})"
+        if draft.text_sha256 and (row["evidence"] or {}).get("readout_sha256") == draft.text_sha256:
+            return f"this readout was already saved as {stored}"
+        if draft.date is None or not draft.place or row["date"] != draft.date:
+            continue
+        if _fold_place(row["place"]) == _fold_place(draft.place):
+            return f"a round of {draft.date.isoformat()} in {draft.place} is already stored: {stored}"
+    return None
+
+
 def save_draft(ws: Workspace, draft: DraftRound) -> int:
-    """Store ``draft`` as a ``draft`` round with all its items and their evidence; its id."""
+    """Store ``draft`` as a ``draft`` round with all its items and their evidence; its id.
+
+    Refuses (:class:`~unforgotten.errors.DuplicateReadoutError`, nothing written) a readout whose
+    text is stored already, or a round of the same date and place as a stored one.
+    """
     ws.require(Permission.EDIT)
     ws.ensure_ready()
     with ws.write(action="round_save", subject="consultation_round") as writer:
+        duplicate = _duplicate_of(writer.conn, draft)
+        if duplicate is not None:
+            name = f"{draft.source}: " if draft.source else ""
+            raise DuplicateReadoutError(f"{name}{duplicate}; nothing was saved")
         round_id = writer.allocate(consultation_round)
         writer.insert(consultation_round, [_round_row(round_id, draft)])
         writer.detail.update(
@@ -234,7 +262,7 @@ def confirm_round(ws: Workspace, round_id: int, *, reason: str = "confirmed by a
     with ws.write(action="round_confirm", subject=f"consultation_round:{round_id}") as writer:
         row = _existing(writer.conn, consultation_round, round_id)
         if row["status"] == "confirmed":
-            raise ValidationError(f"round {round_id} is already confirmed")
+            raise ConflictError(f"round {round_id} is already confirmed; nothing was changed")
         writer.update(consultation_round, round_id, {"status": "confirmed"}, reason=reason)
 
 

@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from unforgotten.domain.roles import Permission
 from unforgotten.errors import (
     ConflictError,
+    DuplicateReadoutError,
     NotFoundError,
     PermissionDenied,
     RegistryBusy,
@@ -46,6 +47,7 @@ _STATUS: list[tuple[type[Exception], int, str]] = [
     (NotFoundError, 404, "not_found"),
     (PermissionDenied, 403, "forbidden"),
     (ValidationError, 400, "bad_request"),
+    (DuplicateReadoutError, 409, "duplicate_readout"),
     (ConflictError, 409, "conflict"),
 ]
 
@@ -145,7 +147,6 @@ def create_app(settings: WebSettings, *, engine: Any = None) -> FastAPI:
         openapi_url=None,
     )
     app.state.unforgotten = AppState(settings, base.engine, base)
-    app.state.estimates = {}
     store = SessionStore(base, secret=settings.session_secret, hours=settings.session_hours)
     app.add_middleware(CatchErrors)
     app.add_middleware(ServerSessions, store=store, max_age=settings.session_hours * 3600)

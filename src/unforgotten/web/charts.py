@@ -15,6 +15,7 @@ from pathlib import Path
 
 from unforgotten.korean import facilities
 from unforgotten.web import schemas as m
+from unforgotten.web.labels import stratum_term, term
 
 __all__ = ["forest", "histogram", "method_rows", "nk_map", "overlap_heatmap", "stacked_bars", "stratum_rows"]
 
@@ -104,14 +105,24 @@ def forest(
 Row = tuple[str, float | None, float | None, float | None, int | None]
 
 
-def method_rows(rows: Sequence[m.EstimateRow], stratum: str) -> list[Row]:
+def method_rows(rows: Sequence[m.EstimateRow], stratum: str, *, lang: str = "en") -> list[Row]:
     """Forest rows of every method on one stratum."""
-    return [(r.method, r.estimate, r.lower, r.upper, r.observed) for r in rows if r.stratum == stratum]
+    return [
+        (term(lang, "method", r.method), r.estimate, r.lower, r.upper, r.observed)
+        for r in rows
+        if r.stratum == stratum
+    ]
 
 
-def stratum_rows(rows: Sequence[m.EstimateRow], method: str) -> list[Row]:
+def stratum_rows(
+    rows: Sequence[m.EstimateRow], method: str, *, by: str = "all", lang: str = "en"
+) -> list[Row]:
     """Forest rows of one method on every stratum (observed as the grey bar)."""
-    return [(r.stratum, r.estimate, r.lower, r.upper, r.observed) for r in rows if r.method == method]
+    return [
+        (stratum_term(lang, by, r.stratum), r.estimate, r.lower, r.upper, r.observed)
+        for r in rows
+        if r.method == method
+    ]
 
 
 def stacked_bars(items: dict[str, int], *, label: str) -> str:

@@ -8,19 +8,21 @@ chains sized for an interactive page, plus dga when there are at most five lists
 
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import asdict
 from typing import Any
 
-import numpy as np
 from sqlalchemy import Connection, func, select
 
 from unforgotten.estimate.methods import MethodRun, Settings, run_methods
+from unforgotten.estimate.summary import posterior_draws, run_rows
 from unforgotten.estimate.table import tables_by_stratum
 from unforgotten.store import schema as s
+from unforgotten.store.estimates import save_estimate
+from unforgotten.store.workspace import Workspace
 from unforgotten.web import schemas as m
 from unforgotten.web.views import memberships
 
-__all__ = ["STRATA", "estimate_page", "run_estimates"]
+__all__ = ["STRATA", "estimate_page", "run_estimates", "save_run"]
 
 STRATA = ("all", "case_type", "province")
 QUICK = Settings(seed=1, burnin=2_000, samples=500, thinning=10, k=5)
@@ -62,40 +64,35 @@ def run_estimates(conn: Connection, by: str = "all") -> tuple[list[str], list[Me
     return lists, run_methods(tables, methods, QUICK, keep_going=True)
 
 
-def _finite(x: float | None) -> float | None:
-    return float(x) if x is not None and np.isfinite(x) else None
-
-
-def estimate_page(
-    stratify: str, lists: list[str], runs: list[MethodRun], *, may_run: bool, ran_at: str | None
-) -> m.EstimatesPage:
-    """The page model of a set of runs (posterior draws thinned to 400 per stratum)."""
-    rows = []
-    posterior: dict[str, list[float]] = {}
-    for r in runs:
-        res = r.result
-        rows.append(
-            m.EstimateRow(
-                stratum=r.stratum,
-                method=r.method,
-                observed=res.observed if res else None,
-                estimate=_finite(res.estimate) if res else None,
-                lower=_finite(res.lower) if res else None,
-                upper=_finite(res.upper) if res else None,
-                level=res.level if res else None,
-                error=r.error,
-                warnings=list(r.warnings),
-            )
+def estimate_page(saved: dict[str, Any] | None, *, stratify: str, may_run: bool) -> m.EstimatesPage:
+    """The page model of a saved run (``store.estimates``), or an empty page when there is none."""
+    if saved is None:
+        return m.EstimatesPage(
+            stratify=stratify, lists=[], rows=[], ran_at=None, may_run=may_run, posterior={}
         )
-        if r.method == "lcmcr" and r.estimator is not None:
-            draws: Any = np.asarray(r.estimator.samples_).ravel()
-            step = max(1, len(draws) // 400)
-            posterior[r.stratum] = [float(v) for v in draws[::step]]
     return m.EstimatesPage(
-        stratify=stratify, lists=lists, rows=rows, ran_at=ran_at, may_run=may_run, posterior=posterior
+        stratify=stratify,
+        lists=list(saved["lists"]),
+        rows=[m.EstimateRow(**row) for row in saved["rows"]],
+        ran_at=saved["ran_at"],
+        may_run=may_run,
+        posterior={k: list(v) for k, v in saved["posterior"].items()},
+        run_id=saved["id"],
+        origin=saved["origin"],
+        saved_by=saved["actor"],
     )
 
 
-def now() -> str:
-    """When a run finished (UTC, minutes)."""
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+def save_run(ws: Workspace, stratify: str) -> int:
+    """Run every method on the registry for ``stratify`` and save the run; its id."""
+    with ws.read() as conn:
+        lists, runs = run_estimates(conn, stratify)
+    return save_estimate(
+        ws,
+        stratify=stratify,
+        origin="web",
+        lists=lists,
+        rows=run_rows(runs),
+        posterior=posterior_draws(runs),
+        settings=asdict(QUICK),
+    )

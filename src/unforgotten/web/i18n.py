@@ -218,6 +218,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "current_password": ("Current password", "현재 비밀번호"),
     "new_password_field": ("New password (10 characters or more)", "새 비밀번호(10자 이상)"),
     "password_changed": ("Password changed; log in again.", "비밀번호가 바뀌었습니다. 다시 로그인하십시오."),
+    # person page: events, store ids, linkage states
+    "store_id": ("Store id", "저장 ID"),
+    "events_help": (
+        "One table per event; each source that reports it is a column "
+        "(store id: what unforgotten split takes).",
+        "사건마다 한 표이며, 그 사건을 전하는 출처마다 한 열입니다(저장 ID: unforgotten split에 쓰는 번호).",
+    ),
+    "sources_disagree": ("sources disagree", "출처 간 불일치"),
+    "sources_report": ("Sources reporting this event", "이 사건을 전하는 출처"),
+    "merged_by_run": ("merged by linkage run", "연계 실행으로 병합됨:"),
+    # estimates page
+    "saved_by": ("saved by", "저장:"),
+    # consultation rounds: readout import
+    "readout_import": ("Import a readout", "협의 결과문 가져오기"),
+    "readout_text": ("Readout text (English or Korean)", "결과문 본문(영어 또는 한국어)"),
+    "readout_file_name": ("File name (optional)", "파일 이름(선택)"),
+    "save_draft": ("Save as draft round", "초안 협의로 저장"),
+    "confirm_round": ("Confirm (checked against the readout)", "확정(결과문과 대조 확인)"),
+    "duplicate_readout": ("Already saved", "이미 저장됨"),
 }
 
 

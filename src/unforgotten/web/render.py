@@ -25,6 +25,7 @@ from unforgotten.web import charts
 from unforgotten.web.accounts import User
 from unforgotten.web.deps import Access, CurrentUser, Lang, csrf_token, declare
 from unforgotten.web.i18n import translator
+from unforgotten.web.labels import labelled, stratum_term, term_labeller
 
 __all__ = ["page", "render", "templates"]
 
@@ -45,7 +46,16 @@ def render(
     return templates.TemplateResponse(
         request,
         template,
-        {"t": translator(lang), "lang": lang, "user": user, "csrf": csrf_token(request), **context},
+        {
+            "t": translator(lang),
+            "term": term_labeller(lang),
+            "labelled": lambda vocabulary, counts: labelled(lang, vocabulary, counts),
+            "stratum_term": lambda by, value: stratum_term(lang, by, value),
+            "lang": lang,
+            "user": user,
+            "csrf": csrf_token(request),
+            **context,
+        },
         status_code=status,
     )
 

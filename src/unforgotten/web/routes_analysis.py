@@ -14,9 +14,10 @@ from unforgotten.errors import ValidationError
 from unforgotten.korean import counties, facilities, provinces
 from unforgotten.linkage import store as linkage
 from unforgotten.store import schema as s
+from unforgotten.store.estimates import latest_estimate
 from unforgotten.web import schemas as m
 from unforgotten.web.deps import CsrfChecked, WorkspaceDep, require
-from unforgotten.web.estimates import STRATA, estimate_page, now, run_estimates
+from unforgotten.web.estimates import STRATA, estimate_page, save_run
 from unforgotten.web.render import page
 
 __all__ = ["router"]
@@ -30,32 +31,34 @@ def _stratify(value: str) -> str:
     return value
 
 
+def _shown(value: str) -> str:
+    """A stratification the page can show: those it runs, and ``sex``/``era`` saved from the CLI."""
+    if value not in (*STRATA, "sex", "era"):
+        raise ValidationError(f"stratify by one of {', '.join((*STRATA, 'sex', 'era'))}")
+    return value
+
+
 @page(router, "/estimates", "estimates.html", m.EstimatesPage)
-def estimates(ws: WorkspaceDep, request: Request, by: str = "all") -> m.EstimatesPage:
-    """The last estimates run for this stratification (run them with POST /estimates)."""
-    cached = request.app.state.estimates.get(_stratify(by))
-    allowed = may(ws.settings.role, Permission.ESTIMATE)
-    if cached is None:
-        return m.EstimatesPage(stratify=by, lists=[], rows=[], ran_at=None, may_run=allowed, posterior={})
-    return cached.model_copy(update={"may_run": allowed})
+def estimates(ws: WorkspaceDep, by: str = "all") -> m.EstimatesPage:
+    """The newest saved estimate run of this stratification (web, `unforgotten estimate --save`, demo)."""
+    with ws.read() as conn:
+        saved = latest_estimate(conn, _shown(by))
+    return estimate_page(saved, stratify=by, may_run=may(ws.settings.role, Permission.ESTIMATE))
 
 
 @router.post(
     "/estimates",
     response_model=None,
     dependencies=[CsrfChecked, require(Permission.ESTIMATE)],
-    summary="Run the estimates (log-linear, stepwise, LCMCR, dga) for a stratification",
+    summary="Run the estimates (log-linear, stepwise, LCMCR, dga) for a stratification and save them",
 )
 def run(ws: WorkspaceDep, request: Request, by: Annotated[str, Form()] = "all") -> Response | m.EstimatesPage:
-    """Run every method on the registry's lists; a browser is sent back to the page."""
-    with ws.read() as conn:
-        lists, runs = run_estimates(conn, _stratify(by))
-    result = estimate_page(by, lists, runs, may_run=True, ran_at=now())
-    request.app.state.estimates[by] = result
-    ws.audit(action="estimate", subject=f"estimates:{by}", detail={"strata": len({r.stratum for r in runs})})
+    """Run every method on the registry's lists and save the run; a browser is sent back to the page."""
+    save_run(ws, _stratify(by))
     if "text/html" in request.headers.get("accept", ""):
         return RedirectResponse(f"/estimates?by={by}", status_code=303)
-    return result
+    with ws.read() as conn:
+        return estimate_page(latest_estimate(conn, by), stratify=by, may_run=True)
 
 
 @page(router, "/map", "map.html", m.MapPage)

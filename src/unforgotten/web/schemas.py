@@ -20,6 +20,8 @@ __all__ = [
     "ConsentPublic",
     "EstimateRow",
     "EstimatesPage",
+    "EventPublic",
+    "EventSource",
     "HistoryEntry",
     "HomePage",
     "IncidentPublic",
@@ -92,6 +94,33 @@ class CasePublic(_Model):
     source_record_id: int | None
 
 
+class EventSource(_Model):
+    """One source's account of an event: the case its record made, as that record tells it."""
+
+    case_id: int
+    source_record_id: int | None  # the record's store id (what `unforgotten split --record` takes)
+    source: str | None
+    record_id: str | None
+    status: str
+    event_date: str | None
+    event_place: str | None
+    province_code: str | None
+
+
+class EventPublic(_Model):
+    """One event of a person, with every source that reports it (``domain.events`` groups them)."""
+
+    case_type: str
+    case_type_label: str
+    case_ids: list[int]
+    statuses: list[str]
+    event_dates: list[str]
+    event_places: list[str]
+    province_codes: list[str]
+    agree: bool  # every source gives the same status, date and place
+    sources: list[EventSource]
+
+
 class ActPublic(_Model):
     id: int
     violation_code: str
@@ -152,6 +181,11 @@ class LinkEvidence(_Model):
     decided_by: str | None
     match_probability: float | None
     evidence: dict[str, Any]
+    state: str = "pending"  # merged | accepted | rejected | pending | not_linked | apart
+    run_id: int | None = None
+    band: str | None = None  # match | review | low, of the newest run that scored the pair
+    threshold: float | None = None  # the run's match threshold
+    decided_at: str | None = None
 
 
 class PersonPage(_Model):
@@ -164,6 +198,7 @@ class PersonPage(_Model):
     cases: list[CasePublic]
     incidents: list[IncidentPublic]
     records: list[RecordPublic]
+    events: list[EventPublic] = []
     linkage: list[LinkEvidence]
     history: list[HistoryEntry]
     consent: list[ConsentPublic]
@@ -280,6 +315,9 @@ class EstimatesPage(_Model):
     ran_at: str | None
     may_run: bool
     posterior: dict[str, list[float]]
+    run_id: int | None = None  # the saved estimate run shown (store.estimates)
+    origin: str | None = None  # web | cli | demo
+    saved_by: str | None = None
 
 
 class MapUnit(_Model):

@@ -9,15 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, func, select
 
 from unforgotten.domain.vocab import CASE_TYPES
 from unforgotten.errors import NotFoundError
 from unforgotten.store import queries
 from unforgotten.store import schema as s
-from unforgotten.store.schema_linkage import link_decision, link_pair
 from unforgotten.store.search import members_of
 from unforgotten.store.workspace import Workspace
+from unforgotten.web import person_parts
 from unforgotten.web import schemas as m
 from unforgotten.web.i18n import code_labels
 
@@ -154,33 +154,6 @@ def _records(conn: Connection, where: Any, *, limit: int | None = None) -> list[
     ]
 
 
-def _linkage(conn: Connection, record_ids: list[int]) -> list[m.LinkEvidence]:
-    if not record_ids:
-        return []
-    touches = or_(link_pair.c.record_l.in_(record_ids), link_pair.c.record_r.in_(record_ids))
-    pairs = {
-        (p.record_l, p.record_r): p
-        for p in conn.execute(select(link_pair).where(touches).order_by(link_pair.c.id))
-    }
-    touches_d = or_(link_decision.c.record_l.in_(record_ids), link_decision.c.record_r.in_(record_ids))
-    decisions = {(d.record_l, d.record_r): d for d in conn.execute(select(link_decision).where(touches_d))}
-    out = []
-    for key in sorted(set(pairs) | set(decisions)):
-        p, d = pairs.get(key), decisions.get(key)
-        out.append(
-            m.LinkEvidence(
-                record_l=key[0],
-                record_r=key[1],
-                decision_id=int(d.id) if d else None,
-                decision=d.decision if d else None,
-                decided_by=d.decided_by if d else None,
-                match_probability=float(p.match_probability) if p else None,
-                evidence=dict(p.evidence) if p else {},
-            )
-        )
-    return out
-
-
 def _history(conn: Connection, person_id: int) -> list[m.HistoryEntry]:
     rows = queries.history(conn, person_id)  # the live person's history covers its members'
     for r in rows:  # ciphertext of protected extras is not shown either
@@ -248,7 +221,8 @@ def person_page(conn: Connection, person_id: int, *, may_reveal: bool) -> m.Pers
         cases=cases,
         incidents=_incidents(conn, [c.id for c in cases]),
         records=records,
-        linkage=_linkage(conn, [r.id for r in records]),
+        events=person_parts.events(conn, members, cases, records),
+        linkage=person_parts.linkage(conn, records),
         history=_history(conn, person_id),
         consent=_consent(conn, members),
         may_reveal=may_reveal,
