@@ -160,7 +160,7 @@ def estimate(
     from unforgotten.estimate.report import render_report  # noqa: PLC0415
 
     if save and (table is not None or dataset is not None):
-        raise ValidationError("--save keeps estimates of the registry; it cannot be used with --table or --dataset")
+        raise ValidationError("--save keeps estimates of the registry; not with --table or --dataset")
     tables = load_tables(table, db=db, by=by, drop=drop_list, dataset=dataset)
     methods = list(METHODS) if method is Method.all else [method.value]
     settings = Settings(
