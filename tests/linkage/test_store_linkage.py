@@ -28,7 +28,7 @@ def test_link_review_merge_split_on_the_registry(ws: Workspace, tmp_path: Path) 
     synthetic = make_lists(generate_population(400, seed=3), preset("mixed", lists=3), seed=4)
     for source in synthetic.lists:
         import_file(ws, write_list(source, tmp_path), source=source.name)
-    report = link_store(ws, config=LinkageConfig(review_band=(0.3, 0.95)))
+    report = link_store(ws, config=LinkageConfig(review_band=(0.3, 0.99)))
     assert report.records == len(synthetic.truth)
     out = tmp_path / "clusters.csv"
     export(ws, "clusters", out)

@@ -93,7 +93,7 @@ def test_table_runs_cannot_be_saved(tmp_path: Path) -> None:
     table.write_text("A,B,count\n1,0,10\n0,1,12\n1,1,4\n", encoding="utf-8")
     done = runner.invoke(cli, ["estimate", "--table", str(table), "--save"])
     assert done.exit_code != 0
-    assert str(done.exception) == "--save keeps estimates of the registry; it cannot be used with --table"
+    assert str(done.exception) == "--save keeps estimates of the registry; not with --table or --dataset"
 
 
 def test_a_run_from_the_page_survives_a_restart(

@@ -29,7 +29,8 @@ def _dynamic_keys() -> set[str]:
     """Keys templates receive as values: error titles, log-in errors, tab and facet labels."""
     titles = {title for _, _, title in web_app._STATUS} | {"not_found", "error"}
     source = "\n".join(p.read_text(encoding="utf-8") for p in WEB.glob("*.py"))
-    errors = set(re.findall(r'error="([a-z_]+)"', source)) | set(re.findall(r'"(bad_login|locked)"', source))
+    errors = set(re.findall(r'error\s*=\s*"([a-z_]+)"', source))
+    errors |= set(re.findall(r'"(bad_login|bad_code|locked)"', source))
     estimates = (WEB / "templates" / "estimates.html").read_text(encoding="utf-8")
     tabs = set(re.findall(r"\('[a-z_]+', '([a-z_]+)'\)", estimates))
     protected = {"informant_name", "informant_contact"}

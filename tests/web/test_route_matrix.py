@@ -46,6 +46,8 @@ EXPECTED: dict[tuple[str, str], list[str]] = {
     ("POST", "/estimates"): ["estimate"],
     ("POST", "/review/{pair_id}"): ["link"],
     ("POST", "/persons/{person_id}/merges/{decision_id}/undo"): ["link"],
+    ("POST", "/rounds"): ["edit"],
+    ("POST", "/rounds/{round_id}/confirm"): ["edit"],
 }
 
 

@@ -42,7 +42,8 @@ def verify(
 
     Example:
         unforgotten verify
-        unforgotten verify --checkpoints checkpoint-2026-12-01.json --json
+        unforgotten checkpoint --json > kept.json
+        unforgotten verify --checkpoints kept.json --json
     """
     ws = open_workspace(db)
     report = ws.verify(

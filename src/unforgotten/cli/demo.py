@@ -42,8 +42,8 @@ def demo(
     (unless --no-serve or --json).
 
     Example:
-        unforgotten demo
-        unforgotten demo --persons 10000 --lists 5 --dir /tmp/demo --no-serve
+        unforgotten demo    # not run: serves the web app until Ctrl-C
+        unforgotten demo --persons 1000 --lists 5 --dir demo-small --no-serve
     """
     # imported here, not at the top: the rest of the command line must start fast
     from unforgotten.ingest import import_file  # noqa: PLC0415

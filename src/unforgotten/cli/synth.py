@@ -45,7 +45,7 @@ def synth(
 
     Example:
         unforgotten synth --persons 2000 --lists 4 --model mixed --seed 7 --out demo/
-        unforgotten synth --persons 30000 --lists 5 --format xlsx --out bench/ --json
+        unforgotten synth --persons 3000 --lists 5 --format xlsx --out bench/ --json
     """
     capture_model = preset(model, lists=lists)
     population = generate_population(persons, seed=seed)

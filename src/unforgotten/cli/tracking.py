@@ -325,7 +325,7 @@ def commitment_set(
 
     Example:
 
-        unforgotten commitment set 3 --status done --reason "third round held 2024-11-20" --follow-up 2
+        unforgotten commitment set 3 --status done --reason "second round held 2024-04-15" --follow-up 1
     """
     ws = open_workspace(db, key_file, actor, role)
     row = set_commitment_status(ws, commitment_id, status, reason=reason, follow_up_round=follow_up)

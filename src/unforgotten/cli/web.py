@@ -103,8 +103,9 @@ def token_create(
     """Create an API token for a user (send it as `Authorization: Bearer TOKEN`); shown once.
 
     Example:
-        unforgotten token create kim --json
-        curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8000/api/persons?q=이영희
+        unforgotten user add kim --role documenter
+        export TOKEN=$(unforgotten token create kim --label scripts)
+        curl -G -H "Authorization: Bearer $TOKEN" --data-urlencode "q=이영희" http://127.0.0.1:8000/api/persons
     """
     from unforgotten.web.tokens import create_token  # noqa: PLC0415
 

@@ -22,7 +22,7 @@ from functools import cache
 
 from unforgotten.data import data_path
 from unforgotten.domain.vocab import CASE_STATUSES, CASE_TYPES, SEX, Vocabulary, violations
-from unforgotten.korean import facilities, provinces
+from unforgotten.korean import facilities, provinces, south_korea
 
 __all__ = ["VOCABULARIES", "labelled", "stratum_term", "term", "term_labeller", "vocabulary_labels"]
 
@@ -129,7 +129,7 @@ def _topics() -> dict[str, Pair]:
 
 
 def _provinces() -> dict[str, Pair]:
-    units = {p.code: (p.name_en, p.name_hangul) for p in provinces()}
+    units = {p.code: (p.name_en, p.name_hangul or p.name_en) for p in (*provinces(), *south_korea())}
     return {**units, "unresolved": _FIXED["stratum"]["unresolved"], "": _FIXED["stratum"][""]}
 
 
