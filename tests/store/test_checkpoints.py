@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 from tests.helpers import canonical_rows, cut_chain, write_csv
 
 from unforgotten.errors import ConfigError, ValidationError
@@ -18,17 +17,6 @@ from unforgotten.store.audit import GENESIS, event_hash
 from unforgotten.store.schema import audit_event
 from unforgotten.store.verify import VerifyReport, verify_store
 from unforgotten.store.workspace import Workspace
-
-
-def _sql(ws: Workspace, sql: str) -> None:
-    """Change the database directly, as someone with write access to it could."""
-    if path := ws.settings.sqlite_path:
-        ws.engine.dispose()
-        with sqlite3.connect(path) as conn:
-            conn.execute(sql)
-    else:
-        with ws.engine.begin() as conn:
-            conn.execute(text(sql))
 
 
 def _verify(ws: Workspace, **kwargs: Any) -> VerifyReport:

@@ -43,14 +43,8 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def server(sqlite_ws: Workspace, tmp_path: Path) -> Iterator[str]:
-    fill(sqlite_ws, tmp_path)
-    refresh_index(sqlite_ws)
-    for role in Role:
-        add_user(sqlite_ws, role.value, role=role.value, password=PASSWORD)
-    add_review_pairs(sqlite_ws)
-    app = create_app(WebSettings(sqlite_ws.settings, SECRET), engine=sqlite_ws.engine)
+def _serve(ws: Workspace) -> Iterator[str]:
+    app = create_app(WebSettings(ws.settings, SECRET), engine=ws.engine)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -62,6 +56,16 @@ def server(sqlite_ws: Workspace, tmp_path: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(5)
+
+
+@pytest.fixture
+def server(sqlite_ws: Workspace, tmp_path: Path) -> Iterator[str]:
+    fill(sqlite_ws, tmp_path)
+    refresh_index(sqlite_ws)
+    for role in Role:
+        add_user(sqlite_ws, role.value, role=role.value, password=PASSWORD)
+    add_review_pairs(sqlite_ws)
+    yield from _serve(sqlite_ws)
 
 
 @pytest.fixture
@@ -190,21 +194,6 @@ def test_own_password_change_logs_out(server: str, browser: object) -> None:
     assert page.get_by_role("status").inner_text() == "Password changed; log in again."
     page.goto("/account")
     assert page.url.startswith(server + "/login")
-
-
-def _serve(ws: Workspace) -> Iterator[str]:
-    app = create_app(WebSettings(ws.settings, SECRET), engine=ws.engine)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    while not srv.started:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(5)
 
 
 @pytest.fixture

@@ -189,15 +189,12 @@ def read_file(path: Path) -> tuple[list[Checkpoint], list[str]]:
     except ValueError:
         whole = None
     if isinstance(whole, dict | list):  # one export of ``checkpoint --json``, or a list of them
-        items = whole if isinstance(whole, list) else [whole]
-        lines = [json.dumps(item) for item in items]
+        items: list[tuple[int, Any]] = list(enumerate(whole if isinstance(whole, list) else [whole], 1))
     else:
-        lines = text.splitlines()
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+        items = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    for number, item in items:
         try:
-            found.append(Checkpoint.from_dict(json.loads(line)))
+            found.append(Checkpoint.from_dict(json.loads(item) if isinstance(item, str) else item))
         except (ValueError, UnicodeEncodeError) as exc:
             problems.append(f"{path.name} line {number}: not a checkpoint ({exc})")
     return found, problems

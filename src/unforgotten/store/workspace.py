@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from unforgotten.domain.roles import Permission, may
@@ -32,9 +32,8 @@ from unforgotten.store.db import (
     migrate,
     sealed_samples,
 )
-from unforgotten.store.schema import audit_event
 from unforgotten.store.verify import VerifyReport, verify_store
-from unforgotten.store.writer import Writer, append_event, lock_chain
+from unforgotten.store.writer import Writer, append_event, head_event, lock_chain
 
 __all__ = ["InitReport", "Workspace"]
 
@@ -221,9 +220,7 @@ class Workspace:
                 "one, or point UNFORGOTTEN_SIGNING_KEY_FILE at the organisation's key"
             )
         with self.read() as conn:
-            last = conn.execute(
-                select(audit_event.c.id, audit_event.c.hash).order_by(audit_event.c.id.desc()).limit(1)
-            ).first()
+            last = head_event(conn)
         if last is None:
             raise ConfigError("the audit chain is empty; run `unforgotten init` first")
         signed = self.signer.sign(event_id=int(last.id), head=str(last.hash))

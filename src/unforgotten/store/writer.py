@@ -27,7 +27,7 @@ from unforgotten.store.bulk import InsertPlan, insert_plan, insert_rows
 from unforgotten.store.db import busy_timeout
 from unforgotten.store.schema import audit_event, record_version
 
-__all__ = ["Statement", "Writer", "append_event", "now_iso"]
+__all__ = ["Statement", "Writer", "append_event", "head_event", "now_iso"]
 
 Statement = tuple[str, Any, Any]
 """One recorded write: ``("rows", insert plan, params)``, or the versions of inserted rows as
@@ -55,13 +55,18 @@ def lock_chain(conn: Connection) -> None:
         conn.exec_driver_sql("SET LOCAL lock_timeout = 0")
 
 
+def head_event(conn: Connection) -> Any:
+    """The newest audit event's ``(id, hash)``, or ``None`` for an empty chain."""
+    return conn.execute(
+        select(audit_event.c.id, audit_event.c.hash).order_by(audit_event.c.id.desc()).limit(1)
+    ).first()
+
+
 def append_event(
     conn: Connection, *, actor: str, role: str, action: str, subject: str, detail: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Append one event to the audit chain (the caller holds the write lock)."""
-    last = conn.execute(
-        select(audit_event.c.id, audit_event.c.hash).order_by(audit_event.c.id.desc()).limit(1)
-    ).first()
+    last = head_event(conn)
     event = {
         "id": (last.id + 1) if last else 1,
         "at": now_iso(),
