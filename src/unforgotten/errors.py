@@ -7,9 +7,11 @@ also subclasses the matching built-in so that generic code keeps working::
     ├── ConfigError (ValueError)          settings, key files, database URL
     ├── NotFoundError (LookupError)       a record, person, batch or key that does not exist
     ├── ValidationError (ValueError)      an input file or value that breaks the rules
-    │   └── BatchRejected                 an import batch with one or more bad rows
+    │   ├── BatchRejected                 an import batch with one or more bad rows
+    │   └── FieldErrors                   values entered in a form that break the rules
     ├── DuplicateBatchError (ValueError)  the same file (same SHA-256) imported twice
     ├── ConflictError (ValueError)        a change based on a state that has moved on since
+    │   ├── StaleVersionError             a save based on a version that a later save replaced
     │   └── DuplicateReadoutError         a readout (same text, or same round) already saved
     ├── RegistryBusy (RuntimeError)       another write (a long import) held the registry too long
     ├── PermissionDenied (PermissionError) a role not allowed to do what it asked
@@ -36,11 +38,13 @@ __all__ = [
     "DuplicateBatchError",
     "DuplicateReadoutError",
     "EstimationError",
+    "FieldErrors",
     "IntegrityError",
     "NotFoundError",
     "PermissionDenied",
     "Problem",
     "RegistryBusy",
+    "StaleVersionError",
     "UnforgottenError",
     "UnforgottenWarning",
     "ValidationError",
@@ -137,6 +141,50 @@ class ConflictError(UnforgottenError, ValueError):
     """
 
     exit_code = 11
+
+
+class StaleVersionError(ConflictError):
+    """Raised when a save is based on a version of a record that a later save has replaced.
+
+    Nothing is written. :attr:`expected` is the version the save was based on, :attr:`current`
+    the version now stored; :attr:`theirs` the stored document and :attr:`mine` the one that was
+    refused, so a form can show both and carry the changes over.
+    """
+
+    def __init__(
+        self, message: str, *, expected: int, current: int, theirs: dict[str, object], mine: dict[str, object]
+    ) -> None:
+        super().__init__(message)
+        self.expected, self.current, self.theirs, self.mine = expected, current, theirs, mine
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_stale, (str(self), self.expected, self.current, self.theirs, self.mine))
+
+
+def _stale(
+    message: str, expected: int, current: int, theirs: dict[str, object], mine: dict[str, object]
+) -> StaleVersionError:
+    return StaleVersionError(message, expected=expected, current=current, theirs=theirs, mine=mine)
+
+
+class FieldErrors(ValidationError):
+    """Raised when values entered in a form or on the command line break the rules.
+
+    :attr:`errors` maps each bad field to what is wrong with it (never to a protected value), so
+    a form can show each next to its field. Nothing is written.
+    """
+
+    def __init__(self, errors: dict[str, str], *, what: str = "record") -> None:
+        listed = "; ".join(f"{field}: {why}" for field, why in errors.items())
+        super().__init__(f"the {what} was not saved: {listed}")
+        self.errors, self.what = errors, what
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_field_errors, (self.errors, self.what))
+
+
+def _field_errors(errors: dict[str, str], what: str) -> FieldErrors:
+    return FieldErrors(errors, what=what)
 
 
 class DuplicateReadoutError(ConflictError):

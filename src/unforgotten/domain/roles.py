@@ -27,7 +27,8 @@ class Permission(StrEnum):
 
     READ = "read"  # persons, cases, sources, statistics
     IMPORT = "import"  # import lists, attach evidence
-    EDIT = "edit"  # correct records, record consent
+    EDIT = "edit"  # enter and correct records, record consent
+    REVIEW = "review"  # approve another person's draft
     READ_PROTECTED = "read_protected"  # informant names and contacts (audited)
     LINK = "link"  # run linkage, decide review pairs, merge and split
     ESTIMATE = "estimate"  # run estimates
@@ -43,7 +44,7 @@ _P = Permission
 MATRIX: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.ANALYST: frozenset({_P.READ, _P.LINK, _P.ESTIMATE, _P.EXPORT, _P.VERIFY}),
-    Role.DOCUMENTER: frozenset({_P.READ, _P.IMPORT, _P.EDIT, _P.READ_PROTECTED, _P.VERIFY}),
+    Role.DOCUMENTER: frozenset({_P.READ, _P.IMPORT, _P.EDIT, _P.REVIEW, _P.READ_PROTECTED, _P.VERIFY}),
     Role.VIEWER: frozenset({_P.READ}),
 }
 

@@ -24,6 +24,7 @@ from unforgotten.data import data_path
 __all__ = [
     "CASE_STATUSES",
     "CASE_TYPES",
+    "CONFIDENCE",
     "SEX",
     "Term",
     "Vocabulary",
@@ -122,6 +123,17 @@ def violations() -> Vocabulary:
 
 CASE_TYPES = _case_types()
 
+CONFIDENCE = Vocabulary(
+    "confidence",
+    (
+        Term("confirmed", "Confirmed", "확인", ("certain", "확실")),
+        Term("probable", "Probable", "유력", ("likely", "개연")),
+        Term("possible", "Possible", "가능", ("maybe", "불확실")),
+        Term("contested", "Contested", "논란", ("disputed", "이견")),
+    ),
+)
+"""How strongly a source supports a value (provenance per value, docs/editing.md)."""
+
 CASE_STATUSES = Vocabulary(
     "status",
     (
@@ -136,6 +148,7 @@ CASE_STATUSES = Vocabulary(
         Term("returned", "Returned or escaped", "귀환", ("returned", "귀환", "escaped", "탈북 귀환")),
         Term("released", "Released", "석방", ("released", "석방", "freed")),
         Term("detained", "Still detained", "억류 중", ("detained", "억류중", "in custody")),
+        Term("disputed", "Disputed: accounts conflict", "이견(상반된 주장)", ("disputed", "contested", "이견")),
     ),
 )
 

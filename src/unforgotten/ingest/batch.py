@@ -205,8 +205,18 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
         *_date_columns("event_date"),
         "event_place_id",
     ),
-    "incident": ("id", "case_id", "title", *_date_columns("date"), "location_id"),
-    "act": ("id", "incident_id", "victim_id", "perpetrator_id", "perpetrator_text", "violation_code"),
+    "incident": ("id", "case_id", "title", *_date_columns("date"), "location_id", "description"),
+    "act": (
+        "id",
+        "incident_id",
+        "victim_id",
+        "perpetrator_id",
+        "perpetrator_text",
+        "violation_code",
+        "location_id",
+        *_date_columns("date"),
+        "description",
+    ),
     "informant": ("id", "source_record_id", "name_enc", "contact_enc"),
 }
 
@@ -396,6 +406,9 @@ def _protected_extra(keyring: Keyring, plan: RowPlan, *, rid: int) -> str | None
     )
 
 
+_NO_ACT_DETAIL = (None, None, None, None, "unknown", False, None)  # place, date, description: the incident's
+
+
 def _case_rows(rows: _Rows, plan: RowPlan, *, pid: int, rid: int, ids: dict[str, int]) -> None:
     assert plan.case_type is not None
     case_id, incident_id, act_id = ids["case"], ids["incident"], ids["act"]
@@ -404,5 +417,5 @@ def _case_rows(rows: _Rows, plan: RowPlan, *, pid: int, rid: int, ids: dict[str,
     title, violation = rows.case_terms(plan.case_type)
     event = rows.dates(plan.event)
     rows.tables["case"].append((case_id, pid, rid, plan.case_type, plan.status, *event, place_id))
-    rows.tables["incident"].append((incident_id, case_id, title, *event, place_id))
-    rows.tables["act"].append((act_id, incident_id, pid, None, None, violation))
+    rows.tables["incident"].append((incident_id, case_id, title, *event, place_id, None))
+    rows.tables["act"].append((act_id, incident_id, pid, None, None, violation, *_NO_ACT_DETAIL))

@@ -16,6 +16,7 @@ from unforgotten.domain.events import CaseFacts, group_events
 from unforgotten.errors import NotFoundError, ValidationError
 from unforgotten.store import schema as s
 from unforgotten.store.crypto import Keyring
+from unforgotten.store.schema_records import record_entry
 
 __all__ = [
     "STRATA",
@@ -31,30 +32,57 @@ __all__ = [
     "shared_persons",
     "source_patterns",
     "stats",
+    "withheld_persons",
 ]
 
 _CHUNK = 900  # ids per IN list: under SQLite's oldest limit of 999 bound parameters
 
 
-def _counts(conn: Connection, column: Any, *, join: Any = None, label: str) -> dict[str, int]:
+def _counts(
+    conn: Connection, column: Any, *, join: Any = None, label: str, where: Any = None
+) -> dict[str, int]:
     query = select(column, func.count()).group_by(column).order_by(func.count().desc())
     if join is not None:
         query = query.select_from(join)
+    if where is not None:
+        query = query.where(where)
     return {str(k) if k is not None else label: int(n) for k, n in conn.execute(query)}
 
 
+def withheld_persons(state: str | None = None) -> Any:
+    """The ids of persons entered but not yet approved (drafts) and of retired persons (or of one
+    ``state``): left out of estimates and statistics until approved (docs/editing.md)."""
+    e = record_entry
+    states = (state,) if state else ("draft", "retired")
+    return select(e.c.row_id).where(e.c.table_name == "person", e.c.state.in_(states))
+
+
 def stats(conn: Connection) -> dict[str, Any]:
-    """Counts by source, case type and province of the event, and totals."""
-    live = s.person.c.merged_into.is_(None)
+    """Counts by source, case type and province of the event, and totals (drafts and retired
+    persons left out, and counted apart)."""
+    shown = s.person.c.id.not_in(withheld_persons())
+    live = and_(s.person.c.merged_into.is_(None), shown)
     event_place = s.case.outerjoin(s.location, s.location.c.id == s.case.c.event_place_id)
+    counted_records = s.source_record.c.person_id.not_in(withheld_persons())
+    counted_cases = s.case.c.person_id.not_in(withheld_persons())
+
+    def count(state: str) -> int:
+        return int(conn.execute(select(func.count()).select_from(withheld_persons(state).subquery())).scalar_one())
+
     return {
         "persons": conn.execute(select(func.count()).where(live)).scalar_one(),
+        "drafts": count("draft"),
+        "retired": count("retired"),
         "records": conn.execute(select(func.count()).select_from(s.source_record)).scalar_one(),
         "batches": conn.execute(select(func.count()).select_from(s.import_batch)).scalar_one(),
         "audit_events": conn.execute(select(func.count()).select_from(s.audit_event)).scalar_one(),
-        "by_source": _counts(conn, s.source.c.name, label="(none)", join=s.source_record.join(s.source)),
-        "by_case_type": _counts(conn, s.case.c.case_type, label="(none)"),
-        "by_province": _counts(conn, s.location.c.province_code, join=event_place, label="unresolved"),
+        "by_source": _counts(
+            conn, s.source.c.name, label="(none)", join=s.source_record.join(s.source), where=counted_records
+        ),
+        "by_case_type": _counts(conn, s.case.c.case_type, label="(none)", where=counted_cases),
+        "by_province": _counts(
+            conn, s.location.c.province_code, join=event_place, label="unresolved", where=counted_cases
+        ),
     }
 
 
@@ -339,9 +367,12 @@ def capture_memberships(
     if by is not None and by not in STRATA[:4]:
         raise ValidationError(f"cannot stratify by {by!r}; use one of {', '.join(STRATA[:4])}")
     root_of = {int(p): int(m or p) for p, m in conn.execute(select(s.person.c.id, s.person.c.merged_into))}
+    withheld = {int(p) for p in conn.execute(withheld_persons()).scalars()}
     lists: dict[int, set[str]] = {}
     for person, source in conn.execute(select(s.source_record.c.person_id, s.source.c.name).join(s.source)):
-        lists.setdefault(root_of[int(person)], set()).add(source)
+        root = root_of[int(person)]
+        if int(person) not in withheld and root not in withheld:
+            lists.setdefault(root, set()).add(source)
     stratum: dict[int, str] = {}
     if by == "sex":
         stratum = {int(p): sex for p, sex in conn.execute(select(s.person.c.id, s.person.c.sex))}
@@ -367,12 +398,25 @@ def capture_memberships(
 _WORD = 62  # source ids per bit mask: distinct powers of two below 2**62 sum within a signed 64-bit integer
 
 
-def _live_records(alias: str = "") -> tuple[FromClause, ColumnElement[int], ColumnElement[int]]:
-    """Source records joined to their person: the join, the source id and the live person id."""
+def _live_records(
+    alias: str = "",
+) -> tuple[FromClause, ColumnElement[int], ColumnElement[int], ColumnElement[bool]]:
+    """Source records joined to their person: the join, the source id and the live person id.
+
+    Records of drafts and retired persons, and records merged into one, are left out (the join
+    keeps only records whose person and live person are both counted)."""
     record = s.source_record.alias(f"{alias}record") if alias else s.source_record
     person = s.person.alias(f"{alias}person") if alias else s.person
-    joined = record.join(person, person.c.id == record.c.person_id)
-    return joined, record.c.source_id, func.coalesce(person.c.merged_into, person.c.id)
+    withheld = withheld_persons().subquery(f"{alias}withheld")
+    mine = withheld.alias(f"{alias}withheld_own")
+    root = func.coalesce(person.c.merged_into, person.c.id)
+    joined = (
+        record.join(person, person.c.id == record.c.person_id)
+        .outerjoin(mine, mine.c.row_id == person.c.id)
+        .outerjoin(withheld, withheld.c.row_id == root)
+    )
+    counted = and_(mine.c.row_id.is_(None), withheld.c.row_id.is_(None))
+    return joined, record.c.source_id, root, counted
 
 
 def _mask(source_id: ColumnElement[int], word: int) -> ColumnElement[int]:
@@ -402,9 +446,9 @@ def source_patterns(conn: Connection) -> dict[frozenset[int], int]:
     words = sorted({int(i) // _WORD for i in source_ids})
     if not words:
         return {}
-    joined, source_id, root = _live_records()
+    joined, source_id, root, counted = _live_records()
     masks = [func.sum(_mask(source_id, w).distinct()).label(f"w{w}") for w in words]
-    per_person = select(*masks).select_from(joined).group_by(root).subquery()
+    per_person = select(*masks).select_from(joined).where(counted).group_by(root).subquery()
     columns = list(per_person.c)
     rows = conn.execute(select(*columns, func.count()).group_by(*columns))
     return {_source_ids(words, tuple(row[:-1])): int(row[-1]) for row in rows}
@@ -416,13 +460,13 @@ def shared_persons(conn: Connection, source_id: int) -> dict[int, int]:
     Goes through the records of the other sources, keeping those whose live person is among the
     live persons of ``source_id``; a source sharing nobody is left out.
     """
-    joined_x, on_x, root_x = _live_records("x_")
-    of_source = select(root_x).select_from(joined_x).where(on_x == source_id)
-    joined, other, root = _live_records()
+    joined_x, on_x, root_x, counted_x = _live_records("x_")
+    of_source = select(root_x).select_from(joined_x).where(on_x == source_id, counted_x)
+    joined, other, root, counted = _live_records()
     query = (
         select(other, func.count(root.distinct()))
         .select_from(joined)
-        .where(other != source_id, root.in_(of_source))
+        .where(other != source_id, root.in_(of_source), counted)
         .group_by(other)
     )
     return {int(sid): int(n) for sid, n in conn.execute(query)}

@@ -149,6 +149,7 @@ incident = Table(
     Column("title", Text, nullable=False),
     *_partial_date("date"),
     Column("location_id", ForeignKey("location.id")),
+    Column("description", Text),
 )
 
 act = Table(
@@ -160,6 +161,9 @@ act = Table(
     Column("perpetrator_id", ForeignKey("person.id")),
     Column("perpetrator_text", Text),
     Column("violation_code", String(20), nullable=False),
+    Column("location_id", ForeignKey("location.id")),  # where the act happened, if not the incident's place
+    *_partial_date("date"),  # when, if not the incident's date (a day, a month, a range)
+    Column("description", Text),
 )
 
 informant = Table(
@@ -262,6 +266,7 @@ VERSIONED_TABLES: dict[str, Table] = {
 from unforgotten.store import (
     schema_estimates,  # noqa: F401
     schema_linkage,  # noqa: F401
+    schema_records,  # noqa: F401
     schema_tracking,  # noqa: F401
     schema_web,  # noqa: F401
 )

@@ -181,7 +181,7 @@ class Workspace:
         with self._begin(write=True) as conn:
             writer = Writer(conn, actor=self.settings.actor, role=self.settings.role.value)
             yield writer
-            event = writer.close(action=action, subject=subject)
+            event = writer.close(action=action, subject=writer.subject or subject)
         self._sign(event)
 
     @contextmanager

@@ -100,6 +100,7 @@ class Writer:
         self.actor = actor
         self.role = role
         self.detail: dict[str, Any] = {}
+        self.subject: str | None = None  # set to name the subject once it is known (a new row's id)
         self._next: dict[str, int] = {}
         self._digest = hashlib.sha256()
         self._versions = 0

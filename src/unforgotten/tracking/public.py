@@ -31,6 +31,7 @@ from unforgotten.domain.cells import neutralise_row
 from unforgotten.domain.roles import Permission
 from unforgotten.errors import ValidationError
 from unforgotten.store import schema as s
+from unforgotten.store.queries import withheld_persons
 from unforgotten.store.workspace import Workspace
 from unforgotten.tracking.disclosure import Estimate, PersonRow, PublicCell, PublicTable, public_table
 
@@ -89,7 +90,11 @@ def person_rows(conn: Connection) -> list[PersonRow]:
     """One row per live person with case type, province, period and consent (see module doc)."""
     cases = _first_cases(conn)
     consented = _consented(conn)
-    live = select(s.person.c.id).where(s.person.c.merged_into.is_(None)).order_by(s.person.c.id)
+    live = (
+        select(s.person.c.id)
+        .where(s.person.c.merged_into.is_(None), s.person.c.id.not_in(withheld_persons()))
+        .order_by(s.person.c.id)
+    )
     rows = []
     for pid in conn.execute(live).scalars():
         case_type, province, period = cases.get(pid, (UNKNOWN, UNKNOWN, UNKNOWN))
