@@ -29,7 +29,9 @@ def _as(ws: Workspace, actor: str, role: str = "documenter") -> Records:
 @pytest.fixture
 def records(ws: Workspace) -> Records:
     service = Records(ws)
-    service.add_source("Testimonies 2024", kind="testimonies", organisation="NKDB", confidentiality="restricted")
+    service.add_source(
+        "Testimonies 2024", kind="testimonies", organisation="NKDB", confidentiality="restricted"
+    )
     return _as(ws, "officer.kim")
 
 
@@ -86,7 +88,9 @@ def test_every_bad_field_is_named_and_nothing_is_written(records: Records, ws: W
 
 def test_edit_makes_a_version_with_field_differences_and_restore_brings_back(records: Records) -> None:
     person_id = _kim(records)
-    saved = records.edit("person", person_id, {"birth_date": "1976"}, reason="family letter", expect_version=1)
+    saved = records.edit(
+        "person", person_id, {"birth_date": "1976"}, reason="family letter", expect_version=1
+    )
     assert (saved.version, saved.changed) == (2, ("birth_date",))
     history = records.history("person", person_id)
     assert [h["version"] for h in history] == [1, 2]
@@ -130,7 +134,9 @@ def test_a_documenter_cannot_approve_their_own_draft(records: Records, ws: Works
         _as(ws, "reviewer.park").approve("person", person_id)
 
 
-def test_drafts_and_retired_records_are_left_out_of_estimates_and_statistics(records: Records, ws: Workspace) -> None:
+def test_drafts_and_retired_records_are_left_out_of_estimates_and_statistics(
+    records: Records, ws: Workspace
+) -> None:
     person_id = _kim(records)
     with ws.read() as conn:
         assert queries.stats(conn)["persons"] == 0
@@ -158,7 +164,9 @@ def test_two_sources_that_disagree_are_kept_side_by_side(records: Records, ws: W
         person_id,
         {"birth_date": "1978"},
         reason="registry extract",
-        provenance=Provenance(source="MOU registry", confidence="probable", citation="p. 12", preferred=False),
+        provenance=Provenance(
+            source="MOU registry", confidence="probable", citation="p. 12", preferred=False
+        ),
     )
     shown = records.show("person", person_id)
     assert shown["document"]["birth_date"] == "1977-08"  # the preferred value still shows
@@ -194,12 +202,20 @@ def test_an_imported_person_gets_version_1_as_imported_at_its_first_edit(
 def test_case_status_history_and_an_incident_made_of_acts(records: Records, ws: Workspace) -> None:
     person_id = _kim(records)
     case_id = records.show("person", person_id)["document"] and _case_of(ws, person_id)
-    for status, date, note in (("alive", "2002", "reported alive"), ("deceased", "2004", "per DPRK"),
-                               ("disputed", "2005", "disputed by the family")):
+    for status, date, note in (
+        ("alive", "2002", "reported alive"),
+        ("deceased", "2004", "per DPRK"),
+        ("disputed", "2005", "disputed by the family"),
+    ):
         records.add_status(case_id, status=status, date=date, note=note, reason="chronology")
     shown = records.show("case", case_id)
     assert shown["document"]["status"] == "disputed"
-    assert [st["status"] for st in shown["document"]["statuses"]] == ["unresolved", "alive", "deceased", "disputed"]
+    assert [st["status"] for st in shown["document"]["statuses"]] == [
+        "unresolved",
+        "alive",
+        "deceased",
+        "disputed",
+    ]
     saved = records.add_incident(
         case_id,
         {"title": "Abduction at sea", "date": "1977-08-15", "place": "함경북도"},
@@ -215,15 +231,23 @@ def test_case_status_history_and_an_incident_made_of_acts(records: Records, ws: 
     assert ws.verify().ok
 
 
-def test_protected_fields_are_encrypted_and_never_in_documents_or_versions(records: Records, ws: Workspace) -> None:
+def test_protected_fields_are_encrypted_and_never_in_documents_or_versions(
+    records: Records, ws: Workspace
+) -> None:
     saved = records.add_person(
-        {"name": "Pak Yong-ho", "informant_name": "SECRET-INFORMANT", "informant_contact": "+82-10-5555-0000"},
+        {
+            "name": "Pak Yong-ho",
+            "informant_name": "SECRET-INFORMANT",
+            "informant_contact": "+82-10-5555-0000",
+        },
         source="Testimonies 2024",
         reason="interview",
     )
     records.edit("person", saved.row_id, {"informant_contact": "+82-10-5555-1111"}, reason="new number")
     with ws.read() as conn:
-        dump = json.dumps([list(r) for r in conn.execute(select(s.record_version.c.data))], ensure_ascii=False)
+        dump = json.dumps(
+            [list(r) for r in conn.execute(select(s.record_version.c.data))], ensure_ascii=False
+        )
         values = conn.execute(select(field_value.c.value)).scalars().all()
     assert "SECRET-INFORMANT" not in dump and "5555" not in dump
     assert all("5555" not in (v or "") for v in values)

@@ -48,6 +48,19 @@ EXPECTED: dict[tuple[str, str], list[str]] = {
     ("POST", "/persons/{person_id}/merges/{decision_id}/undo"): ["link"],
     ("POST", "/rounds"): ["edit"],
     ("POST", "/rounds/{round_id}/confirm"): ["edit"],
+    **{
+        (method, f"/api/{plural}{tail}"): [right]
+        for plural in ("persons", "cases", "incidents", "sources")
+        for method, tail, right in (
+            ("POST", "", "edit"),
+            ("PATCH", "/{row_id}", "edit"),
+            ("POST", "/{row_id}/restore", "edit"),
+            ("POST", "/{row_id}/retire", "edit"),
+            ("POST", "/{row_id}/approve", "review"),
+        )
+    },
+    ("POST", "/api/cases/{case_id}/statuses"): ["edit"],
+    ("POST", "/api/incidents/{incident_id}/acts"): ["edit"],
 }
 
 
@@ -90,7 +103,7 @@ def _client(app: FastAPI, role: str | None) -> TestClient:
 
 @pytest.mark.parametrize("role", [None, *(r.value for r in Role)])
 def test_role_route_matrix(role: str | None, app: FastAPI, registry: Workspace) -> None:
-    ids = {**_ids(registry), "name": "documenter", "token_id": "1"}
+    ids = {**_ids(registry), "name": "documenter", "token_id": "1", "row_id": "1", "incident_id": "1"}
     create_token(registry, "documenter", label="matrix")
     client = _client(app, role)
     wrong = []

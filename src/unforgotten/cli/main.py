@@ -12,12 +12,13 @@ import sys
 import typer
 
 from unforgotten.cli.options import err_console
-from unforgotten.errors import BatchRejected, UnforgottenError
+from unforgotten.errors import BatchRejected, FieldErrors, UnforgottenError
 
 __all__ = ["COMMAND_MODULES", "app", "run"]
 
 COMMAND_MODULES = [
     "unforgotten.cli.registry",
+    "unforgotten.cli.records",
     "unforgotten.cli.audit",
     "unforgotten.cli.link",
     "unforgotten.cli.names",
@@ -48,6 +49,11 @@ for _name in COMMAND_MODULES:
 
 
 def _report(exc: UnforgottenError) -> None:
+    if isinstance(exc, FieldErrors):
+        err_console.print(f"[bold red]error:[/] the {exc.what} was not saved:", highlight=False)
+        for field, why in exc.errors.items():
+            err_console.print(f"  {field}: {why}", highlight=False)
+        return
     err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
     if isinstance(exc, BatchRejected):
         for line in exc.lines():

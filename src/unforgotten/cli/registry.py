@@ -1,10 +1,10 @@
-"""Registry commands: init, import, person, history, stats, export, key rotate."""
+"""Registry commands: init, import, history, stats, export, key rotate."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -127,73 +127,6 @@ def import_(
         err_console.print(f"  warning: {warning}", highlight=False)
 
 
-def person(
-    person_id: Annotated[int, typer.Argument(help="Person id.")],
-    protected: Annotated[
-        bool, typer.Option("--show-protected", help="Show informant fields (audited).")
-    ] = False,
-    db: DbOption = None,
-    key_file: KeyFileOption = None,
-    actor: ActorOption = None,
-    role: RoleOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Show one person: names, cases and the source records behind them.
-
-    Example:
-        unforgotten person 12
-        unforgotten person 12 --show-protected --as officer.kim --role documenter
-    """
-    ws = open_workspace(db, key_file, actor, role)
-    ws.require(Permission.READ)
-    with ws.read() as conn:
-        detail = queries.person_detail(conn, person_id)
-        if protected:
-            ws.require(Permission.READ_PROTECTED)
-            secret = queries.protected_of_records(conn, ws.keyring, [r["id"] for r in detail["records"]])
-            for record in detail["records"]:
-                record["protected"] = secret.get(record["id"], {})
-    if protected:
-        ws.audit(
-            action="read_protected",
-            subject=f"person:{person_id}",
-            detail={"records": [r["id"] for r in detail["records"]]},
-        )
-    if as_json:
-        print_json(detail)
-        return
-    p = detail["person"]
-    console.print(
-        f"[bold]{p['primary_name']}[/] (person {p['id']}), sex {p['sex']}, born {p['birth_date_raw'] or '?'}"
-    )
-    if p["merged_into"]:
-        console.print(f"Merged into person {p['merged_into']}: show that person for the whole record.")
-    elif len(detail["members"]) > 1:
-        console.print("Made of persons " + ", ".join(str(m) for m in detail["members"]) + " (merged)")
-    console.print("Names: " + " · ".join(n["text"] for n in detail["names"]))
-    for event in detail["events"]:
-        console.print(_event_line(event), highlight=False)
-    for record in detail["records"]:
-        line = (
-            f"Record {record['source']} / {record['record_id']}: store id {record['id']}, "
-            f"imported as person {record['person_id']} "
-            f"(row {record['row_number']}, batch {record['batch_id']})"
-        )
-        console.print(
-            line + (f" protected: {record['protected']}" if "protected" in record else ""), highlight=False
-        )
-
-
-def _event_line(event: dict[str, Any]) -> str:
-    """One event and the cases (one per source record) that report it; disagreements joined by ' / '."""
-    cases = ", ".join(str(i) for i in event["case_ids"])
-    records = ", ".join(str(i) for i in event["source_record_ids"]) or "none"
-    return (
-        f"Event: {event['case_type']}, {' / '.join(event['statuses'])}, "
-        f"{' / '.join(event['event_dates']) or 'date unknown'} (cases {cases}; record store ids {records})"
-    )
-
-
 def history(
     person_id: Annotated[int, typer.Argument(help="Person id.")],
     db: DbOption = None,
@@ -311,7 +244,8 @@ def key_rotate(
     )
     console.print(
         "Key backups made before now no longer open this database. Database backups made before now "
-        "need the old key" + (f", kept in {report.kept_old}" if report.kept_old else " (now removed)")
+        "need the old key"
+        + (f", kept in {report.kept_old}" if report.kept_old else " (now removed)")
         + ": keep each database backup together with its key file.\n"
         f"Back up the key file now: {report.key_file} (a key backup is this one file).",
         highlight=False,
@@ -322,7 +256,6 @@ def register(app: typer.Typer) -> None:
     """Add the registry commands to the main app."""
     app.command("init")(init)
     app.command("import")(import_)
-    app.command("person")(person)
     app.command("history")(history)
     app.command("stats")(stats)
     app.command("export")(export_)

@@ -148,7 +148,9 @@ CASE_STATUSES = Vocabulary(
         Term("returned", "Returned or escaped", "귀환", ("returned", "귀환", "escaped", "탈북 귀환")),
         Term("released", "Released", "석방", ("released", "석방", "freed")),
         Term("detained", "Still detained", "억류 중", ("detained", "억류중", "in custody")),
-        Term("disputed", "Disputed: accounts conflict", "이견(상반된 주장)", ("disputed", "contested", "이견")),
+        Term(
+            "disputed", "Disputed: accounts conflict", "이견(상반된 주장)", ("disputed", "contested", "이견")
+        ),
     ),
 )
 

@@ -16,7 +16,7 @@ from unforgotten.domain.events import CaseFacts, group_events
 from unforgotten.errors import NotFoundError, ValidationError
 from unforgotten.store import schema as s
 from unforgotten.store.crypto import Keyring
-from unforgotten.store.schema_records import record_entry
+from unforgotten.store.schema_records import case_status, field_value, record_entry
 
 __all__ = [
     "STRATA",
@@ -31,6 +31,7 @@ __all__ = [
     "record_rows",
     "shared_persons",
     "source_patterns",
+    "source_rows",
     "stats",
     "withheld_persons",
 ]
@@ -67,7 +68,9 @@ def stats(conn: Connection) -> dict[str, Any]:
     counted_cases = s.case.c.person_id.not_in(withheld_persons())
 
     def count(state: str) -> int:
-        return int(conn.execute(select(func.count()).select_from(withheld_persons(state).subquery())).scalar_one())
+        return int(
+            conn.execute(select(func.count()).select_from(withheld_persons(state).subquery())).scalar_one()
+        )
 
     return {
         "persons": conn.execute(select(func.count()).where(live)).scalar_one(),
@@ -84,6 +87,17 @@ def stats(conn: Connection) -> dict[str, Any]:
             conn, s.location.c.province_code, join=event_place, label="unresolved", where=counted_cases
         ),
     }
+
+
+def source_rows(conn: Connection) -> list[dict[str, Any]]:
+    """Every source with its kind, organisation, confidentiality and number of records."""
+    counts: dict[int, int] = dict(
+        conn.execute(
+            select(s.source_record.c.source_id, func.count()).group_by(s.source_record.c.source_id)
+        ).all()
+    )
+    query = select(s.source).order_by(s.source.c.name)
+    return [{**dict(r), "records": int(counts.get(r["id"], 0))} for r in conn.execute(query).mappings()]
 
 
 def members(conn: Connection, person_id: int) -> list[int]:
@@ -103,9 +117,25 @@ def _person_children(conn: Connection, person_id: int) -> list[tuple[str, int]]:
     if records:
         query = select(s.informant.c.id).where(s.informant.c.source_record_id.in_(records))
         keys += [("informant", i) for i in conn.execute(query).scalars()]
+    incidents: list[int] = []
     if cases:
-        ids = conn.execute(select(s.incident.c.id).where(s.incident.c.case_id.in_(cases))).scalars()
-        keys += [("incident", i) for i in ids]
+        incidents = list(
+            conn.execute(select(s.incident.c.id).where(s.incident.c.case_id.in_(cases))).scalars()
+        )
+        keys += [("incident", i) for i in incidents]
+        ids = conn.execute(select(case_status.c.id).where(case_status.c.case_id.in_(cases))).scalars()
+        keys += [("case_status", i) for i in ids]
+    for kind, row_ids in (("person", group), ("case", cases), ("incident", incidents)):
+        if not row_ids:
+            continue
+        entries = select(record_entry.c.id).where(
+            record_entry.c.table_name == kind, record_entry.c.row_id.in_(row_ids)
+        )
+        keys += [("record_entry", i) for i in conn.execute(entries).scalars()]
+        values = select(field_value.c.id).where(
+            field_value.c.table_name == kind, field_value.c.row_id.in_(row_ids)
+        )
+        keys += [("field_value", i) for i in conn.execute(values).scalars()]
     return keys
 
 
@@ -137,11 +167,18 @@ def history(conn: Connection, person_id: int) -> list[dict[str, Any]]:
     if conn.execute(select(s.person.c.id).where(s.person.c.id == person_id)).first() is None:
         raise NotFoundError(f"person {person_id} does not exist")
     rows = []
+    previous: dict[tuple[str, int], dict[str, Any]] = {}
     for row in _versions(conn, _person_children(conn, person_id)):
         data = json.loads(row["data"])
         if row["table_name"] == "informant":  # never show protected content, even as ciphertext
             data = {k: ("[protected]" if k.endswith("_enc") and val else val) for k, val in data.items()}
-        rows.append({**{k: row[k] for k in row if k != "data"}, "data": data})
+        key = (str(row["table_name"]), int(row["row_id"]))
+        before = previous.get(key)
+        changed = sorted(k for k in data if k != "id" and (before is None or before.get(k) != data[k]))
+        if before is None:  # a row's first version: the fields it was written with
+            changed = sorted(k for k in data if k != "id" and data[k] not in (None, "", False))
+        previous[key] = data
+        rows.append({**{k: row[k] for k in row if k != "data"}, "data": data, "changed": changed})
     return rows
 
 

@@ -24,18 +24,28 @@ from unforgotten.domain.roles import Permission
 from unforgotten.errors import (
     ConflictError,
     DuplicateReadoutError,
+    FieldErrors,
     NotFoundError,
     PermissionDenied,
     RegistryBusy,
+    StaleVersionError,
     UnforgottenError,
     ValidationError,
 )
 from unforgotten.store.workspace import Workspace
-from unforgotten.web import routes_admin, routes_analysis, routes_auth, routes_registry, routes_tracking
+from unforgotten.web import (
+    routes_admin,
+    routes_analysis,
+    routes_auth,
+    routes_records,
+    routes_registry,
+    routes_tracking,
+)
 from unforgotten.web.config import WebSettings
 from unforgotten.web.deps import AppState, LoginRequired, declare, language, public
 from unforgotten.web.middleware import SecurityHeaders, ServerSessions
 from unforgotten.web.render import render
+from unforgotten.web.routes_records import PreconditionRequired
 from unforgotten.web.sessions import SessionStore
 
 __all__ = ["CatchErrors", "create_app"]
@@ -79,6 +89,22 @@ def _install_errors(app: FastAPI) -> None:
 
     @app.exception_handler(UnforgottenError)
     async def ours(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, StaleVersionError) and _wants_json(request):
+            body = {
+                "error": "stale_version",
+                "detail": str(exc),
+                "expected": exc.expected,
+                "current": exc.current,
+                "theirs": exc.theirs,
+                "mine": exc.mine,
+            }
+            return JSONResponse(body, status_code=412, headers={"etag": f'"{exc.current}"'})
+        if isinstance(exc, FieldErrors) and _wants_json(request):
+            return JSONResponse(
+                {"error": "invalid", "detail": str(exc), "errors": exc.errors}, status_code=422
+            )
+        if isinstance(exc, PreconditionRequired):
+            return _error(request, 428, "precondition_required", str(exc))
         for kind, status, title in _STATUS:
             if isinstance(exc, kind):
                 return _error(request, status, title, str(exc))
@@ -153,7 +179,14 @@ def create_app(settings: WebSettings, *, engine: Any = None) -> FastAPI:
     app.add_middleware(SecurityHeaders, secure_cookies=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
     app.state.public_mounts = ("/static",)  # mounts carry no dependency: declared here
-    for module in (routes_auth, routes_admin, routes_registry, routes_analysis, routes_tracking):
+    for module in (
+        routes_auth,
+        routes_admin,
+        routes_records,
+        routes_registry,
+        routes_analysis,
+        routes_tracking,
+    ):
         app.include_router(module.router)
     _openapi(app, settings)
     _install_errors(app)
