@@ -243,6 +243,12 @@ def _kind_commands(group: typer.Typer, kind: str) -> None:
         _saved(saved, as_json, "approved")
 
     name = kind
+    field = {
+        "person": "birth_place=함경북도",
+        "case": "event_place=함경북도",
+        "incident": "description=As told",
+        "source": "description=Kept since 2003",
+    }[kind]
     history.__doc__ = f"""Every version of a {name}: who changed which fields, when and why.
 
     Example:
@@ -255,11 +261,12 @@ def _kind_commands(group: typer.Typer, kind: str) -> None:
     --source never overwrites: both are kept, the new one shown unless --beside.
 
     Example:
-        unforgotten {name} edit 1 --set {FIELDS[kind][-1]}=... --reason "correction" --expect-version 1
+        unforgotten {name} edit 1 --set {field} --reason "correction" --expect-version 1
     """
     restore.__doc__ = f"""Bring back the fields of an earlier version of a {name}, as a new version.
 
     Example:
+        unforgotten {name} edit 1 --set {field} --reason "correction"
         unforgotten {name} restore 1 --version 1 --reason "the correction was wrong"
     """
     retire.__doc__ = f"""Retire a {name} with a reason: kept and shown as retired, left out of estimates.
@@ -270,6 +277,7 @@ def _kind_commands(group: typer.Typer, kind: str) -> None:
     approve.__doc__ = f"""Approve a {name} that someone else entered or changed (the review right).
 
     Example:
+        unforgotten {name} edit 1 --set {field} --reason "correction" --as officer.kim
         unforgotten {name} approve 1 --as reviewer.park --role documenter
     """
     if kind != "person":
@@ -638,7 +646,7 @@ def incident_act(
     """Add one act to an incident.
 
     Example:
-        unforgotten incident act 1 --act "violation=NKV-E2;perpetrator=Camp guards" --reason "second witness"
+        unforgotten incident act 1 --act "violation=NKV-F1;perpetrator=Camp guards" --reason "second witness"
     """
     with _answer(as_json):
         saved = _service(db, None, actor, role).add_act(

@@ -51,6 +51,22 @@ from unforgotten.store.writer import Writer, now_iso
 __all__ = ["Provenance", "Records", "Saved"]
 
 #: Fields whose values are sourced (a field_value row per source), per kind.
+#: The tables a new person with a case writes rows in (their next ids are read in one query).
+_ENTRY_TABLES = (
+    s.import_batch,
+    s.source_record,
+    s.person,
+    s.name,
+    s.location,
+    s.case,
+    s.incident,
+    s.act,
+    s.informant,
+    field_value,
+    case_status,
+    record_entry,
+)
+
 _SOURCED = {
     "person": ("name", "name_hangul", "aliases", "sex", "birth_date", "birth_place"),
     "case": ("case_type", "event_date", "event_place"),
@@ -321,6 +337,7 @@ class Records:
             case_values["status"] = status
         secret = {k: person.pop(k) for k in PROTECTED if k in person}
         with self.ws.write(action="person_add", subject="person") as w:
+            w.prime(*_ENTRY_TABLES)
             source_id = _source_id(w.conn, source)
             places = PlaceResolver(w)
             places.ensure([person.get("birth_place", ""), case_values.get("event_place", "")])
@@ -334,37 +351,13 @@ class Records:
             self._sync_names(w, person_id, person, record_id)
             if any(secret.values()):
                 self._write_informant(w, record_id, secret)
-            for name in _SOURCED["person"]:
-                if person.get(name):
-                    self._record_value(
-                        w,
-                        "person",
-                        person_id,
-                        name,
-                        person[name],
-                        source_id,
-                        record_id,
-                        confidence,
-                        citation,
-                        preferred=True,
-                    )
+            self._fresh_values(w, "person", person_id, person, source_id, record_id, confidence, citation)
             extra: dict[str, Any] = {"source_record_id": record_id, "source": source}
             if case_values.get("case_type"):
                 case_id = self._insert_case(w, person_id, record_id, case_values, places, why)
-                for name in _SOURCED["case"]:
-                    if case_values.get(name):
-                        self._record_value(
-                            w,
-                            "case",
-                            case_id,
-                            name,
-                            case_values[name],
-                            source_id,
-                            record_id,
-                            confidence,
-                            citation,
-                            preferred=True,
-                        )
+                self._fresh_values(
+                    w, "case", case_id, case_values, source_id, record_id, confidence, citation
+                )
                 self._write_status(
                     w,
                     case_id,
@@ -605,20 +598,9 @@ class Records:
             places.ensure([case_values.get("event_place", "")])
             case_values["status"] = status_code
             case_id = self._insert_case(w, person_id, origin[1], case_values, places, why)
-            for name in _SOURCED["case"]:
-                if case_values.get(name):
-                    self._record_value(
-                        w,
-                        "case",
-                        case_id,
-                        name,
-                        case_values[name],
-                        origin[0],
-                        origin[1],
-                        confidence,
-                        provenance.citation,
-                        preferred=True,
-                    )
+            self._fresh_values(
+                w, "case", case_id, case_values, origin[0], origin[1], confidence, provenance.citation
+            )
             self._write_status(
                 w, case_id, status_code, case_values.get("event_date", ""), origin[0], "as entered"
             )
@@ -723,20 +705,16 @@ class Records:
             for act in checked:
                 self._insert_act(w, incident_id, act, int(case_doc["person_id"]), places, why)
             if origin is not None:
-                for name in _SOURCED["incident"]:
-                    if incident.get(name):
-                        self._record_value(
-                            w,
-                            "incident",
-                            incident_id,
-                            name,
-                            incident[name],
-                            origin[0],
-                            origin[1],
-                            confidence,
-                            provenance.citation,
-                            preferred=True,
-                        )
+                self._fresh_values(
+                    w,
+                    "incident",
+                    incident_id,
+                    incident,
+                    origin[0],
+                    origin[1],
+                    confidence,
+                    provenance.citation,
+                )
             version = self._new_entry(
                 w,
                 "incident",
@@ -1307,6 +1285,44 @@ class Records:
                     "author": self.ws.settings.actor,
                     "recorded_at": now_iso(),
                 }
+            ],
+        )
+
+    def _fresh_values(  # noqa: PLR0917 - private helper; the call sites read in column order
+        self,
+        w: Writer,
+        kind: str,
+        row_id: int,
+        values: Mapping[str, Any],
+        source_id: int,
+        record_id: int | None,
+        confidence: str,
+        citation: str,
+    ) -> None:
+        """The sourced values of a record just created (one insert; nothing to compare with)."""
+        names = [n for n in _SOURCED[kind] if values.get(n)]
+        if not names:
+            return
+        first = w.allocate(field_value, len(names))
+        at, actor = now_iso(), self.ws.settings.actor
+        w.insert(
+            field_value,
+            [
+                {
+                    "id": first + i,
+                    "table_name": kind,
+                    "row_id": row_id,
+                    "field": n,
+                    "value": str(values[n]),
+                    "source_id": source_id,
+                    "source_record_id": record_id,
+                    "citation": citation or None,
+                    "confidence": confidence,
+                    "preferred": True,
+                    "author": actor,
+                    "recorded_at": at,
+                }
+                for i, n in enumerate(names)
             ],
         )
 

@@ -8,6 +8,7 @@ serialises writers of the audit chain.
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -109,9 +110,15 @@ def migrate(engine: Engine, *, revision: str = "heads") -> None:
         command.upgrade(alembic_config(connection), revision)
 
 
+@cache
+def _heads() -> frozenset[str]:
+    """The newest migration of each branch (read once: loading the scripts takes tens of ms)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
 def is_current(engine: Engine) -> bool:
     """Whether the database exists and its schema is at the newest migration."""
-    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    heads = _heads()
     try:
         with engine.connect() as connection:
             if "alembic_version" not in inspect(connection).get_table_names():

@@ -127,9 +127,17 @@ class Writer:
         return first
 
     def prime(self, *tables: Table) -> None:
-        """Look up the next id of each table now, so that :meth:`allocate` needs no query later."""
-        for table in tables:
-            self._next.setdefault(table.name, _next_id(self.conn, table))
+        """Look up the next id of each table now (one query), so that :meth:`allocate` needs no
+        query later."""
+        wanted = [t for t in dict.fromkeys(tables) if t.name not in self._next]
+        if not wanted:
+            return
+        if self._outbox is not None:
+            raise RuntimeError("ids must be primed before rows are prepared elsewhere")
+        highest = [select(func.coalesce(func.max(t.c.id), 0)).scalar_subquery() for t in wanted]
+        row = self.conn.execute(select(*highest)).one()
+        for table, value in zip(wanted, row, strict=True):
+            self._next[table.name] = int(value) + 1
 
     # ---------------------------------------------------------- rows prepared in another process
     def detach(self) -> None:
