@@ -136,8 +136,10 @@ def test_an_oversized_cell_is_an_error_naming_row_and_column() -> None:
         read_table(data, name="list.csv", fmt="csv")
 
 
+# Control characters other than tab and newline are left out: a file with more than one in ten
+# of its bytes such is read as binary and refused (readers._not_text), rightly.
 _cell_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), max_size=12
+    alphabet=st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t\n"), max_size=12
 )
 
 
