@@ -14,6 +14,7 @@ from tests.helpers import canonical_rows, write_csv
 from unforgotten.errors import ConflictError, FieldErrors, NotFoundError, PermissionDenied, StaleVersionError
 from unforgotten.ingest import import_file
 from unforgotten.records import Provenance, Records
+from unforgotten.records.purge import purge_protected
 from unforgotten.settings import Settings
 from unforgotten.store import queries
 from unforgotten.store import schema as s
@@ -265,3 +266,42 @@ def test_verify_catches_an_edited_entry(records: Records, ws: Workspace) -> None
         conn.execute(text("UPDATE record_entry SET state = 'approved' WHERE row_id = :p"), {"p": person_id})
     report = ws.verify()
     assert not report.ok
+
+
+def test_a_purge_clears_protected_values_and_their_history_and_verify_still_holds(
+    records: Records, ws: Workspace
+) -> None:
+    saved = records.add_person(
+        {
+            "name": "Pak Yong-ho",
+            "informant_name": "SECRET-INFORMANT",
+            "informant_contact": "+82-10-5555-0000",
+        },
+        source="Testimonies 2024",
+        reason="interview",
+    )
+    records.edit("person", saved.row_id, {"informant_contact": "+82-10-5555-1111"}, reason="new number")
+    with pytest.raises(PermissionDenied):
+        purge_protected(_as(ws, "officer.kim").ws, saved.row_id, reason="consent withdrawn")
+    report = purge_protected(ws, saved.row_id, reason="consent withdrawn, request 14")
+    assert report.values == 2 and report.versions == 2
+    with ws.read() as conn:
+        informants = conn.execute(select(s.informant.c.name_enc, s.informant.c.contact_enc)).all()
+        versions = (
+            conn.execute(select(s.record_version.c.data).where(s.record_version.c.table_name == "informant"))
+            .scalars()
+            .all()
+        )
+        secret = queries.protected_of_records(conn, ws.keyring, [saved.extra["source_record_id"]])
+    assert informants == [(None, None)]
+    assert all('"name_enc":null' in v and '"contact_enc":null' in v for v in versions)
+    assert secret == {saved.extra["source_record_id"]: {"informant_name": None, "informant_contact": None}}
+    assert ws.verify().ok
+    with ws.engine.begin() as conn:  # a rewritten version is still caught
+        conn.execute(
+            text(
+                "UPDATE record_version SET data = replace(data, 'null', '\"x\"') "
+                "WHERE table_name = 'informant'"
+            )
+        )
+    assert not ws.verify().ok

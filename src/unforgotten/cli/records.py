@@ -20,6 +20,7 @@ from unforgotten.cli.options import DbOption, JsonOption, console, print_json
 from unforgotten.domain.roles import Permission
 from unforgotten.errors import FieldErrors, StaleVersionError, ValidationError
 from unforgotten.records import FIELDS, Provenance, Records, Saved
+from unforgotten.records.purge import purge_protected
 from unforgotten.store import queries
 
 __all__ = ["register"]
@@ -655,6 +656,40 @@ def incident_act(
     _saved(saved, as_json, "saved")
 
 
+def person_purge(
+    person_id: IdArgument,
+    reason: Annotated[
+        str, typer.Option("--reason", help="The legal or consent request (kept in the audit log).")
+    ],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    db: DbOption = None,
+    key_file: KeyFileOption = None,
+    actor: ActorOption = None,
+    role: RoleOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Purge a person's protected data (informants' names and contacts, protected cells), history included.
+
+    The one deletion the registry knows, for a legal or consent request (admins only, audited).
+    The values are cleared from the rows and from every earlier version, so this database can
+    never show them again; backups made before now still hold them. Nothing else is removed.
+
+    Example:
+        unforgotten person purge-protected 1 --reason "consent withdrawn, request 2026-14" --yes
+    """
+    if not yes and not typer.confirm(f"Clear every protected value of person {person_id}, history included?"):
+        raise typer.Exit(1)
+    report = purge_protected(open_workspace(db, key_file, actor, role), person_id, reason=reason)
+    if as_json:
+        print_json(report.to_dict())
+        return
+    console.print(
+        f"purged person {person_id}: {report.values} protected values cleared from "
+        f"{len(report.records)} records and {report.versions} earlier versions (event {report.event_id})",
+        highlight=False,
+    )
+
+
 def drafts(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Records waiting for review: drafts, and approved records changed since their approval.
 
@@ -688,7 +723,7 @@ def register(app: typer.Typer) -> None:
                 no_args_is_help=True,
                 help="Persons: show, enter, correct, review, restore, retire (`person 12` shows 12).",
             ),
-            [("show", person_show), ("add", person_add)],
+            [("show", person_show), ("add", person_add), ("purge-protected", person_purge)],
         ),
         "case": (
             typer.Typer(no_args_is_help=True, help="Cases: open, correct, dated status history, review."),

@@ -31,7 +31,7 @@ from unforgotten.store.db import ENCRYPTED_COLUMNS
 from unforgotten.store.workspace import Workspace
 from unforgotten.store.writer import Writer
 
-__all__ = ["RotationReport", "rotate_key"]
+__all__ = ["RotationReport", "rotate_key", "write_rekeys"]
 
 _COLUMNS: dict[str, tuple[str, ...]] = {
     name: tuple(c for t, c in ENCRYPTED_COLUMNS if t == name)
@@ -134,7 +134,7 @@ def _reencrypt_versions(writer: Writer, old: Keyring, new: Keyring) -> int:
                 rekeys.append((v.id, version_hash(v.table_name, v.row_id, v.version, v.op, text)))
                 values += len(changes)
         if rekeys:
-            _write_rekeys(conn, writer, updates, rekeys)
+            write_rekeys(conn, writer, updates, rekeys)
             digest.update("".join(h for _, h in rekeys).encode("ascii"))
             versions += len(rekeys)
     if versions:
@@ -142,7 +142,7 @@ def _reencrypt_versions(writer: Writer, old: Keyring, new: Keyring) -> int:
     return values
 
 
-def _write_rekeys(
+def write_rekeys(
     conn: Connection, writer: Writer, updates: list[dict[str, Any]], rekeys: list[tuple[int, str]]
 ) -> None:
     rv = s.record_version
