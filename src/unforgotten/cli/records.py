@@ -6,6 +6,7 @@ sources, every change a new version (the CLI twin of the web forms, through the 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -20,6 +21,7 @@ from unforgotten.cli.options import DbOption, JsonOption, console, print_json
 from unforgotten.domain.roles import Permission
 from unforgotten.errors import FieldErrors, StaleVersionError, ValidationError
 from unforgotten.records import FIELDS, Provenance, Records, Saved
+from unforgotten.records.consent import consent_of, set_consent
 from unforgotten.records.purge import purge_protected
 from unforgotten.store import queries
 
@@ -690,6 +692,100 @@ def person_purge(
     )
 
 
+# ---------------------------------------------------------------------------------- consent
+def consent_set(
+    person_id: IdArgument,
+    scope: Annotated[str, typer.Option("--scope", help="publication, un, court or contact.")],
+    given_by: Annotated[
+        str, typer.Option("--given-by", help="Who gave or withdrew it (the person, a relative …).")
+    ],
+    reason: ReasonOption,
+    granted: Annotated[
+        bool | None, typer.Option("--granted/--withdrawn", help="Grant or withdraw (one is required).")
+    ] = None,
+    relation: Annotated[str, typer.Option("--relation", help="victim, witness or family.")] = "victim",
+    how: Annotated[str, typer.Option("--how", help="How it was given: signed form, recorded call …")] = "",
+    on: Annotated[str, typer.Option("--on", help="The day it was given (YYYY-MM-DD; default today).")] = "",
+    db: DbOption = None,
+    actor: ActorOption = None,
+    role: RoleOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record consent granted or withdrawn for one scope; a withdrawal lists what to recall.
+
+    Every export, bundle and public statistic made afterwards obeys it; the earlier disclosures
+    that included the person are listed so they can be recalled.
+
+    Example:
+        unforgotten consent set 1 --scope publication --granted --given-by "the victim's son" \\
+            --relation family --how "signed form" --reason "consent form of 3 March"
+        unforgotten consent set 1 --scope publication --withdrawn --given-by "the victim's son" \\
+            --relation family --reason "call of 9 May"
+    """
+    if granted is None:
+        raise ValidationError("say --granted or --withdrawn")
+    day = None
+    if on:
+        try:
+            day = dt.date.fromisoformat(on)
+        except ValueError:
+            raise ValidationError(f"--on {on!r}: write the day as YYYY-MM-DD") from None
+    with _answer(as_json):
+        done = set_consent(
+            open_workspace(db, None, actor, role),
+            person_id,
+            scope=scope,
+            granted=granted,
+            given_by=given_by,
+            reason=reason,
+            how=how,
+            relation=relation,
+            given_on=day,
+        )
+    if as_json:
+        print_json(done)
+        return
+    verb = "granted" if granted else "withdrawn"
+    console.print(
+        f"consent for {scope} {verb} for person {person_id} (event {done['event_id']})", highlight=False
+    )
+    if not granted and done["disclosures"]:
+        console.print("Earlier disclosures that included this person (recall them):", highlight=False)
+        for d in done["disclosures"]:
+            console.print(
+                f"  {d['at'][:19]} {d['kind']} for {d['recipient']} (scope {d['scope']}, "
+                f"event {d['event_id']})",
+                highlight=False,
+            )
+
+
+def consent_show(person_id: IdArgument, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """A person's consent per scope, its history, and what was disclosed of them.
+
+    Example:
+        unforgotten consent show 1 --json
+    """
+    ws = open_workspace(db)
+    ws.require(Permission.READ)
+    with ws.read() as conn:
+        shown = consent_of(conn, person_id)
+    if as_json:
+        print_json(shown)
+        return
+    for scope, granted in shown["current"].items():
+        console.print(f"{scope}: {'granted' if granted else 'not granted'}", highlight=False)
+    for r in shown["history"]:
+        console.print(
+            f"  {r['recorded_on']} {r['scope']} {'granted' if r['granted'] else 'withdrawn'} by "
+            f"{r['given_by']} ({r['relation']}); {r['note'] or ''}",
+            highlight=False,
+        )
+    for d in shown["disclosures"]:
+        console.print(
+            f"  disclosed {d['at'][:19]}: {d['kind']} for {d['recipient']} ({d['scope']})", highlight=False
+        )
+
+
 def drafts(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Records waiting for review: drafts, and approved records changed since their approval.
 
@@ -744,3 +840,9 @@ def register(app: typer.Typer) -> None:
         _kind_commands(group, kind)
         app.add_typer(group, name=kind)
     app.command("drafts")(drafts)
+    consent = typer.Typer(
+        no_args_is_help=True, help="Consent per person and scope (publication, un, court, contact)."
+    )
+    consent.command("set")(consent_set)
+    consent.command("show")(consent_show)
+    app.add_typer(consent, name="consent")

@@ -13,7 +13,7 @@ from rich.table import Table
 from unforgotten.cli.context import ActorOption, KeyFileOption, RoleOption, open_workspace
 from unforgotten.cli.options import DbOption, JsonOption, RawCellsOption, console, err_console, print_json
 from unforgotten.domain.roles import Permission
-from unforgotten.errors import BatchRejected
+from unforgotten.errors import BatchRejected, ValidationError
 from unforgotten.ingest import import_file
 from unforgotten.ingest.report import write_problem_report
 from unforgotten.store import queries
@@ -190,6 +190,15 @@ def export_(
         bool, typer.Option("--include-protected", help="Admins only; audited.")
     ] = False,
     raw_cells: RawCellsOption = False,
+    recipient: Annotated[
+        str | None, typer.Option("--for", help="Who it is for, outside the organisation (needs --scope).")
+    ] = None,
+    scope: Annotated[
+        str | None,
+        typer.Option(
+            "--scope", help="Only persons whose consent covers it: publication, un, court, contact."
+        ),
+    ] = None,
     db: DbOption = None,
     key_file: KeyFileOption = None,
     actor: ActorOption = None,
@@ -198,12 +207,30 @@ def export_(
 ) -> None:
     """Export persons or records as CSV or JSON (protected fields left out by default).
 
+    With --for RECIPIENT --scope SCOPE (an export that leaves the organisation), only persons whose
+    consent covers the scope are in it. Every export records whom it included, so a later
+    withdrawal of consent lists it for recall.
+
     Example:
         unforgotten export persons --out persons.csv
         unforgotten export records --out records.json --format json
+        unforgotten export persons --out for-ohchr.csv --for "OHCHR Seoul" --scope un
     """
+    if (recipient is None) != (scope is None):
+        raise ValidationError(
+            "--for and --scope go together: whom the export is for, and the consent it needs"
+        )
     ws = open_workspace(db, key_file, actor, role)
-    count = export(ws, what, out, fmt=fmt, include_protected=include_protected, raw_cells=raw_cells)
+    count = export(
+        ws,
+        what,
+        out,
+        fmt=fmt,
+        include_protected=include_protected,
+        raw_cells=raw_cells,
+        scope=scope,
+        recipient=recipient or "internal",
+    )
     if as_json:
         print_json({"what": what, "rows": count, "file": str(out)})
     else:

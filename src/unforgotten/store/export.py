@@ -13,11 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from unforgotten.domain.cells import neutralise_rows
 from unforgotten.domain.roles import Permission
 from unforgotten.errors import ValidationError
+from unforgotten.store import schema as s
+from unforgotten.store.consents import consented, record_disclosure
 from unforgotten.store.queries import cluster_rows, person_rows, protected_of_records, record_rows
 from unforgotten.store.workspace import Workspace
 
@@ -55,9 +57,14 @@ def export(
     include_protected: bool = False,
     rows_for: Callable[[Connection], list[dict[str, Any]]] | None = None,
     raw_cells: bool = False,
+    scope: str | None = None,
+    recipient: str = "internal",
 ) -> int:
     """Write an export; returns the number of rows. Protected fields only on request, for admins.
-    CSV cells that a spreadsheet would run as formulas are neutralised unless ``raw_cells``."""
+    CSV cells that a spreadsheet would run as formulas are neutralised unless ``raw_cells``.
+
+    With ``scope`` (an export for ``recipient`` outside the organisation), only persons whose
+    consent covers the scope are exported; every export records which persons it included."""
     ws.require(Permission.EXPORT)
     if include_protected:
         ws.require(Permission.EXPORT_PROTECTED)
@@ -69,21 +76,34 @@ def export(
     ws.ensure_ready()
     with ws.read() as conn:
         rows = producer(conn)
+        if scope is not None:
+            root_of = {
+                int(p): int(m or p) for p, m in conn.execute(select(s.person.c.id, s.person.c.merged_into))
+            }
+            allowed = consented(conn, scope)
+            rows = [r for r in rows if "person_id" not in r or root_of.get(int(r["person_id"])) in allowed]
         if include_protected and what == "records":
             secret = protected_of_records(conn, ws.keyring, [r["_id"] for r in rows])
             rows = [{**r, **secret.get(r["_id"], {})} for r in rows]
     rows = [{k: v for k, v in r.items() if k != "_id"} for r in rows]
-    ws.audit(
-        action="export_protected" if include_protected else "export",
-        subject=f"export:{what}",
-        detail={
-            "what": what,
-            "rows": len(rows),
-            "file": out.name,
-            "format": fmt,
-            "include_protected": include_protected,
-            "raw_cells": raw_cells,
-        },
-    )
+    with ws.write(
+        action="export_protected" if include_protected else "export", subject=f"export:{what}"
+    ) as w:
+        w.detail.update(
+            {
+                "what": what,
+                "rows": len(rows),
+                "file": out.name,
+                "format": fmt,
+                "include_protected": include_protected,
+                "raw_cells": raw_cells,
+                "scope": scope,
+                "recipient": recipient,
+            }
+        )
+        persons = [int(r["person_id"]) for r in rows if r.get("person_id") is not None]
+        record_disclosure(
+            w, kind="export", recipient=recipient, scope=scope or "internal", person_ids=persons
+        )
     _write(rows, out, fmt, raw_cells=raw_cells)
     return len(rows)

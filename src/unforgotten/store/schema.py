@@ -180,10 +180,16 @@ consent = Table(
     metadata,
     _id(),
     Column("person_id", ForeignKey("person.id"), nullable=False, index=True),
-    Column("may_publish", Boolean, nullable=False),
+    Column("may_publish", Boolean, nullable=False),  # granted (for the row's scope; the name is historical)
     Column("given_by", Text, nullable=False),
     Column("recorded_on", Date, nullable=False),
     Column("note", Text),
+    # publication | un | court | contact
+    Column("scope", String(20), nullable=False, default="publication", server_default="publication"),
+    # victim | witness | family
+    Column("relation", String(20), nullable=False, default="victim", server_default="victim"),
+    Column("how", Text),  # how it was given: signed form, recorded call, in person …
+    Column("recorded_by", String(100)),
 )
 
 evidence = Table(

@@ -21,7 +21,7 @@ from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table
 
 from unforgotten.store.schema import VERSIONED_TABLES, _partial_date, metadata
 
-__all__ = ["case_status", "field_value", "record_entry"]
+__all__ = ["case_status", "disclosure", "field_value", "record_entry"]
 
 record_entry = Table(
     "record_entry",
@@ -70,5 +70,19 @@ case_status = Table(
     Column("author", String(100), nullable=False),
 )
 
-for _table in (record_entry, field_value, case_status):
+#: What left the registry about whom: one row per export, public statistics or bundle that
+#: included persons, so that a withdrawn consent can list what to recall (docs/evidence.md).
+disclosure = Table(
+    "disclosure",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("event_id", Integer, nullable=False),  # the audit event of the export
+    Column("kind", String(20), nullable=False),  # export | public | bundle
+    Column("recipient", Text, nullable=False),
+    Column("scope", String(20), nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("person_ids", JSON, nullable=False),
+)
+
+for _table in (record_entry, field_value, case_status, disclosure):
     VERSIONED_TABLES[_table.name] = _table

@@ -31,6 +31,7 @@ from unforgotten.domain.cells import neutralise_row
 from unforgotten.domain.roles import Permission
 from unforgotten.errors import ValidationError
 from unforgotten.store import schema as s
+from unforgotten.store.consents import consented, record_disclosure
 from unforgotten.store.queries import withheld_persons
 from unforgotten.store.workspace import Workspace
 from unforgotten.tracking.disclosure import Estimate, PersonRow, PublicCell, PublicTable, public_table
@@ -64,12 +65,8 @@ def period_of(day: date | None) -> str:
 
 
 def _consented(conn: Connection) -> set[int]:
-    """Persons whose latest consent row allows publication."""
-    query = select(s.consent.c.person_id, s.consent.c.may_publish).order_by(
-        s.consent.c.recorded_on, s.consent.c.id
-    )
-    latest = {int(pid): bool(may) for pid, may in conn.execute(query)}
-    return {pid for pid, may in latest.items() if may}
+    """Live persons whose latest consent for publication grants it (records.consent)."""
+    return consented(conn, "publication")
 
 
 def _first_cases(conn: Connection) -> dict[int, tuple[str, str, str]]:
@@ -150,16 +147,23 @@ def export_public(
     """Write the public table to ``out`` and record the export in the audit log."""
     table = public_statistics(ws, by=by, threshold=threshold, estimates=estimates)
     Path(out).write_text(render(table, fmt=fmt, raw_cells=raw_cells), encoding="utf-8")
-    cells = (*table.cells, *table.totals)
-    ws.audit(
-        action="export_public",
-        subject=Path(out).name,
-        detail={
-            "by": list(table.by),
-            "threshold": threshold,
-            "format": fmt,
-            "cells": len(cells),
-            "suppressed": sum(1 for c in cells if c.suppressed),
-        },
-    )
+    _audit_public(ws, table, name=Path(out).name, threshold=threshold, fmt=fmt)
     return table
+
+
+def _audit_public(ws: Workspace, table: PublicTable, *, name: str, threshold: int, fmt: str) -> None:
+    """The export's audit event, with the persons it counted (so a withdrawal can list it)."""
+    cells = (*table.cells, *table.totals)
+    with ws.read() as conn:
+        counted = sorted(_consented(conn))
+    with ws.write(action="export_public", subject=name) as w:
+        w.detail.update(
+            {
+                "by": list(table.by),
+                "threshold": threshold,
+                "format": fmt,
+                "cells": len(cells),
+                "suppressed": sum(1 for c in cells if c.suppressed),
+            }
+        )
+        record_disclosure(w, kind="public", recipient="public", scope="publication", person_ids=counted)
