@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import csv
+import warnings
 from pathlib import Path
 
 import pytest
 
-from unforgotten.estimate import ClosedPopulation, IdentifiabilityWarning, Loglinear, Stepwise
+from unforgotten.estimate import (
+    CaptureTable,
+    ClosedPopulation,
+    EstimateWarning,
+    IdentifiabilityWarning,
+    Loglinear,
+    Stepwise,
+)
 from unforgotten.estimate.datasets import shipped_table as load
 from unforgotten.estimate.loglinear import fit_terms, hierarchical_models, parse_model
 from unforgotten.estimate.models import closedp_table
@@ -133,3 +141,82 @@ def test_nonoverlapping_pairs_are_structural_zeros() -> None:
     fit = fit_terms(table, parse_model("[1,2,3,4,56,15]", table.lists), sparse_pairs=True)
     assert fit.dropped_pairs == ((0, 4),)
     assert fit.n_params == 1 + 6 + 2
+
+
+def _without_pair(table: CaptureTable, a: str, b: str) -> CaptureTable:
+    """The reference's derived test tables: every unit on both ``a`` and ``b`` removed."""
+    i, j = table.lists.index(a), table.lists.index(b)
+    cells = {
+        tuple(int(v) for v in p): int(c)
+        for p, c in zip(table.patterns, table.counts, strict=True)
+        if not (p[i] == 1 and p[j] == 1)
+    }
+    return CaptureTable.from_counts(list(table.lists), cells)
+
+
+TABLES = {
+    "uk6": lambda: load("UKdat"),
+    "uk5": lambda: load("UKdat_5"),
+    "uk4": lambda: load("UKdat_4"),
+    "kos": lambda: load("kosovo"),
+    "uk6_no_NG_GO": lambda: _without_pair(load("UKdat"), "NG", "GO"),
+    "uk5_no_LA_NG": lambda: _without_pair(load("UKdat_5"), "LA", "NG"),
+}
+with REFERENCE.open(encoding="utf-8") as _handle:
+    _ROWS = list(csv.DictReader(_handle))
+MSEFIT = [r for r in _ROWS if r["method"] == "modslavmse MSEfit stepwise"]
+SPARSE = [r for r in _ROWS if r["method"] == "SparseMSE estimatepopulation.0 stepwise"]
+
+
+@pytest.mark.parametrize("row", MSEFIT, ids=lambda r: f"{r['dataset']}-{r['settings']}")
+@pytest.mark.filterwarnings("ignore::unforgotten.estimate.EstimateWarning")
+def test_msefit_rule_reproduces_modslavmse(row: dict[str, str]) -> None:
+    pthresh = float(row["settings"].split("=")[1])
+    r = Stepwise(rule="msefit", pthresh=pthresh).fit(TABLES[row["dataset"]]()).result_
+    expected = (float(row["estimate"]), float(row["lo95"]), float(row["hi95"]))
+    assert all(close(a, e) for a, e in zip((r.estimate, r.lower, r.upper), expected, strict=True))
+    assert r.settings["rule"] == "msefit"
+
+
+@pytest.mark.parametrize("row", SPARSE, ids=lambda r: r["dataset"])
+@pytest.mark.filterwarnings("ignore::unforgotten.estimate.EstimateWarning")
+def test_sparsemse_rule_reproduces_estimatepopulation_0(row: dict[str, str]) -> None:
+    r = Stepwise(rule="sparsemse").fit(TABLES[row["dataset"]]()).result_
+    expected = (float(row["estimate"]), float(row["lo95"]), float(row["hi95"]))
+    assert all(close(a, e) for a, e in zip((r.estimate, r.lower, r.upper), expected, strict=True))
+    assert (r.settings["rule"], r.settings["pthresh"]) == ("sparsemse", 0.02)
+
+
+def test_rules_disagree_on_a_pair_sharing_no_unit_mid_path() -> None:
+    """README item 5: MSEfit stops at main effects (13,415) on UKdat without NG∩GO; the default
+    rule skips NG·GO and goes on (34,197); the warning gives both figures."""
+    table = _without_pair(load("UKdat"), "NG", "GO")
+    with pytest.warns(EstimateWarning, match=r"rules disagree.*skip-disjoint 34,197.*msefit 13,415"):
+        est = Stepwise().fit(table)
+    assert est.result_.settings["rule"] == "skip-disjoint"
+    assert est.fit_.name != "[1,2,3,4,5,6]"
+    with pytest.warns(EstimateWarning, match=r"msefit 13,415.*skip-disjoint 34,197"):
+        mse = Stepwise(rule="msefit").fit(table)
+    assert mse.fit_.name == "[1,2,3,4,5,6]"
+    assert "NG·GO (lists share no unit)" in mse.path_.steps[-1]
+    assert mse.result_.diagnostics["other_rules"]["skip-disjoint"]["estimate"] == pytest.approx(
+        est.result_.estimate
+    )
+
+
+def test_rules_agree_when_the_disjoint_pair_comes_last() -> None:
+    table = _without_pair(load("UKdat_5"), "LA", "NG")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", EstimateWarning)
+        warnings.simplefilter("ignore", IdentifiabilityWarning)
+        a = Stepwise(rule="msefit").fit(table).result_
+        b = Stepwise(rule="skip-disjoint").fit(table).result_
+    assert a.estimate == pytest.approx(b.estimate) == pytest.approx(11506.9, rel=1e-4)
+
+
+@pytest.mark.filterwarnings("ignore::unforgotten.estimate.EstimateWarning")
+def test_old_rule_name_is_the_default_rule() -> None:
+    r = Stepwise(rule="silverman").fit(load("UKdat_4")).result_
+    assert r.settings["rule"] == "skip-disjoint"
+    with pytest.raises(ValueError, match="unknown stepwise rule"):
+        Stepwise(rule="aic").fit(load("UKdat_4"))  # type: ignore[arg-type]

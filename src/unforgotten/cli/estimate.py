@@ -35,6 +35,14 @@ class Method(StrEnum):
     all = "all"
 
 
+class Rule(StrEnum):
+    """Stepwise rules (docs/estimation.md)."""
+
+    skip_disjoint = "skip-disjoint"
+    msefit = "msefit"
+    sparsemse = "sparsemse"
+
+
 class Criterion(StrEnum):
     """Model-selection criteria."""
 
@@ -83,8 +91,10 @@ def _print_runs(runs: list[MethodRun]) -> None:
             view.add_row(r.stratum, r.method, "", "", "", r.error or "")
             continue
         interval = f"{res.lower:,.0f} – {res.upper:,.0f} ({res.level:.0%})"
+        rule = res.settings.get("rule")
+        name = f"{r.method} ({rule})" if rule else r.method
         view.add_row(
-            r.stratum, r.method, f"{res.observed:,}", f"{res.estimate:,.0f}", interval, "; ".join(r.warnings)
+            r.stratum, name, f"{res.observed:,}", f"{res.estimate:,.0f}", interval, "; ".join(r.warnings)
         )
     console.print(view)
 
@@ -120,6 +130,18 @@ def estimate(
     level: Annotated[float, typer.Option(help="Interval level.")] = 0.95,
     criterion: Annotated[Criterion, typer.Option(help="Log-linear selection.")] = Criterion.bic,
     model: Annotated[str | None, typer.Option(help="One log-linear model, e.g. [123,14,34].")] = None,
+    rule: Annotated[
+        Rule,
+        typer.Option(
+            help="Stepwise rule: skip-disjoint (AIC steps, pairs of lists sharing no unit never "
+            "offered), msefit (modslavmse MSEfit exactly: every pair offered) or sparsemse "
+            "(SparseMSE estimatepopulation.0)."
+        ),
+    ] = Rule.skip_disjoint,
+    pthresh: Annotated[
+        float | None,
+        typer.Option(help="Stepwise p-value threshold (default 0.05; 0.02 for sparsemse)."),
+    ] = None,
     interval: Annotated[
         str | None, typer.Option(help="lognormal | profile | wald | bootstrap (log-linear methods).")
     ] = None,
@@ -152,6 +174,7 @@ def estimate(
         unforgotten estimate --dataset kosovo --method stepwise --json
         unforgotten estimate --dataset kosovo --method lcmcr --seed 7 --chains 2 --samples 200
         unforgotten estimate --dataset UKdat --method stepwise --report uk.html
+        unforgotten estimate --dataset UKdat --method stepwise --rule msefit
         unforgotten estimate --table my_lists.csv --method all
         unforgotten estimate --db registry.db --by case_type --method lcmcr --json
         unforgotten estimate --db registry.db --method all --save
@@ -168,6 +191,8 @@ def estimate(
         level=level,
         criterion=criterion.value,
         model=model,
+        rule=rule.value,  # type: ignore[arg-type]  # the enum's values are the rule names
+        pthresh=pthresh,
         interval=interval,  # type: ignore[arg-type]  # checked by the estimators
         n_boot=n_boot,
         k=k,

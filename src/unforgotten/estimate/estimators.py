@@ -25,8 +25,13 @@ from unforgotten.estimate.loglinear import (
     parse_model,
 )
 from unforgotten.estimate.models import CLOSEDP_MODELS, closedp_model
-from unforgotten.estimate.result import ConvergenceWarning, EstimateResult, IdentifiabilityWarning
-from unforgotten.estimate.stepwise import StepwisePath, silverman_stepwise, sparse_stepwise
+from unforgotten.estimate.result import (
+    ConvergenceWarning,
+    EstimateResult,
+    EstimateWarning,
+    IdentifiabilityWarning,
+)
+from unforgotten.estimate.stepwise import DEFAULT_PTHRESH, RULES, StepwisePath, run_rule
 from unforgotten.estimate.table import CaptureTable
 
 __all__ = ["ClosedPopulation", "Loglinear", "Stepwise"]
@@ -237,27 +242,39 @@ class ClosedPopulation:
         return self
 
 
+Rule = Literal["skip-disjoint", "msefit", "sparsemse", "silverman"]
+RULE_ALIASES = {"silverman": "skip-disjoint"}  # the name this rule had before msefit existed
+DISAGREEMENT = 0.01  # rules whose estimates differ by more than this share are reported
+
+
 class Stepwise:
-    """Stepwise pairwise selection: Silverman's ``MSEfit`` or SparseMSE's ``stepwisefit``.
+    """Stepwise pairwise selection under a named rule (:data:`~unforgotten.estimate.stepwise.RULES`).
 
     Parameters
     ----------
     rule
-        ``"silverman"`` (AIC steps, Wald p-value stop, default ``pthresh`` 0.05, profile
-        interval) or ``"sparsemse"`` (overlap p-values, ``pthresh`` 0.02, log-normal interval).
+        ``"skip-disjoint"`` (default: AIC steps, Wald p stop at 0.05, pairs of lists sharing no
+        unit never offered, profile interval), ``"msefit"`` (``modslavmse::MSEfit`` exactly: every
+        pair offered, profile interval) or ``"sparsemse"`` (SparseMSE ``estimatepopulation.0``:
+        overlap p-values, ``pthresh`` 0.02, existence checks, log-normal interval).
+        ``"silverman"`` is the old name of ``"skip-disjoint"``.
     interval
         Default by rule; ``"bootstrap"`` redoes the whole selection on resamples (BCa).
+    compare_rules
+        Also run the other rules on the table (each with its default threshold and interval) and
+        warn, with every figure, when their estimates differ from this one by more than 1 %.
     """
 
     def __init__(
         self,
         *,
-        rule: Literal["silverman", "sparsemse"] = "silverman",
+        rule: Rule = "skip-disjoint",
         pthresh: float | None = None,
         interval: Interval | None = None,
         level: float = 0.95,
         n_boot: int = 200,
         seed: int | None = 0,
+        compare_rules: bool = True,
     ) -> None:
         self.rule = rule
         self.pthresh = pthresh
@@ -265,22 +282,29 @@ class Stepwise:
         self.level = level
         self.n_boot = n_boot
         self.seed = seed
+        self.compare_rules = compare_rules
+
+    @property
+    def rule_name(self) -> str:
+        """The rule's name, old aliases resolved."""
+        name = RULE_ALIASES.get(self.rule, self.rule)
+        if name not in RULES:
+            raise ValueError(f"unknown stepwise rule {self.rule!r}; choose from {', '.join(RULES)}")
+        return name
 
     def _run(self, table: CaptureTable) -> StepwisePath:
-        if self.rule == "silverman":
-            return silverman_stepwise(table, pthresh=self.pthresh or 0.05)
-        if self.rule == "sparsemse":
-            return sparse_stepwise(table, pthresh=self.pthresh or 0.02)
-        raise ValueError(f"unknown rule {self.rule!r}")
+        return run_rule(table, self.rule_name, self.pthresh)
 
     def fit(self, table: CaptureTable) -> Stepwise:
         """Run the selection and the interval; returns ``self``."""
         started = time.perf_counter()
+        rule = self.rule_name
         self.path_ = self._run(table)
         self.fit_ = self.path_.fit
         _check_fit(self.fit_)
-        self._warn_pairs(table)
-        kind = self.interval or ("profile" if self.rule == "silverman" else "lognormal")
+        self._warn_pairs(table, rule)
+        self.other_rules_ = self._other_rules(table, rule) if self.compare_rules else {}
+        kind = self.interval or ("lognormal" if rule == "sparsemse" else "profile")
         if kind == "bootstrap":
             point = self.fit_.estimate
             lower, upper, self.replicates_ = bootstrap_interval(
@@ -292,6 +316,8 @@ class Stepwise:
             )
         else:
             point, lower, upper = _interval(table, self.fit_, kind, self.level)
+        pthresh = DEFAULT_PTHRESH[rule] if self.pthresh is None else self.pthresh
+        self._warn_disagreement(rule, point, pthresh)
         self.result_ = EstimateResult(
             method="stepwise",
             observed=table.observed,
@@ -300,8 +326,9 @@ class Stepwise:
             upper=upper,
             level=self.level,
             seed=self.seed if kind == "bootstrap" else None,
-            settings={"rule": self.rule, "pthresh": self.pthresh, "interval": kind, "n_boot": self.n_boot},
+            settings={"rule": rule, "pthresh": pthresh, "interval": kind, "n_boot": self.n_boot},
             diagnostics={
+                "rule": rule,
                 "model": self.fit_.name,
                 "poisson_estimate": self.fit_.estimate,
                 "deviance": self.fit_.deviance,
@@ -309,20 +336,75 @@ class Stepwise:
                 "aic": self.fit_.aic,
                 "steps": list(self.path_.steps),
                 "nonoverlapping_pairs": _nonoverlapping(table),
+                "other_rules": self.other_rules_,
             },
             seconds=time.perf_counter() - started,
         )
         return self
 
-    def _warn_pairs(self, table: CaptureTable) -> None:
-        pairs = _nonoverlapping(table)
-        if pairs:
+    def _other_rules(self, table: CaptureTable, rule: str) -> dict[str, dict[str, Any]]:
+        """Each other rule's model and estimate on this table.
+
+        The two AIC rules share a threshold (``pthresh`` when given); sparsemse, whose p-values
+        mean something else, keeps its own 0.02.
+        """
+        out: dict[str, dict[str, Any]] = {}
+        for other in RULES:
+            if other == rule:
+                continue
+            same_kind = "sparsemse" not in (rule, other)
+            pthresh = self.pthresh if same_kind and self.pthresh is not None else DEFAULT_PTHRESH[other]
+            try:
+                fit = run_rule(table, other, pthresh).fit
+            except EstimationError as exc:
+                out[other] = {"model": None, "estimate": None, "error": str(exc), "pthresh": pthresh}
+                continue
+            kind = "lognormal" if other == "sparsemse" else "profile"
+            point, lower, upper = _interval(table, fit, kind, self.level)
+            out[other] = {
+                "model": fit.name,
+                "estimate": point,
+                "lower": lower,
+                "upper": upper,
+                "pthresh": pthresh,
+            }
+        return out
+
+    def _warn_disagreement(self, rule: str, point: float, pthresh: float) -> None:
+        differ = {
+            name: o
+            for name, o in self.other_rules_.items()
+            if o["estimate"] is not None and abs(o["estimate"] - point) > DISAGREEMENT * point
+        }
+        if differ:
+            others = "; ".join(
+                f"{name} {o['estimate']:,.0f} (model {o['model']}, pthresh {o['pthresh']:g})"
+                for name, o in differ.items()
+            )
             warnings.warn(
-                f"lists that share no unit: {', '.join(pairs)}; their interaction is not "
-                "estimable (MLE −∞) and was not offered to the selection",
-                IdentifiabilityWarning,
+                f"stepwise rules disagree on this table: {rule} {point:,.0f} "
+                f"(model {self.fit_.name}, pthresh {pthresh:g}); {others}. "
+                "docs/estimation.md explains the rules",
+                EstimateWarning,
                 stacklevel=3,
             )
+
+    def _warn_pairs(self, table: CaptureTable, rule: str) -> None:
+        pairs = _nonoverlapping(table)
+        if not pairs:
+            return
+        how = {
+            "skip-disjoint": "was not offered to the selection",
+            "msefit": "was offered, as MSEfit does: its cells are fitted to zero and its Wald p is "
+            "about 1, so it ends the search if it wins an AIC step",
+            "sparsemse": "is fitted as structural zeros when selected",
+        }[rule]
+        warnings.warn(
+            f"lists that share no unit: {', '.join(pairs)}; their interaction is not "
+            f"estimable (MLE −∞) and {how}",
+            IdentifiabilityWarning,
+            stacklevel=3,
+        )
 
 
 def _nonoverlapping(table: CaptureTable) -> list[str]:

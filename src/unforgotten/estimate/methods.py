@@ -43,7 +43,7 @@ class Settings:
     max_order: int | None = None
     interval: Literal["lognormal", "profile", "wald", "bootstrap"] | None = None
     n_boot: int = 200
-    rule: Literal["silverman", "sparsemse"] = "silverman"
+    rule: Literal["skip-disjoint", "msefit", "sparsemse", "silverman"] = "skip-disjoint"
     pthresh: float | None = None
     k: int = 10
     burnin: int = 10_000
@@ -124,6 +124,8 @@ class MethodRun:
         out: dict[str, Any] = (
             self.result.to_dict() if self.result else {"method": self.method, "error": self.error}
         )
+        if self.result and "rule" in self.result.settings:
+            out["rule"] = self.result.settings["rule"]
         if self.warnings:
             out["warnings"] = list(self.warnings)
         return out

@@ -1,5 +1,18 @@
 """Stepwise log-linear model selection: Silverman (2014) and SparseMSE (Chan et al. 2021).
 
+Three named rules (:data:`RULES`):
+
+* ``msefit`` — ``modslavmse::MSEfit`` exactly: from main effects, every pair not yet in the model
+  is offered, including pairs of lists that share no unit (their cells are fitted to zero, the
+  coefficient runs off to about −20 and its Wald p is about 1); keep the lowest-AIC term; stop
+  when AIC does not improve or that term's Wald p exceeds ``pthresh`` (0.05).
+* ``skip-disjoint`` (the default) — the same AIC steps, but pairs of lists that share no unit
+  are never offered, so such a pair cannot end the search: MSEfit's stop there comes from a
+  coefficient that cannot be estimated, not from evidence against more terms.
+* ``sparsemse`` — SparseMSE's ``estimatepopulation.0`` stepwise (``stepwisefit``): add the pair
+  whose observed overlap is most surprising under the current fit (``pthresh`` 0.02) if the
+  enlarged model passes the existence and rank checks; non-overlapping pairs are structural zeros.
+
 References
 ----------
 Silverman, B. W. (2014). *Modern Slavery: an application of Multiple Systems Estimation*.
@@ -14,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +44,19 @@ from unforgotten.estimate.loglinear import (
 )
 from unforgotten.estimate.table import CaptureTable
 
-__all__ = ["StepwisePath", "check_identifiable", "silverman_stepwise", "sparse_stepwise"]
+__all__ = [
+    "DEFAULT_PTHRESH",
+    "RULES",
+    "StepwisePath",
+    "check_identifiable",
+    "msefit_stepwise",
+    "run_rule",
+    "silverman_stepwise",
+    "sparse_stepwise",
+]
+
+RULES = ("skip-disjoint", "msefit", "sparsemse")
+DEFAULT_PTHRESH = {"skip-disjoint": 0.05, "msefit": 0.05, "sparsemse": 0.02}
 
 
 @dataclass(frozen=True)
@@ -95,30 +121,51 @@ def _wald_p(fit: LoglinearFit, term: Term) -> float:
     return float(2 * stats.norm.sf(abs(fit.glm.beta[index]) / se))
 
 
-def silverman_stepwise(table: CaptureTable, *, pthresh: float = 0.05) -> StepwisePath:
-    """Forward selection of pairwise terms by AIC (``modslavmse::MSEfit``).
+def silverman_stepwise(
+    table: CaptureTable, *, pthresh: float = 0.05, every_pair: bool = False
+) -> StepwisePath:
+    """Forward selection of pairwise terms by AIC (Silverman 2014).
 
-    From main effects, try every pairwise term not yet in; keep the one with the lowest AIC;
-    stop when AIC does not improve or the added term's Wald p-value exceeds ``pthresh``.
-    Pairs of lists that share no observed unit are never offered (their MLE is −∞).
+    From main effects, try every pairwise term not yet in; keep the one with the lowest AIC
+    (the first in list order on a tie); stop when AIC does not improve or the added term's Wald
+    p-value exceeds ``pthresh``. Pairs of lists that share no observed unit are offered only
+    with ``every_pair`` (``modslavmse::MSEfit``); otherwise never (rule ``skip-disjoint``).
     """
     terms: tuple[Term, ...] = ()
     current = fit_terms(table, terms)
     added: list[Term] = []
     steps = [f"start {current.name} AIC={current.aic:.3f}"]
-    candidates = [t for t in _pairs(table.n_lists) if _overlap(table, t) > 0]
+    candidates = [t for t in _pairs(table.n_lists) if every_pair or _overlap(table, t) > 0]
     while candidates:
-        trials = [(fit_terms(table, (*terms, t)), t) for t in candidates]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # pairs sharing no unit: cells → 0
+            trials = [(fit_terms(table, (*terms, t)), t) for t in candidates]
         best, term = min(trials, key=lambda pair: pair[0].aic)
         p_value = _wald_p(best, term)
         if best.aic >= current.aic or p_value > pthresh:
-            steps.append(f"stop: best {best.name} AIC={best.aic:.3f} p={p_value:.3g}")
+            disjoint = " (lists share no unit)" if _overlap(table, term) == 0 else ""
+            steps.append(f"stop: best {_label(table, term)}{disjoint} AIC={best.aic:.3f} p={p_value:.3g}")
             break
         terms, current = (*terms, term), best
         added.append(term)
         candidates.remove(term)
         steps.append(f"add {_label(table, term)} AIC={best.aic:.3f} p={p_value:.3g}")
     return StepwisePath(fit=current, added=tuple(added), steps=tuple(steps))
+
+
+def msefit_stepwise(table: CaptureTable, *, pthresh: float = 0.05) -> StepwisePath:
+    """``modslavmse::MSEfit``: :func:`silverman_stepwise` offering every pair."""
+    return silverman_stepwise(table, pthresh=pthresh, every_pair=True)
+
+
+def run_rule(table: CaptureTable, rule: str, pthresh: float | None = None) -> StepwisePath:
+    """Run one named rule of :data:`RULES` (``pthresh`` defaults by rule)."""
+    if rule not in RULES:
+        raise ValueError(f"unknown stepwise rule {rule!r}; choose from {', '.join(RULES)}")
+    p = DEFAULT_PTHRESH[rule] if pthresh is None else pthresh
+    if rule == "sparsemse":
+        return sparse_stepwise(table, pthresh=p)
+    return silverman_stepwise(table, pthresh=p, every_pair=rule == "msefit")
 
 
 def _overlap(table: CaptureTable, term: Term) -> int:
