@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import json
 import warnings
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from unforgotten.cli.main import app
 from unforgotten.estimate import (
     CaptureTable,
     ClosedPopulation,
@@ -17,7 +20,7 @@ from unforgotten.estimate import (
     Stepwise,
 )
 from unforgotten.estimate.datasets import shipped_table as load
-from unforgotten.estimate.loglinear import fit_terms, hierarchical_models, parse_model
+from unforgotten.estimate.loglinear import fit_terms, hierarchical_models, parse_model, zero_margin_terms
 from unforgotten.estimate.models import closedp_table
 from unforgotten.estimate.stepwise import check_identifiable
 
@@ -220,3 +223,46 @@ def test_old_rule_name_is_the_default_rule() -> None:
     assert r.settings["rule"] == "skip-disjoint"
     with pytest.raises(ValueError, match="unknown stepwise rule"):
         Stepwise(rule="aic").fit(load("UKdat_4"))  # type: ignore[arg-type]
+
+
+def test_search_leaves_out_non_estimable_models() -> None:
+    """UKdat_5 without LA∩NG: the best-AIC pairwise model has LA·NG and LA·GP, pairs of lists that
+    share no unit (coefficients near −20, cells fitted to zero); by default it is left out."""
+    table = _without_pair(load("UKdat_5"), "LA", "NG")
+    with pytest.warns(IdentifiabilityWarning, match=r"left out of the selection.*LA·NG, LA·GP"):
+        est = Loglinear(criterion="aic").fit(table)
+    kept = Loglinear(criterion="aic", keep_non_estimable=True)
+    with pytest.warns(IdentifiabilityWarning, match=r"not estimable"):
+        kept.fit(table)
+    assert zero_margin_terms(table, kept.fit_.terms) == [(0, 1), (0, 4)]
+    assert min(kept.fit_.glm.beta) < -15
+    assert kept.fit_.aic < est.fit_.aic
+    assert zero_margin_terms(table, est.fit_.terms) == []
+    assert est.result_.diagnostics["non_estimable_excluded"] > 0
+    assert est.result_.estimate != pytest.approx(kept.result_.estimate, rel=0.01)
+    assert est.fit_ is est.fits_[[f.name for f in est.fits_].index(est.fit_.name)]
+    best_estimable = next(f for f in kept.fits_ if not zero_margin_terms(table, f.terms))
+    assert est.fit_.name == best_estimable.name
+
+
+def test_one_named_model_is_fitted_even_if_not_estimable() -> None:
+    table = load("UKdat_5")
+    with pytest.warns(IdentifiabilityWarning, match="LA·GP"):
+        r = Loglinear(model="[15,2,3,4]").fit(table).result_
+    assert r.diagnostics["model"] == "[15,2,3,4]"
+
+
+def test_cli_keep_non_estimable(tmp_path: Path) -> None:
+    table = _without_pair(load("UKdat_5"), "LA", "NG")
+    csv_path = tmp_path / "t.csv"
+    rows = [",".join([*table.lists, "count"])]
+    rows += [",".join([*map(str, p), str(c)]) for p, c in zip(table.patterns, table.counts, strict=True)]
+    csv_path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    args = ["estimate", "--table", str(csv_path), "--method", "loglinear", "--criterion", "aic", "--json"]
+    default = json.loads(CliRunner().invoke(app, args).stdout)
+    kept = json.loads(CliRunner().invoke(app, [*args, "--keep-non-estimable"]).stdout)
+    assert any("left out of the selection" in w for w in default["warnings"])
+    assert default["settings"]["keep_non_estimable"] is False
+    assert kept["settings"]["keep_non_estimable"] is True
+    assert kept["diagnostics"]["top_models"][0]["non_estimable"] == "LA·NG, LA·GP"
+    assert default["diagnostics"]["model"] != kept["diagnostics"]["model"]

@@ -151,7 +151,23 @@ def estimate(
     samples: Annotated[int, typer.Option(help="LCMCR draws kept per chain.")] = 1_000,
     thinning: Annotated[int, typer.Option(help="LCMCR sweeps between draws.")] = 100,
     chains: Annotated[int, typer.Option(help="LCMCR chains.")] = 1,
+    keep_non_estimable: Annotated[
+        bool,
+        typer.Option(
+            "--keep-non-estimable",
+            help="Log-linear search: keep models with an interaction between lists that share no "
+            "unit (not estimable; left out by default, with a warning).",
+        ),
+    ] = False,
     delta: Annotated[float | None, typer.Option(help="dga prior mass per cell (2^-J).")] = None,
+    grid_max: Annotated[
+        int | None,
+        typer.Option(
+            "--grid-max",
+            help="dga: largest population size on the grid (default 20 × observed); the result "
+            "states the grid.",
+        ),
+    ] = None,
     report: Annotated[
         Path | None, typer.Option(help="Write a self-contained HTML report.", dir_okay=False)
     ] = None,
@@ -201,6 +217,8 @@ def estimate(
         thinning=thinning,
         chains=chains,
         delta=delta,
+        max_total=grid_max,
+        keep_non_estimable=keep_non_estimable,
     )
     runs = run_methods(tables, methods, settings, keep_going=method is Method.all or len(tables) > 1)
     if report is not None:

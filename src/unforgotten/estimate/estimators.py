@@ -23,6 +23,7 @@ from unforgotten.estimate.loglinear import (
     fit_terms,
     hierarchical_models,
     parse_model,
+    zero_margin_terms,
 )
 from unforgotten.estimate.models import CLOSEDP_MODELS, closedp_model
 from unforgotten.estimate.result import (
@@ -81,6 +82,12 @@ class Loglinear:
     interval
         ``"lognormal"`` (on the dark figure), ``"profile"`` (Cormack 1992), ``"wald"`` or
         ``"bootstrap"`` (the whole search redone on multinomial resamples; BCa).
+    keep_non_estimable
+        A model with an interaction between lists that share no unit cannot be estimated: the
+        coefficient runs towards −∞ (IRLS stops near −20), its cells are fitted to zero, and the
+        fit looks converged. Such models are left out of the search by default, with a warning
+        naming the best of them; ``True`` keeps them (the selection then matches Rcapture's
+        ``closedpMS.t`` ranking, which only warns).
 
     Examples
     --------
@@ -100,6 +107,7 @@ class Loglinear:
         level: float = 0.95,
         n_boot: int = 200,
         seed: int | None = 0,
+        keep_non_estimable: bool = False,
     ) -> None:
         self.model = model
         self.criterion = criterion
@@ -108,6 +116,7 @@ class Loglinear:
         self.level = level
         self.n_boot = n_boot
         self.seed = seed
+        self.keep_non_estimable = keep_non_estimable
 
     def _candidates(self, table: CaptureTable) -> list[LoglinearFit]:
         if self.model is not None:
@@ -124,8 +133,14 @@ class Loglinear:
             fits = [fit_terms(table, m) for m in models]
         return sorted(fits, key=lambda f: getattr(f, self.criterion))
 
+    def _usable(self, table: CaptureTable, fit: LoglinearFit) -> bool:
+        if not math.isfinite(fit.estimate):
+            return False
+        searching = self.model is None
+        return self.keep_non_estimable or not searching or not zero_margin_terms(table, fit.terms)
+
     def _select(self, table: CaptureTable) -> LoglinearFit:
-        fits = [f for f in self._candidates(table) if math.isfinite(f.estimate)]
+        fits = [f for f in self._candidates(table) if self._usable(table, f)]
         if not fits:
             raise EstimationError("no log-linear model gives a finite estimate for this table")
         return fits[0]
@@ -134,7 +149,15 @@ class Loglinear:
         """Fit (or search and fit) and compute the interval; returns ``self``."""
         started = time.perf_counter()
         self.fits_ = self._candidates(table)
-        self.fit_ = next((f for f in self.fits_ if math.isfinite(f.estimate)), self.fits_[0])
+        usable = [f for f in self.fits_ if self._usable(table, f)]
+        if not usable and any(math.isfinite(f.estimate) for f in self.fits_):
+            raise EstimationError(
+                "every log-linear model with a finite estimate has an interaction between lists "
+                "that share no unit; use --keep-non-estimable or --method stepwise"
+            )
+        self.fit_ = usable[0] if usable else self.fits_[0]
+        self.excluded_ = [f for f in self.fits_ if math.isfinite(f.estimate) and not self._usable(table, f)]
+        self._warn_non_estimable(table)
         _check_fit(self.fit_)
         if self.interval == "bootstrap":
             point = self.fit_.estimate
@@ -150,12 +173,42 @@ class Loglinear:
         self.result_ = self._result(table, point, lower, upper, time.perf_counter() - started)
         return self
 
+    def _warn_non_estimable(self, table: CaptureTable) -> None:
+        chosen = zero_margin_terms(table, self.fit_.terms)
+        if chosen:
+            warnings.warn(
+                f"model {self.fit_.name} has interactions between lists that share no unit "
+                f"({_terms_label(table, chosen)}): not estimable, their coefficients run to −∞ "
+                "and their cells are fitted to zero",
+                IdentifiabilityWarning,
+                stacklevel=3,
+            )
+        if not self.excluded_ or self.fits_.index(self.excluded_[0]) > self.fits_.index(self.fit_):
+            return
+        best = self.excluded_[0]
+        terms = _terms_label(table, zero_margin_terms(table, best.terms))
+        warnings.warn(
+            f"{len(self.excluded_)} model(s) with interactions between lists that share no unit "
+            f"left out of the selection; the best by {self.criterion.upper()} was {best.name} "
+            f"({terms}; N̂ = {best.estimate:,.0f}) — chosen instead: {self.fit_.name} "
+            f"(N̂ = {self.fit_.estimate:,.0f}). --keep-non-estimable keeps them",
+            IdentifiabilityWarning,
+            stacklevel=3,
+        )
+
     def _result(
         self, table: CaptureTable, point: float, lower: float, upper: float, seconds: float
     ) -> EstimateResult:
         fit = self.fit_
         ranking = [
-            {"model": f.name, "estimate": f.estimate, "aic": f.aic, "bic": f.bic, "df": f.df}
+            {
+                "model": f.name,
+                "estimate": f.estimate,
+                "aic": f.aic,
+                "bic": f.bic,
+                "df": f.df,
+                "non_estimable": _terms_label(table, zero_margin_terms(table, f.terms)) or None,
+            }
             for f in self.fits_[:10]
         ]
         diag: dict[str, Any] = {
@@ -167,6 +220,7 @@ class Loglinear:
             "bic": fit.bic,
             "converged": fit.converged,
             "models_compared": len(self.fits_),
+            "non_estimable_excluded": 0 if self.keep_non_estimable else len(self.excluded_),
             "top_models": ranking,
         }
         return EstimateResult(
@@ -190,6 +244,7 @@ class Loglinear:
             "max_order": self.max_order,
             "interval": self.interval,
             "n_boot": self.n_boot,
+            "keep_non_estimable": self.keep_non_estimable,
         }
 
 
@@ -405,6 +460,10 @@ class Stepwise:
             IdentifiabilityWarning,
             stacklevel=3,
         )
+
+
+def _terms_label(table: CaptureTable, terms: list[tuple[int, ...]]) -> str:
+    return ", ".join("·".join(table.lists[j] for j in t) for t in terms)
 
 
 def _nonoverlapping(table: CaptureTable) -> list[str]:

@@ -52,6 +52,7 @@ class Settings:
     chains: int = 1
     delta: float | None = None
     max_total: int | None = None
+    keep_non_estimable: bool = False
 
 
 def _loglinear(s: Settings) -> Estimator:
@@ -63,6 +64,7 @@ def _loglinear(s: Settings) -> Estimator:
         level=s.level,
         n_boot=s.n_boot,
         seed=s.seed,
+        keep_non_estimable=s.keep_non_estimable,
     )
 
 
