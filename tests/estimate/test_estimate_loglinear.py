@@ -22,7 +22,7 @@ from unforgotten.estimate import (
 from unforgotten.estimate.datasets import shipped_table as load
 from unforgotten.estimate.loglinear import fit_terms, hierarchical_models, parse_model, zero_margin_terms
 from unforgotten.estimate.models import closedp_table
-from unforgotten.estimate.stepwise import check_identifiable
+from unforgotten.estimate.stepwise import check_identifiable, poisson_tails
 
 REFERENCE = Path(__file__).with_name("reference_results.csv")
 with REFERENCE.open(encoding="utf-8") as _handle:
@@ -266,3 +266,12 @@ def test_cli_keep_non_estimable(tmp_path: Path) -> None:
     assert kept["settings"]["keep_non_estimable"] is True
     assert kept["diagnostics"]["top_models"][0]["non_estimable"] == "LA·NG, LA·GP"
     assert default["diagnostics"]["model"] != kept["diagnostics"]["model"]
+
+
+@pytest.mark.parametrize(("k", "mean"), [(0, 0.3), (3, 12.5), (40, 3.0), (250, 180.2), (1200, 1500.0)])
+def test_poisson_tails_match_scipy(k: int, mean: float) -> None:
+    from scipy import stats
+
+    low, high = poisson_tails(k, mean)
+    assert low == pytest.approx(float(stats.poisson.cdf(k, mean)), rel=1e-9)
+    assert high == pytest.approx(float(stats.poisson.sf(k - 1, mean)), rel=1e-9)

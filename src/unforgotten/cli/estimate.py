@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from unforgotten.cli.context import open_workspace
 from unforgotten.cli.options import DbOption, JsonOption, console, err_console, print_json
 from unforgotten.errors import ValidationError
 
@@ -63,7 +62,6 @@ def load_tables(
     a list)."""
     from unforgotten.estimate.datasets import SHIPPED, shipped_table  # noqa: PLC0415
     from unforgotten.estimate.table import CaptureTable, tables_by_stratum  # noqa: PLC0415 — scipy loads slowly
-    from unforgotten.store.queries import capture_memberships  # noqa: PLC0415
 
     if table is not None and dataset is not None:
         raise ValidationError("give --table FILE or --dataset NAME, not both")
@@ -74,6 +72,9 @@ def load_tables(
     elif table is not None:
         tables = {"all": CaptureTable.from_csv(table)}
     else:
+        from unforgotten.cli.context import open_workspace  # noqa: PLC0415 — the database stack loads slowly
+        from unforgotten.store.queries import capture_memberships  # noqa: PLC0415
+
         ws = open_workspace(db)
         with ws.read() as conn:
             rows, lists = capture_memberships(conn, by=by)
@@ -196,7 +197,6 @@ def estimate(
         unforgotten estimate --db registry.db --method all --save
     """
     from unforgotten.estimate.methods import METHODS, Settings, run_methods  # noqa: PLC0415
-    from unforgotten.estimate.report import render_report  # noqa: PLC0415
 
     if save and (table is not None or dataset is not None):
         raise ValidationError("--save keeps estimates of the registry; not with --table or --dataset")
@@ -207,7 +207,7 @@ def estimate(
         level=level,
         criterion=criterion.value,
         model=model,
-        rule=rule.value,  # type: ignore[arg-type]  # the enum's values are the rule names
+        rule=rule.value,
         pthresh=pthresh,
         interval=interval,  # type: ignore[arg-type]  # checked by the estimators
         n_boot=n_boot,
@@ -222,6 +222,8 @@ def estimate(
     )
     runs = run_methods(tables, methods, settings, keep_going=method is Method.all or len(tables) > 1)
     if report is not None:
+        from unforgotten.estimate.report import render_report  # noqa: PLC0415
+
         report.write_text(render_report(runs, tables), encoding="utf-8")
     if save:
         lists = list(dict.fromkeys(name for t in tables.values() for name in t.lists))
@@ -237,6 +239,7 @@ def estimate(
 def _save(
     db: str | None, runs: list[MethodRun], *, stratify: str, lists: list[str], settings: dict[str, Any]
 ) -> int:
+    from unforgotten.cli.context import open_workspace  # noqa: PLC0415
     from unforgotten.estimate.summary import posterior_draws, run_rows  # noqa: PLC0415
     from unforgotten.store.estimates import save_estimate  # noqa: PLC0415
 

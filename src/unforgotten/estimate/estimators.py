@@ -358,7 +358,6 @@ class Stepwise:
         self.fit_ = self.path_.fit
         _check_fit(self.fit_)
         self._warn_pairs(table, rule)
-        self.other_rules_ = self._other_rules(table, rule) if self.compare_rules else {}
         kind = self.interval or ("lognormal" if rule == "sparsemse" else "profile")
         if kind == "bootstrap":
             point = self.fit_.estimate
@@ -371,6 +370,10 @@ class Stepwise:
             )
         else:
             point, lower, upper = _interval(table, self.fit_, kind, self.level)
+        known: dict[tuple[str, str], tuple[float, float, float]] = {
+            (self.fit_.name, kind): (point, lower, upper)
+        }
+        self.other_rules_ = self._other_rules(table, rule, known) if self.compare_rules else {}
         pthresh = DEFAULT_PTHRESH[rule] if self.pthresh is None else self.pthresh
         self._warn_disagreement(rule, point, pthresh)
         self.result_ = EstimateResult(
@@ -397,7 +400,9 @@ class Stepwise:
         )
         return self
 
-    def _other_rules(self, table: CaptureTable, rule: str) -> dict[str, dict[str, Any]]:
+    def _other_rules(
+        self, table: CaptureTable, rule: str, known: dict[tuple[str, str], tuple[float, float, float]]
+    ) -> dict[str, dict[str, Any]]:
         """Each other rule's model and estimate on this table.
 
         The two AIC rules share a threshold (``pthresh`` when given); sparsemse, whose p-values
@@ -415,7 +420,9 @@ class Stepwise:
                 out[other] = {"model": None, "estimate": None, "error": str(exc), "pthresh": pthresh}
                 continue
             kind = "lognormal" if other == "sparsemse" else "profile"
-            point, lower, upper = _interval(table, fit, kind, self.level)
+            if (fit.name, kind) not in known:  # the same model under the same interval: reuse
+                known[fit.name, kind] = _interval(table, fit, kind, self.level)
+            point, lower, upper = known[fit.name, kind]
             out[other] = {
                 "model": fit.name,
                 "estimate": point,

@@ -10,14 +10,16 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from unforgotten.errors import EstimationError
-from unforgotten.estimate.dga import DGA
-from unforgotten.estimate.estimators import Loglinear, Stepwise
-from unforgotten.estimate.lcmcr import LCMCR
 from unforgotten.estimate.result import EstimateResult, EstimateWarning
-from unforgotten.estimate.table import CaptureTable
+
+if TYPE_CHECKING:
+    from unforgotten.estimate.table import CaptureTable
+
+# The factories import their estimator when called: numba (LCMCR) and scipy's optimisers load
+# slowly, and one method should not wait for the others.
 
 __all__ = ["METHODS", "Estimator", "MethodRun", "Settings", "make_estimator", "run_methods"]
 
@@ -56,6 +58,8 @@ class Settings:
 
 
 def _loglinear(s: Settings) -> Estimator:
+    from unforgotten.estimate.estimators import Loglinear  # noqa: PLC0415
+
     return Loglinear(
         model=s.model,
         criterion=s.criterion,
@@ -69,6 +73,8 @@ def _loglinear(s: Settings) -> Estimator:
 
 
 def _stepwise(s: Settings) -> Estimator:
+    from unforgotten.estimate.estimators import Stepwise  # noqa: PLC0415
+
     return Stepwise(
         rule=s.rule,
         pthresh=s.pthresh,
@@ -80,6 +86,8 @@ def _stepwise(s: Settings) -> Estimator:
 
 
 def _lcmcr(s: Settings) -> Estimator:
+    from unforgotten.estimate.lcmcr import LCMCR  # noqa: PLC0415
+
     return LCMCR(
         k=s.k,
         burnin=s.burnin,
@@ -92,6 +100,8 @@ def _lcmcr(s: Settings) -> Estimator:
 
 
 def _dga(s: Settings) -> Estimator:
+    from unforgotten.estimate.dga import DGA  # noqa: PLC0415
+
     return DGA(delta=s.delta, max_total=s.max_total, level=s.level)
 
 

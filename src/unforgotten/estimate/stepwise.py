@@ -31,7 +31,6 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, stats
 
 from unforgotten.estimate.glm import FloatArray
 from unforgotten.estimate.loglinear import (
@@ -50,6 +49,7 @@ __all__ = [
     "StepwisePath",
     "check_identifiable",
     "msefit_stepwise",
+    "poisson_tails",
     "run_rule",
     "silverman_stepwise",
     "sparse_stepwise",
@@ -74,6 +74,10 @@ def mle_exists(x: FloatArray, y: FloatArray) -> bool:
     It exists iff some strictly positive ``w`` has the same sufficient statistics as ``y``
     (``x' w = x' y``); the linear programme maximises the smallest entry of such a ``w``.
     """
+    if np.all(y > 0):  # y itself is a strictly positive solution
+        return True
+    from scipy import optimize  # noqa: PLC0415 — loads slowly; only this check needs it
+
     m, p = x.shape
     cost = np.zeros(m + 1)
     cost[-1] = -1.0
@@ -118,7 +122,7 @@ def _wald_p(fit: LoglinearFit, term: Term) -> float:
     se = math.sqrt(max(float(fit.glm.cov[index, index]), 0.0))
     if se == 0:
         return 1.0
-    return float(2 * stats.norm.sf(abs(fit.glm.beta[index]) / se))
+    return math.erfc(abs(float(fit.glm.beta[index])) / se / math.sqrt(2.0))  # 2·(1 − Φ(|z|))
 
 
 def silverman_stepwise(
@@ -187,9 +191,26 @@ def _pair_p_value(table: CaptureTable, fit: LoglinearFit, term: Term) -> float:
     expected = float(mu_full[both].sum())
     if expected <= 0:
         return 1.0
-    low = float(stats.poisson.cdf(observed, expected))
-    high = float(stats.poisson.sf(observed - 1, expected))
+    low, high = poisson_tails(round(observed), expected)
     return min(low, high)
+
+
+def _log_sum_exp(values: FloatArray) -> float:
+    top = float(values.max())
+    return top + math.log(float(np.exp(values - top).sum()))
+
+
+def poisson_tails(k: int, mean: float) -> tuple[float, float]:
+    """``(P(X ≤ k), P(X ≥ k))`` for ``X ~ Poisson(mean)``, each summed from its own side.
+
+    Terms are summed on the log scale, so a tail far from the mean keeps its relative
+    accuracy (as scipy's ``poisson.cdf`` / ``sf``, without loading scipy.stats).
+    """
+    top = int(max(k, mean) + 40.0 * math.sqrt(mean + 1.0) + 50.0)
+    i = np.arange(top + 1, dtype=np.float64)
+    log_factorial = np.concatenate([[0.0], np.cumsum(np.log(i[1:]))])
+    log_pmf = i * math.log(mean) - mean - log_factorial
+    return math.exp(_log_sum_exp(log_pmf[: k + 1])), math.exp(_log_sum_exp(log_pmf[k:]))
 
 
 def sparse_stepwise(table: CaptureTable, *, pthresh: float = 0.02) -> StepwisePath:
