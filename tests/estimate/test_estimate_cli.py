@@ -72,3 +72,22 @@ def test_bad_table_exits_non_zero(tmp_path: Path) -> None:
 def test_help_ends_with_example() -> None:
     out = CliRunner().invoke(app, ["estimate", "--help"])
     assert "Example:" in out.output
+
+
+def test_stepwise_rule_is_stated() -> None:
+    table = str(DATA / "UKdat_4.csv")
+    out = CliRunner().invoke(
+        app, ["estimate", "--table", table, "--method", "stepwise", "--rule", "msefit", "--json"]
+    )
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert data["rule"] == data["settings"]["rule"] == "msefit"
+    assert set(data["diagnostics"]["other_rules"]) == {"skip-disjoint", "sparsemse"}
+    text = CliRunner().invoke(
+        app, ["estimate", "--table", table, "--method", "stepwise"], env={"COLUMNS": "200"}
+    )
+    assert text.exit_code == 0, text.output
+    assert "stepwise (skip-disjoint)" in text.stdout
+    bad = CliRunner().invoke(app, ["estimate", "--table", table, "--rule", "aic"])
+    assert bad.exit_code != 0
+    assert "aic" in bad.output

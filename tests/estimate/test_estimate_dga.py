@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from scipy.special import gammaln
+from typer.testing import CliRunner
 
+from unforgotten.cli.main import app
+from unforgotten.errors import ValidationError
 from unforgotten.estimate import DGA, EstimateWarning
 from unforgotten.estimate.datasets import shipped_table as load
 from unforgotten.estimate.dga import decomposable_graphs, dga_posterior
@@ -41,5 +46,22 @@ def test_dga_reference(file: str, max_total: int, expected: tuple[int, int, int]
 
 
 def test_short_grid_warns() -> None:
-    with pytest.warns(EstimateWarning, match="raise max_total"):
-        DGA(max_total=9000).fit(load("kosovo"))
+    with pytest.warns(EstimateWarning, match=r"N up to 9,000\); raise --grid-max"):
+        r = DGA(max_total=9000).fit(load("kosovo")).result_
+    assert r.settings["grid"] == "N = 4,400 to 9,000, every integer"
+    assert r.settings["grid_default"] is False
+
+
+def test_grid_below_observed_is_a_clear_error() -> None:
+    with pytest.raises(ValidationError, match="grid-max"):
+        DGA(max_total=100).fit(load("kosovo"))
+
+
+def test_cli_grid_max_is_stated() -> None:
+    args = ["estimate", "--dataset", "spina_bifida_MY1997", "--method", "dga", "--json"]
+    out = CliRunner().invoke(app, [*args, "--grid-max", "3000"])
+    assert out.exit_code == 0, out.output
+    settings = json.loads(out.stdout)["settings"]
+    assert (settings["max_total"], settings["grid"]) == (3000, "N = 626 to 3,000, every integer")
+    default = json.loads(CliRunner().invoke(app, args).stdout)["settings"]
+    assert (default["max_total"], default["grid_default"]) == (20 * 626, True)

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from unforgotten.cli.context import open_workspace
 from unforgotten.cli.options import DbOption, JsonOption, console, err_console, print_json
 from unforgotten.errors import ValidationError
 
@@ -33,6 +32,14 @@ class Method(StrEnum):
     lcmcr = "lcmcr"
     dga = "dga"
     all = "all"
+
+
+class Rule(StrEnum):
+    """Stepwise rules (docs/estimation.md)."""
+
+    skip_disjoint = "skip-disjoint"
+    msefit = "msefit"
+    sparsemse = "sparsemse"
 
 
 class Criterion(StrEnum):
@@ -55,7 +62,6 @@ def load_tables(
     a list)."""
     from unforgotten.estimate.datasets import SHIPPED, shipped_table  # noqa: PLC0415
     from unforgotten.estimate.table import CaptureTable, tables_by_stratum  # noqa: PLC0415 — scipy loads slowly
-    from unforgotten.store.queries import capture_memberships  # noqa: PLC0415
 
     if table is not None and dataset is not None:
         raise ValidationError("give --table FILE or --dataset NAME, not both")
@@ -66,6 +72,9 @@ def load_tables(
     elif table is not None:
         tables = {"all": CaptureTable.from_csv(table)}
     else:
+        from unforgotten.cli.context import open_workspace  # noqa: PLC0415 — the database stack loads slowly
+        from unforgotten.store.queries import capture_memberships  # noqa: PLC0415
+
         ws = open_workspace(db)
         with ws.read() as conn:
             rows, lists = capture_memberships(conn, by=by)
@@ -83,8 +92,10 @@ def _print_runs(runs: list[MethodRun]) -> None:
             view.add_row(r.stratum, r.method, "", "", "", r.error or "")
             continue
         interval = f"{res.lower:,.0f} – {res.upper:,.0f} ({res.level:.0%})"
+        rule = res.settings.get("rule")
+        name = f"{r.method} ({rule})" if rule else r.method
         view.add_row(
-            r.stratum, r.method, f"{res.observed:,}", f"{res.estimate:,.0f}", interval, "; ".join(r.warnings)
+            r.stratum, name, f"{res.observed:,}", f"{res.estimate:,.0f}", interval, "; ".join(r.warnings)
         )
     console.print(view)
 
@@ -120,6 +131,18 @@ def estimate(
     level: Annotated[float, typer.Option(help="Interval level.")] = 0.95,
     criterion: Annotated[Criterion, typer.Option(help="Log-linear selection.")] = Criterion.bic,
     model: Annotated[str | None, typer.Option(help="One log-linear model, e.g. [123,14,34].")] = None,
+    rule: Annotated[
+        Rule,
+        typer.Option(
+            help="Stepwise rule: skip-disjoint (AIC steps, pairs of lists sharing no unit never "
+            "offered), msefit (modslavmse MSEfit exactly: every pair offered) or sparsemse "
+            "(SparseMSE estimatepopulation.0)."
+        ),
+    ] = Rule.skip_disjoint,
+    pthresh: Annotated[
+        float | None,
+        typer.Option(help="Stepwise p-value threshold (default 0.05; 0.02 for sparsemse)."),
+    ] = None,
     interval: Annotated[
         str | None, typer.Option(help="lognormal | profile | wald | bootstrap (log-linear methods).")
     ] = None,
@@ -129,7 +152,23 @@ def estimate(
     samples: Annotated[int, typer.Option(help="LCMCR draws kept per chain.")] = 1_000,
     thinning: Annotated[int, typer.Option(help="LCMCR sweeps between draws.")] = 100,
     chains: Annotated[int, typer.Option(help="LCMCR chains.")] = 1,
+    keep_non_estimable: Annotated[
+        bool,
+        typer.Option(
+            "--keep-non-estimable",
+            help="Log-linear search: keep models with an interaction between lists that share no "
+            "unit (not estimable; left out by default, with a warning).",
+        ),
+    ] = False,
     delta: Annotated[float | None, typer.Option(help="dga prior mass per cell (2^-J).")] = None,
+    grid_max: Annotated[
+        int | None,
+        typer.Option(
+            "--grid-max",
+            help="dga: largest population size on the grid (default 20 × observed); the result "
+            "states the grid.",
+        ),
+    ] = None,
     report: Annotated[
         Path | None, typer.Option(help="Write a self-contained HTML report.", dir_okay=False)
     ] = None,
@@ -152,12 +191,12 @@ def estimate(
         unforgotten estimate --dataset kosovo --method stepwise --json
         unforgotten estimate --dataset kosovo --method lcmcr --seed 7 --chains 2 --samples 200
         unforgotten estimate --dataset UKdat --method stepwise --report uk.html
+        unforgotten estimate --dataset UKdat --method stepwise --rule msefit
         unforgotten estimate --table my_lists.csv --method all
         unforgotten estimate --db registry.db --by case_type --method lcmcr --json
         unforgotten estimate --db registry.db --method all --save
     """
     from unforgotten.estimate.methods import METHODS, Settings, run_methods  # noqa: PLC0415
-    from unforgotten.estimate.report import render_report  # noqa: PLC0415
 
     if save and (table is not None or dataset is not None):
         raise ValidationError("--save keeps estimates of the registry; not with --table or --dataset")
@@ -168,6 +207,8 @@ def estimate(
         level=level,
         criterion=criterion.value,
         model=model,
+        rule=rule.value,
+        pthresh=pthresh,
         interval=interval,  # type: ignore[arg-type]  # checked by the estimators
         n_boot=n_boot,
         k=k,
@@ -176,9 +217,13 @@ def estimate(
         thinning=thinning,
         chains=chains,
         delta=delta,
+        max_total=grid_max,
+        keep_non_estimable=keep_non_estimable,
     )
     runs = run_methods(tables, methods, settings, keep_going=method is Method.all or len(tables) > 1)
     if report is not None:
+        from unforgotten.estimate.report import render_report  # noqa: PLC0415
+
         report.write_text(render_report(runs, tables), encoding="utf-8")
     if save:
         lists = list(dict.fromkeys(name for t in tables.values() for name in t.lists))
@@ -194,6 +239,7 @@ def estimate(
 def _save(
     db: str | None, runs: list[MethodRun], *, stratify: str, lists: list[str], settings: dict[str, Any]
 ) -> int:
+    from unforgotten.cli.context import open_workspace  # noqa: PLC0415
     from unforgotten.estimate.summary import posterior_draws, run_rows  # noqa: PLC0415
     from unforgotten.store.estimates import save_estimate  # noqa: PLC0415
 

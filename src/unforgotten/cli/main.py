@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import importlib
 import sys
+from functools import cache
 
 import typer
 
 from unforgotten.cli.options import err_console
 from unforgotten.errors import BatchRejected, FieldErrors, UnforgottenError
 
-__all__ = ["COMMAND_MODULES", "app", "run"]
+__all__ = ["COMMANDS", "COMMAND_MODULES", "build_app", "run"]  # and ``app``, built on first use
 
 COMMAND_MODULES = [
     "unforgotten.cli.registry",
@@ -29,23 +30,74 @@ COMMAND_MODULES = [
     "unforgotten.cli.web",
 ]
 
-app = typer.Typer(
-    name="unforgotten",
-    help="Records of abductions, detentions and disappearances in North Korea.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# Top-level command → the module that registers it, so that ``unforgotten estimate …`` imports
+# only the estimate module, not the database, web and import stacks (start-up time). A command
+# missing here still works: the full application is built. tests/cli pins this map.
+COMMANDS = {
+    **dict.fromkeys(
+        ("init", "import", "person", "history", "stats", "export", "key"), "unforgotten.cli.registry"
+    ),
+    **dict.fromkeys(("verify", "checkpoint"), "unforgotten.cli.audit"),
+    **dict.fromkeys(("link", "merge", "split", "review"), "unforgotten.cli.link"),
+    "names": "unforgotten.cli.names",
+    "estimate": "unforgotten.cli.estimate",
+    **dict.fromkeys(
+        ("brief", "export-public", "readout", "round", "commitment", "upr"), "unforgotten.cli.tracking"
+    ),
+    "synth": "unforgotten.cli.synth",
+    "demo": "unforgotten.cli.demo",
+    **dict.fromkeys(("serve", "user", "token"), "unforgotten.cli.web"),
+}
 
-for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(_name)
-    except ModuleNotFoundError as exc:  # a command group not built yet
-        if exc.name != _name:
-            raise
-        continue
-    _module.register(app)
+
+def _new_app() -> typer.Typer:
+    return typer.Typer(
+        name="unforgotten",
+        help="Records of abductions, detentions and disappearances in North Korea.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode="rich",
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+
+def build_app(modules: list[str] | None = None) -> typer.Typer:
+    """The application with the command groups of ``modules`` (default: all of them)."""
+    target = _new_app()
+    for name in COMMAND_MODULES if modules is None else modules:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:  # a command group not built yet
+            if exc.name != name:
+                raise
+            continue
+        module.register(target)
+    if modules is not None:
+
+        @target.callback()
+        def _group() -> None:
+            """Keeps a one-command application a group (``unforgotten estimate …``)."""
+
+    return target
+
+
+@cache
+def _full_app() -> typer.Typer:
+    return build_app()
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``app``, the full application, is built on first use."""
+    if name == "app":
+        return _full_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _app_for(argv: list[str]) -> typer.Typer:
+    """Only the module of the command named first, when it is known; else everything."""
+    first = argv[0] if argv else ""
+    module = COMMANDS.get(first)
+    return build_app([module]) if module else _full_app()
 
 
 def _report(exc: UnforgottenError) -> None:
@@ -63,7 +115,7 @@ def _report(exc: UnforgottenError) -> None:
 def run() -> None:
     """Run the command line; a user mistake ends in a message and a non-zero exit."""
     try:
-        app()
+        _app_for(sys.argv[1:])()
     except UnforgottenError as exc:
         _report(exc)
         sys.exit(exc.exit_code)

@@ -13,17 +13,59 @@ Tables are :class:`CaptureTable`; :func:`tables_by_stratum` builds them from per
 memberships, :func:`run_methods` runs named methods over ``stratum → table``.
 """
 
-from unforgotten.estimate.dga import DGA
-from unforgotten.estimate.estimators import ClosedPopulation, Loglinear, Stepwise
-from unforgotten.estimate.lcmcr import LCMCR
-from unforgotten.estimate.methods import METHODS, MethodRun, Settings, make_estimator, run_methods
-from unforgotten.estimate.result import (
-    ConvergenceWarning,
-    EstimateResult,
-    EstimateWarning,
-    IdentifiabilityWarning,
-)
-from unforgotten.estimate.table import CaptureTable, TableRejected, tables_by_stratum
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from unforgotten.estimate.dga import DGA
+    from unforgotten.estimate.estimators import ClosedPopulation, Loglinear, Stepwise
+    from unforgotten.estimate.lcmcr import LCMCR
+    from unforgotten.estimate.methods import METHODS, MethodRun, Settings, make_estimator, run_methods
+    from unforgotten.estimate.result import (
+        ConvergenceWarning,
+        EstimateResult,
+        EstimateWarning,
+        IdentifiabilityWarning,
+    )
+    from unforgotten.estimate.table import CaptureTable, TableRejected, tables_by_stratum
+
+# Each name is imported from its module on first use (PEP 562): the sampler (numba) and scipy
+# load in seconds, and a log-linear estimate from the command line needs neither.
+_HOME = {
+    "DGA": "dga",
+    "ClosedPopulation": "estimators",
+    "Loglinear": "estimators",
+    "Stepwise": "estimators",
+    "LCMCR": "lcmcr",
+    "METHODS": "methods",
+    "MethodRun": "methods",
+    "Settings": "methods",
+    "make_estimator": "methods",
+    "run_methods": "methods",
+    "ConvergenceWarning": "result",
+    "EstimateResult": "result",
+    "EstimateWarning": "result",
+    "IdentifiabilityWarning": "result",
+    "CaptureTable": "table",
+    "TableRejected": "table",
+    "tables_by_stratum": "table",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOME])
+
 
 __all__ = [
     "DGA",

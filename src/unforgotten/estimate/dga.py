@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import gammaln
 
-from unforgotten.errors import EstimationError
+from unforgotten.errors import EstimationError, ValidationError
 from unforgotten.estimate.glm import FloatArray
 from unforgotten.estimate.result import EstimateResult, EstimateWarning
 from unforgotten.estimate.table import CaptureTable
@@ -253,8 +253,10 @@ class DGA:
     delta
         Hyper-Dirichlet mass per full cell; default ``2**-J``.
     max_total
-        Largest population size on the grid; default ``20 × n``. The grid is every integer
-        dark figure from 0 to ``max_total − n``; a warning says when the posterior reaches its top.
+        Largest population size on the grid (``--grid-max``); default ``20 × n``. The grid is
+        every integer dark figure from 0 to ``max_total − n``, stated in the result
+        (``settings.grid``); a warning says when the posterior reaches its top. The reference
+        runs of the R package use ``11 × n`` or a stated maximum (e.g. 40,000 for UKdat_4).
     level
         Posterior probability of the reported central interval.
 
@@ -280,7 +282,10 @@ class DGA:
         delta = self.delta if self.delta is not None else 2.0**-table.n_lists
         top = self.max_total or 20 * table.observed
         if top <= table.observed:
-            raise ValueError("max_total must exceed the number observed")
+            raise ValidationError(
+                f"dga: the grid's largest population size ({top:,}) must exceed the "
+                f"{table.observed:,} observed; raise --grid-max"
+            )
         grid = np.arange(0, top - table.observed + 1, dtype=np.int64)
         self.posterior_ = dga_posterior(table, n_missing=grid, delta=delta)
         self.result_ = self._result(table, delta, top, time.perf_counter() - started)
@@ -293,7 +298,8 @@ class DGA:
         edge_mass = float(post.post_n[-max(1, post.post_n.shape[0] // 100) :].sum())
         if edge_mass > 1e-3:
             warnings.warn(
-                f"dga: {edge_mass:.1%} of the posterior lies in the top 1% of the grid; raise max_total",
+                f"dga: {edge_mass:.1%} of the posterior lies in the top 1% of the grid (N up to "
+                f"{top:,}); raise --grid-max",
                 EstimateWarning,
                 stacklevel=3,
             )
@@ -316,7 +322,13 @@ class DGA:
             upper=post.quantile(1.0 - tail),
             level=self.level,
             seed=None,
-            settings={"delta": delta, "max_total": top, "prior": "1/N"},
+            settings={
+                "delta": delta,
+                "max_total": top,
+                "grid": f"N = {table.observed:,} to {top:,}, every integer",
+                "grid_default": self.max_total is None,
+                "prior": "1/N",
+            },
             diagnostics=diag,
             seconds=seconds,
         )

@@ -23,10 +23,16 @@ from unforgotten.estimate.loglinear import (
     fit_terms,
     hierarchical_models,
     parse_model,
+    zero_margin_terms,
 )
 from unforgotten.estimate.models import CLOSEDP_MODELS, closedp_model
-from unforgotten.estimate.result import ConvergenceWarning, EstimateResult, IdentifiabilityWarning
-from unforgotten.estimate.stepwise import StepwisePath, silverman_stepwise, sparse_stepwise
+from unforgotten.estimate.result import (
+    ConvergenceWarning,
+    EstimateResult,
+    EstimateWarning,
+    IdentifiabilityWarning,
+)
+from unforgotten.estimate.stepwise import DEFAULT_PTHRESH, RULES, StepwisePath, run_rule
 from unforgotten.estimate.table import CaptureTable
 
 __all__ = ["ClosedPopulation", "Loglinear", "Stepwise"]
@@ -76,6 +82,12 @@ class Loglinear:
     interval
         ``"lognormal"`` (on the dark figure), ``"profile"`` (Cormack 1992), ``"wald"`` or
         ``"bootstrap"`` (the whole search redone on multinomial resamples; BCa).
+    keep_non_estimable
+        A model with an interaction between lists that share no unit cannot be estimated: the
+        coefficient runs towards −∞ (IRLS stops near −20), its cells are fitted to zero, and the
+        fit looks converged. Such models are left out of the search by default, with a warning
+        naming the best of them; ``True`` keeps them (the selection then matches Rcapture's
+        ``closedpMS.t`` ranking, which only warns).
 
     Examples
     --------
@@ -95,6 +107,7 @@ class Loglinear:
         level: float = 0.95,
         n_boot: int = 200,
         seed: int | None = 0,
+        keep_non_estimable: bool = False,
     ) -> None:
         self.model = model
         self.criterion = criterion
@@ -103,6 +116,7 @@ class Loglinear:
         self.level = level
         self.n_boot = n_boot
         self.seed = seed
+        self.keep_non_estimable = keep_non_estimable
 
     def _candidates(self, table: CaptureTable) -> list[LoglinearFit]:
         if self.model is not None:
@@ -119,8 +133,14 @@ class Loglinear:
             fits = [fit_terms(table, m) for m in models]
         return sorted(fits, key=lambda f: getattr(f, self.criterion))
 
+    def _usable(self, table: CaptureTable, fit: LoglinearFit) -> bool:
+        if not math.isfinite(fit.estimate):
+            return False
+        searching = self.model is None
+        return self.keep_non_estimable or not searching or not zero_margin_terms(table, fit.terms)
+
     def _select(self, table: CaptureTable) -> LoglinearFit:
-        fits = [f for f in self._candidates(table) if math.isfinite(f.estimate)]
+        fits = [f for f in self._candidates(table) if self._usable(table, f)]
         if not fits:
             raise EstimationError("no log-linear model gives a finite estimate for this table")
         return fits[0]
@@ -129,7 +149,15 @@ class Loglinear:
         """Fit (or search and fit) and compute the interval; returns ``self``."""
         started = time.perf_counter()
         self.fits_ = self._candidates(table)
-        self.fit_ = next((f for f in self.fits_ if math.isfinite(f.estimate)), self.fits_[0])
+        usable = [f for f in self.fits_ if self._usable(table, f)]
+        if not usable and any(math.isfinite(f.estimate) for f in self.fits_):
+            raise EstimationError(
+                "every log-linear model with a finite estimate has an interaction between lists "
+                "that share no unit; use --keep-non-estimable or --method stepwise"
+            )
+        self.fit_ = usable[0] if usable else self.fits_[0]
+        self.excluded_ = [f for f in self.fits_ if math.isfinite(f.estimate) and not self._usable(table, f)]
+        self._warn_non_estimable(table)
         _check_fit(self.fit_)
         if self.interval == "bootstrap":
             point = self.fit_.estimate
@@ -145,12 +173,42 @@ class Loglinear:
         self.result_ = self._result(table, point, lower, upper, time.perf_counter() - started)
         return self
 
+    def _warn_non_estimable(self, table: CaptureTable) -> None:
+        chosen = zero_margin_terms(table, self.fit_.terms)
+        if chosen:
+            warnings.warn(
+                f"model {self.fit_.name} has interactions between lists that share no unit "
+                f"({_terms_label(table, chosen)}): not estimable, their coefficients run to −∞ "
+                "and their cells are fitted to zero",
+                IdentifiabilityWarning,
+                stacklevel=3,
+            )
+        if not self.excluded_ or self.fits_.index(self.excluded_[0]) > self.fits_.index(self.fit_):
+            return
+        best = self.excluded_[0]
+        terms = _terms_label(table, zero_margin_terms(table, best.terms))
+        warnings.warn(
+            f"{len(self.excluded_)} model(s) with interactions between lists that share no unit "
+            f"left out of the selection; the best by {self.criterion.upper()} was {best.name} "
+            f"({terms}; N̂ = {best.estimate:,.0f}) — chosen instead: {self.fit_.name} "
+            f"(N̂ = {self.fit_.estimate:,.0f}). --keep-non-estimable keeps them",
+            IdentifiabilityWarning,
+            stacklevel=3,
+        )
+
     def _result(
         self, table: CaptureTable, point: float, lower: float, upper: float, seconds: float
     ) -> EstimateResult:
         fit = self.fit_
         ranking = [
-            {"model": f.name, "estimate": f.estimate, "aic": f.aic, "bic": f.bic, "df": f.df}
+            {
+                "model": f.name,
+                "estimate": f.estimate,
+                "aic": f.aic,
+                "bic": f.bic,
+                "df": f.df,
+                "non_estimable": _terms_label(table, zero_margin_terms(table, f.terms)) or None,
+            }
             for f in self.fits_[:10]
         ]
         diag: dict[str, Any] = {
@@ -162,6 +220,7 @@ class Loglinear:
             "bic": fit.bic,
             "converged": fit.converged,
             "models_compared": len(self.fits_),
+            "non_estimable_excluded": 0 if self.keep_non_estimable else len(self.excluded_),
             "top_models": ranking,
         }
         return EstimateResult(
@@ -185,6 +244,7 @@ class Loglinear:
             "max_order": self.max_order,
             "interval": self.interval,
             "n_boot": self.n_boot,
+            "keep_non_estimable": self.keep_non_estimable,
         }
 
 
@@ -237,27 +297,39 @@ class ClosedPopulation:
         return self
 
 
+Rule = Literal["skip-disjoint", "msefit", "sparsemse", "silverman"]
+RULE_ALIASES = {"silverman": "skip-disjoint"}  # the name this rule had before msefit existed
+DISAGREEMENT = 0.01  # rules whose estimates differ by more than this share are reported
+
+
 class Stepwise:
-    """Stepwise pairwise selection: Silverman's ``MSEfit`` or SparseMSE's ``stepwisefit``.
+    """Stepwise pairwise selection under a named rule (:data:`~unforgotten.estimate.stepwise.RULES`).
 
     Parameters
     ----------
     rule
-        ``"silverman"`` (AIC steps, Wald p-value stop, default ``pthresh`` 0.05, profile
-        interval) or ``"sparsemse"`` (overlap p-values, ``pthresh`` 0.02, log-normal interval).
+        ``"skip-disjoint"`` (default: AIC steps, Wald p stop at 0.05, pairs of lists sharing no
+        unit never offered, profile interval), ``"msefit"`` (``modslavmse::MSEfit`` exactly: every
+        pair offered, profile interval) or ``"sparsemse"`` (SparseMSE ``estimatepopulation.0``:
+        overlap p-values, ``pthresh`` 0.02, existence checks, log-normal interval).
+        ``"silverman"`` is the old name of ``"skip-disjoint"``.
     interval
         Default by rule; ``"bootstrap"`` redoes the whole selection on resamples (BCa).
+    compare_rules
+        Also run the other rules on the table (each with its default threshold and interval) and
+        warn, with every figure, when their estimates differ from this one by more than 1 %.
     """
 
     def __init__(
         self,
         *,
-        rule: Literal["silverman", "sparsemse"] = "silverman",
+        rule: Rule = "skip-disjoint",
         pthresh: float | None = None,
         interval: Interval | None = None,
         level: float = 0.95,
         n_boot: int = 200,
         seed: int | None = 0,
+        compare_rules: bool = True,
     ) -> None:
         self.rule = rule
         self.pthresh = pthresh
@@ -265,22 +337,28 @@ class Stepwise:
         self.level = level
         self.n_boot = n_boot
         self.seed = seed
+        self.compare_rules = compare_rules
+
+    @property
+    def rule_name(self) -> str:
+        """The rule's name, old aliases resolved."""
+        name = RULE_ALIASES.get(self.rule, self.rule)
+        if name not in RULES:
+            raise ValueError(f"unknown stepwise rule {self.rule!r}; choose from {', '.join(RULES)}")
+        return name
 
     def _run(self, table: CaptureTable) -> StepwisePath:
-        if self.rule == "silverman":
-            return silverman_stepwise(table, pthresh=self.pthresh or 0.05)
-        if self.rule == "sparsemse":
-            return sparse_stepwise(table, pthresh=self.pthresh or 0.02)
-        raise ValueError(f"unknown rule {self.rule!r}")
+        return run_rule(table, self.rule_name, self.pthresh)
 
     def fit(self, table: CaptureTable) -> Stepwise:
         """Run the selection and the interval; returns ``self``."""
         started = time.perf_counter()
+        rule = self.rule_name
         self.path_ = self._run(table)
         self.fit_ = self.path_.fit
         _check_fit(self.fit_)
-        self._warn_pairs(table)
-        kind = self.interval or ("profile" if self.rule == "silverman" else "lognormal")
+        self._warn_pairs(table, rule)
+        kind = self.interval or ("lognormal" if rule == "sparsemse" else "profile")
         if kind == "bootstrap":
             point = self.fit_.estimate
             lower, upper, self.replicates_ = bootstrap_interval(
@@ -292,6 +370,12 @@ class Stepwise:
             )
         else:
             point, lower, upper = _interval(table, self.fit_, kind, self.level)
+        known: dict[tuple[str, str], tuple[float, float, float]] = {
+            (self.fit_.name, kind): (point, lower, upper)
+        }
+        self.other_rules_ = self._other_rules(table, rule, known) if self.compare_rules else {}
+        pthresh = DEFAULT_PTHRESH[rule] if self.pthresh is None else self.pthresh
+        self._warn_disagreement(rule, point, pthresh)
         self.result_ = EstimateResult(
             method="stepwise",
             observed=table.observed,
@@ -300,8 +384,9 @@ class Stepwise:
             upper=upper,
             level=self.level,
             seed=self.seed if kind == "bootstrap" else None,
-            settings={"rule": self.rule, "pthresh": self.pthresh, "interval": kind, "n_boot": self.n_boot},
+            settings={"rule": rule, "pthresh": pthresh, "interval": kind, "n_boot": self.n_boot},
             diagnostics={
+                "rule": rule,
                 "model": self.fit_.name,
                 "poisson_estimate": self.fit_.estimate,
                 "deviance": self.fit_.deviance,
@@ -309,20 +394,83 @@ class Stepwise:
                 "aic": self.fit_.aic,
                 "steps": list(self.path_.steps),
                 "nonoverlapping_pairs": _nonoverlapping(table),
+                "other_rules": self.other_rules_,
             },
             seconds=time.perf_counter() - started,
         )
         return self
 
-    def _warn_pairs(self, table: CaptureTable) -> None:
-        pairs = _nonoverlapping(table)
-        if pairs:
+    def _other_rules(
+        self, table: CaptureTable, rule: str, known: dict[tuple[str, str], tuple[float, float, float]]
+    ) -> dict[str, dict[str, Any]]:
+        """Each other rule's model and estimate on this table.
+
+        The two AIC rules share a threshold (``pthresh`` when given); sparsemse, whose p-values
+        mean something else, keeps its own 0.02.
+        """
+        out: dict[str, dict[str, Any]] = {}
+        for other in RULES:
+            if other == rule:
+                continue
+            same_kind = "sparsemse" not in (rule, other)
+            pthresh = self.pthresh if same_kind and self.pthresh is not None else DEFAULT_PTHRESH[other]
+            try:
+                fit = run_rule(table, other, pthresh).fit
+            except EstimationError as exc:
+                out[other] = {"model": None, "estimate": None, "error": str(exc), "pthresh": pthresh}
+                continue
+            kind = "lognormal" if other == "sparsemse" else "profile"
+            if (fit.name, kind) not in known:  # the same model under the same interval: reuse
+                known[fit.name, kind] = _interval(table, fit, kind, self.level)
+            point, lower, upper = known[fit.name, kind]
+            out[other] = {
+                "model": fit.name,
+                "estimate": point,
+                "lower": lower,
+                "upper": upper,
+                "pthresh": pthresh,
+            }
+        return out
+
+    def _warn_disagreement(self, rule: str, point: float, pthresh: float) -> None:
+        differ = {
+            name: o
+            for name, o in self.other_rules_.items()
+            if o["estimate"] is not None and abs(o["estimate"] - point) > DISAGREEMENT * point
+        }
+        if differ:
+            others = "; ".join(
+                f"{name} {o['estimate']:,.0f} (model {o['model']}, pthresh {o['pthresh']:g})"
+                for name, o in differ.items()
+            )
             warnings.warn(
-                f"lists that share no unit: {', '.join(pairs)}; their interaction is not "
-                "estimable (MLE −∞) and was not offered to the selection",
-                IdentifiabilityWarning,
+                f"stepwise rules disagree on this table: {rule} {point:,.0f} "
+                f"(model {self.fit_.name}, pthresh {pthresh:g}); {others}. "
+                "docs/estimation.md explains the rules",
+                EstimateWarning,
                 stacklevel=3,
             )
+
+    def _warn_pairs(self, table: CaptureTable, rule: str) -> None:
+        pairs = _nonoverlapping(table)
+        if not pairs:
+            return
+        how = {
+            "skip-disjoint": "was not offered to the selection",
+            "msefit": "was offered, as MSEfit does: its cells are fitted to zero and its Wald p is "
+            "about 1, so it ends the search if it wins an AIC step",
+            "sparsemse": "is fitted as structural zeros when selected",
+        }[rule]
+        warnings.warn(
+            f"lists that share no unit: {', '.join(pairs)}; their interaction is not "
+            f"estimable (MLE −∞) and {how}",
+            IdentifiabilityWarning,
+            stacklevel=3,
+        )
+
+
+def _terms_label(table: CaptureTable, terms: list[tuple[int, ...]]) -> str:
+    return ", ".join("·".join(table.lists[j] for j in t) for t in terms)
 
 
 def _nonoverlapping(table: CaptureTable) -> list[str]:

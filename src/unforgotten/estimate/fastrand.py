@@ -13,6 +13,9 @@ these replacements matter:
   ``1 − U**(1/b)``), Cheng's algorithm BB when both shapes exceed 1 — Cheng, R. C. H. (1978).
   Generating beta variates with nonintegral shape parameters. *Comm. ACM* 21, 317–322 — else the
   ratio of two gamma variates.
+* log-gamma: the logarithm of a Gamma(shape, 1) variate, drawn on the log scale so that it stays
+  exact (and finite) for tiny shapes: ``log G(a) = log G(a + 1) + log(U) / a`` for ``a < 1``,
+  where ``G(a)`` itself would underflow to zero.
 * normal: Marsaglia's polar method.
 * uniforms: xoshiro256** (Blackman, D. & Vigna, S. (2021). Scrambled linear pseudorandom number
   generators. *ACM TOMS* 47(4)); its state is a ``uint64[4]`` array seeded from numpy's
@@ -26,7 +29,7 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["new_state", "rbeta", "rbinom", "rgamma", "rnorm", "runif", "runif_open"]
+__all__ = ["new_state", "rbeta", "rbinom", "rgamma", "rlgamma", "rnorm", "runif", "runif_open"]
 
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 _TAIL = np.array(
@@ -162,6 +165,14 @@ def rgamma(st: np.ndarray, shape: float) -> float:
         u = runif(st)
         return _gamma_large(st, shape + 1.0) * u ** (1.0 / shape)
     return _gamma_large(st, shape)
+
+
+@njit(cache=True)
+def rlgamma(st: np.ndarray, shape: float) -> float:
+    """The logarithm of one Gamma(shape, 1) draw, exact on the log scale for small shapes."""
+    if shape < 1.0:
+        return math.log(_gamma_large(st, shape + 1.0)) + math.log(runif_open(st)) / shape
+    return math.log(_gamma_large(st, shape))
 
 
 @njit(cache=True)

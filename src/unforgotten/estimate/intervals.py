@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from statistics import NormalDist
 
 import numpy as np
-from scipy import optimize, stats
-from scipy.special import gammaln, xlogy
 
 from unforgotten.errors import EstimationError
 from unforgotten.estimate.glm import FloatArray, fit_poisson
@@ -31,8 +30,11 @@ __all__ = [
 ]
 
 
+_NORMAL = NormalDist()  # the standard normal from the standard library: scipy.stats loads slowly
+
+
 def _z(level: float) -> float:
-    return float(stats.norm.ppf(0.5 + level / 2.0))
+    return _NORMAL.inv_cdf(0.5 + level / 2.0)
 
 
 def wald_interval(fit: LoglinearFit, level: float = 0.95) -> tuple[float, float]:
@@ -67,7 +69,8 @@ def profile_loglik(table: CaptureTable, x: FloatArray, n0: float) -> float:
     zero[0, 0] = 1.0
     fit = fit_poisson(np.vstack([zero, x]), y, max_iter=50)
     total = table.observed + n0
-    corr = float(xlogy(n0, n0) + gammaln(total + 1) - total * math.log(total) - gammaln(n0 + 1))
+    n0_log_n0 = n0 * math.log(n0) if n0 > 0 else 0.0
+    corr = n0_log_n0 + math.lgamma(total + 1) - total * math.log(total) - math.lgamma(n0 + 1)
     return -fit.deviance / 2.0 + corr
 
 
@@ -93,16 +96,82 @@ def profile_interval(
         return -profile_loglik(table, x, math.exp(log_n0))
 
     guess = math.log(max(start, 1e-3))
-    opt = optimize.minimize_scalar(negll, bracket=(guess - 0.2, guess + 0.2))
-    best = -float(opt.fun)
-    cut = best - stats.chi2.ppf(level, 1) / 2.0
+    at, low = _minimise(negll, guess - 0.2, guess + 0.2)
+    cut = -low - _z(level) ** 2 / 2.0  # the chi-square(1) quantile
 
     def gap(log_n0: float) -> float:
         return -negll(log_n0) - cut
 
-    lower = _root_towards(gap, float(opt.x), step=-0.5)
-    upper = _root_towards(gap, float(opt.x), step=0.5)
-    return n + math.exp(float(opt.x)), n + lower, n + upper
+    lower = _root_towards(gap, at, step=-0.5)
+    upper = _root_towards(gap, at, step=0.5)
+    return n + math.exp(at), n + lower, n + upper
+
+
+_GOLD = (math.sqrt(5.0) - 1.0) / 2.0  # 0.618…
+
+
+def _minimise(f: Callable[[float], float], a: float, b: float, tol: float = 1e-10) -> tuple[float, float]:
+    """Minimum of a unimodal ``f``: downhill bracketing from ``(a, b)``, then golden sections.
+
+    Returns ``(x, f(x))``. Written out here rather than taken from scipy, whose optimisers take
+    most of a command-line estimate's start-up to import.
+    """
+    fa, fb = f(a), f(b)
+    if fb > fa:
+        a, b, fa, fb = b, a, fb, fa
+    c = b + (b - a) / _GOLD
+    fc = f(c)
+    for _ in range(200):  # walk downhill until the middle point is the lowest
+        if fc >= fb:
+            break
+        a, b, fa, fb = b, c, fb, fc
+        c = b + (b - a) / _GOLD
+        fc = f(c)
+    lo, hi = min(a, c), max(a, c)
+    x1 = hi - _GOLD * (hi - lo)
+    x2 = lo + _GOLD * (hi - lo)
+    f1, f2 = f(x1), f(x2)
+    while hi - lo > tol * (1.0 + abs(lo)):
+        if f1 <= f2:
+            hi, x2, f2 = x2, x1, f1
+            x1 = hi - _GOLD * (hi - lo)
+            f1 = f(x1)
+        else:
+            lo, x1, f1 = x1, x2, f2
+            x2 = lo + _GOLD * (hi - lo)
+            f2 = f(x2)
+    return (x1, f1) if f1 <= f2 else (x2, f2)
+
+
+def _bisect(f: Callable[[float], float], a: float, b: float, xtol: float = 1e-10) -> float:
+    """A root of ``f`` between ``a`` and ``b``, where ``f`` changes sign.
+
+    Regula falsi with the Illinois modification (the retained end's value is halved when the
+    same end is kept twice), which converges superlinearly and never leaves the bracket; a
+    bisection step whenever the bracket shrinks too slowly.
+    """
+    fa, fb = f(a), f(b)
+    side = 0
+    previous = math.nan
+    for step in range(200):
+        c = b - fb * (b - a) / (fb - fa) if fb != fa else 0.5 * (a + b)
+        if step >= 60 or not a < c < b:
+            c = 0.5 * (a + b)
+        fc = f(c)
+        if fc == 0.0 or abs(c - previous) <= xtol or b - a <= xtol:
+            return c
+        previous = c
+        if (fc < 0) == (fa < 0):
+            a, fa = c, fc
+            if side == -1:
+                fb *= 0.5
+            side = -1
+        else:
+            b, fb = c, fc
+            if side == 1:
+                fa *= 0.5
+            side = 1
+    return 0.5 * (a + b)
 
 
 def _root_towards(gap: Callable[[float], float], at: float, *, step: float) -> float:
@@ -111,7 +180,7 @@ def _root_towards(gap: Callable[[float], float], at: float, *, step: float) -> f
     for _ in range(60):
         nxt = edge + step
         if gap(nxt) < 0:
-            return math.exp(optimize.brentq(gap, min(edge, nxt), max(edge, nxt), xtol=1e-10))
+            return math.exp(_bisect(gap, min(edge, nxt), max(edge, nxt)))
         edge = nxt
         if edge < -20:
             return 0.0
@@ -164,7 +233,7 @@ def _bca(
     """Efron's bias-corrected and accelerated percentile limits."""
     theta = procedure(table)
     share = (np.sum(boot < theta) + 0.5 * np.sum(boot == theta)) / boot.shape[0]
-    z0 = float(stats.norm.ppf(min(max(share, 1e-6), 1 - 1e-6)))
+    z0 = _NORMAL.inv_cdf(min(max(share, 1e-6), 1 - 1e-6))
     jack, weights = [], []
     for i, count in enumerate(table.counts):
         if count == 0:
@@ -181,8 +250,8 @@ def _bca(
     accel = float(np.sum(w * dev**3)) / denom if denom > 0 else 0.0
     limits = []
     for q in (alpha, 1.0 - alpha):
-        zq = z0 + float(stats.norm.ppf(q))
-        limits.append(float(stats.norm.cdf(z0 + zq / (1 - accel * zq))))
+        zq = z0 + _NORMAL.inv_cdf(q)
+        limits.append(_NORMAL.cdf(z0 + zq / (1 - accel * zq)))
     finite = boot[np.isfinite(boot)]
     lo, hi = np.quantile(finite, limits)
     return float(lo), float(hi)

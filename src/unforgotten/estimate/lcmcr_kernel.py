@@ -16,6 +16,13 @@ A Kosovo sweep takes a few microseconds, so what a sweep does besides drawing co
   light classes are usually skipped once the heavy ones have taken every unit. The order is kept
   per history from sweep to sweep and refreshed by an insertion sort (it is nearly sorted).
   Sequential binomials give the same multinomial in any order, so the sampler stays exact.
+
+The stick-breaking proportions ``V_k ~ Beta(1 + m_k, α + Σ_{l>k} m_l)`` are drawn on the log
+scale as ``V = X / (X + Y)`` from the logarithms of two gamma variates (exact for small shapes),
+so ``log π_k`` and ``log(1 − V_k)`` are exact even when ``V_k`` rounds to one. The concentration
+update needs ``−log π_K = Σ_k −log(1 − V_k)``; were ``V_k`` drawn on the linear scale and kept
+below one, that sum would be bounded (about 27.6 per stick at ``1 − 10⁻¹²``) and ``α`` could never
+approach zero, so a population that one class describes would keep too many classes.
 """
 
 from __future__ import annotations
@@ -24,12 +31,11 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from unforgotten.estimate.fastrand import rbeta, rbinom, rgamma
+from unforgotten.estimate.fastrand import rbeta, rbinom, rgamma, rlgamma
 
 __all__ = ["run_chain"]
 
 WARMUP = 500
-STICK_MAX = 1.0 - 1e-12  # keeps later weights and the alpha update finite
 TINY = 1e-250  # a history whose class weights sum below this is reweighed on the log scale
 
 
@@ -97,7 +103,7 @@ def _weights(
 def _log_weights(
     patterns: NDArray[np.int64],
     i: int,
-    pi: NDArray[np.float64],
+    log_pi: NDArray[np.float64],
     lam: NDArray[np.float64],
     w: NDArray[np.float64],
 ) -> None:
@@ -105,7 +111,7 @@ def _log_weights(
     n_lists, n_classes = lam.shape
     top = -np.inf
     for k in range(n_classes):
-        s = np.log(pi[k])
+        s = log_pi[k]
         for j in range(n_lists):
             s += np.log(lam[j, k]) if patterns[i, j] == 1 else np.log1p(-lam[j, k])
         w[k] = s
@@ -115,11 +121,42 @@ def _log_weights(
 
 
 @njit(cache=True)
-def _weights_from_sticks(v: NDArray[np.float64], pi: NDArray[np.float64]) -> None:
-    rest = 1.0
-    for k in range(v.shape[0]):
-        pi[k] = v[k] * rest
-        rest *= 1.0 - v[k]
+def _log_add(x: float, y: float) -> float:
+    """``log(exp(x) + exp(y))`` without overflow."""
+    top = max(x, y)
+    if top == -np.inf:
+        return top
+    return float(top + np.log(np.exp(x - top) + np.exp(y - top)))
+
+
+@njit(cache=True)
+def _draw_sticks(
+    st: NDArray[np.uint64],
+    m: NDArray[np.int64],
+    alpha: float,
+    log_pi: NDArray[np.float64],
+    pi: NDArray[np.float64],
+) -> None:
+    """Stick-breaking weights from ``V_k ~ Beta(1 + m_k, α + Σ_{l>k} m_l)``, on the log scale.
+
+    ``V_k = X / (X + Y)`` with ``X ~ Gamma(1 + m_k)`` and ``Y ~ Gamma(α + Σ_{l>k} m_l)``; from
+    ``log X`` and ``log Y``, ``log V_k`` and ``log(1 − V_k)`` are both exact.
+    """
+    n_classes = pi.shape[0]
+    after = 0
+    for k in range(n_classes):
+        after += m[k]
+    log_rest = 0.0  # log ∏_{l<k} (1 − V_l)
+    for k in range(n_classes - 1):
+        after -= m[k]
+        log_x = rlgamma(st, 1.0 + m[k])
+        log_y = rlgamma(st, alpha + after)
+        log_xy = _log_add(log_x, log_y)
+        log_pi[k] = log_x - log_xy + log_rest
+        log_rest += log_y - log_xy
+    log_pi[n_classes - 1] = log_rest
+    for k in range(n_classes):
+        pi[k] = np.exp(log_pi[k])
 
 
 @njit(cache=True)
@@ -128,6 +165,7 @@ def _assign_observed(  # noqa: PLR0917 - numba kernels take positional arrays
     patterns: NDArray[np.int64],
     counts: NDArray[np.int64],
     pi: NDArray[np.float64],
+    log_pi: NDArray[np.float64],
     lam: NDArray[np.float64],
     order: NDArray[np.int64],
     a: NDArray[np.int64],
@@ -141,7 +179,7 @@ def _assign_observed(  # noqa: PLR0917 - numba kernels take positional arrays
     n_classes = pi.shape[0]
     for i in range(n_cells):
         if not _weights(patterns, i, pi, lam, w) > TINY:
-            _log_weights(patterns, i, pi, lam, w)
+            _log_weights(patterns, i, log_pi, lam, w)
         _sort_desc(order[i], w)
         _multinomial(st, counts[i], w, order[i], tail, draw)
         for k in range(n_classes):
@@ -157,22 +195,18 @@ def _assign_observed(  # noqa: PLR0917 - numba kernels take positional arrays
 def _update_params(  # noqa: PLR0917 - numba kernels take positional arrays
     st: NDArray[np.uint64],
     lam: NDArray[np.float64],
-    v: NDArray[np.float64],
+    log_pi: NDArray[np.float64],
+    pi: NDArray[np.float64],
     a: NDArray[np.int64],
     m: NDArray[np.int64],
     alpha: float,
 ) -> None:
-    """Steps 2–3: item probabilities and stick-breaking proportions."""
+    """Steps 2–3: item probabilities and stick-breaking weights (log scale)."""
     n_lists, n_classes = lam.shape
     for k in range(n_classes):
         for j in range(n_lists):
             lam[j, k] = rbeta(st, 1.0 + a[j, k], 1.0 + m[k] - a[j, k])
-    after = 0
-    for k in range(n_classes - 1, -1, -1):
-        if k < n_classes - 1:
-            v[k] = min(rbeta(st, 1.0 + m[k], alpha + after), STICK_MAX)
-        after += m[k]
-    v[n_classes - 1] = 1.0
+    _draw_sticks(st, m, alpha, log_pi, pi)
 
 
 @njit(cache=True)
@@ -210,7 +244,7 @@ def _sweep(  # noqa: PLR0917 - numba kernels take positional arrays
     patterns: NDArray[np.int64],
     counts: NDArray[np.int64],
     lam: NDArray[np.float64],
-    v: NDArray[np.float64],
+    log_pi: NDArray[np.float64],
     pi: NDArray[np.float64],
     c0: NDArray[np.int64],
     state: NDArray[np.float64],
@@ -238,40 +272,32 @@ def _sweep(  # noqa: PLR0917 - numba kernels take positional arrays
         m[k] = c0[k]
         for j in range(n_lists):
             a[j, k] = 0
-    _assign_observed(st, patterns, counts, pi, lam, order, a, m, w, tail, draw)
-    _update_params(st, lam, v, a, m, state[0])
+    _assign_observed(st, patterns, counts, pi, log_pi, lam, order, a, m, w, tail, draw)
+    _update_params(st, lam, log_pi, pi, a, m, state[0])
     occupied = 0
     for k in range(n_classes):
         occupied += m[k] > 0
     state[2] = occupied
-    _weights_from_sticks(v, pi)
     p0 = _missed(pi, lam, w)
     n0, hits = _dark_figure(st, int(state[3]), p0, cap)
     _sort_desc(order[patterns.shape[0]], w)
     _multinomial(st, n0, w, order[patterns.shape[0]], tail, c0)
     state[1] = n0
-    if update_alpha:
-        log_last = 0.0
-        for k in range(n_classes - 1):
-            log_last += np.log1p(-v[k])
-        state[0] = rgamma(st, a_alpha + n_classes - 1) / (b_alpha - log_last)
+    if update_alpha:  # −log π_K = Σ_{k<K} −log(1 − V_k), exact from the log-scale sticks
+        state[0] = rgamma(st, a_alpha + n_classes - 1) / (b_alpha - log_pi[n_classes - 1])
     return hits
 
 
 @njit(cache=True)
 def _reorder(
-    lam: NDArray[np.float64], v: NDArray[np.float64], pi: NDArray[np.float64], c0: NDArray[np.int64]
+    lam: NDArray[np.float64], log_pi: NDArray[np.float64], pi: NDArray[np.float64], c0: NDArray[np.int64]
 ) -> None:
-    """Relabel classes by decreasing weight and rebuild the sticks."""
-    order = np.argsort(-pi)
+    """Relabel classes by decreasing weight (the next sweep redraws the sticks)."""
+    order = np.argsort(-log_pi)
     lam[:, :] = lam[:, order]
+    log_pi[:] = log_pi[order]
     pi[:] = pi[order]
     c0[:] = c0[order]
-    rest = 1.0
-    for k in range(pi.shape[0]):
-        v[k] = min(pi[k] / rest, STICK_MAX) if rest > 0 else STICK_MAX
-        rest -= pi[k]
-    v[pi.shape[0] - 1] = 1.0
 
 
 @njit(cache=True)
@@ -329,12 +355,9 @@ def run_chain(  # noqa: PLR0917 - numba kernels take positional arrays
     n = int(counts.sum())
     n_lists = patterns.shape[1]
     lam = _initial_lambda(patterns, counts, n_classes)
-    v = np.empty(n_classes)
-    for k in range(n_classes - 1):
-        v[k] = rbeta(st, 1.0, 1.0)
-    v[n_classes - 1] = 1.0
+    log_pi = np.empty(n_classes)
     pi = np.empty(n_classes)
-    _weights_from_sticks(v, pi)
+    _draw_sticks(st, np.zeros(n_classes, dtype=np.int64), 1.0, log_pi, pi)  # V_k ~ Beta(1, 1)
     c0 = np.zeros(n_classes, dtype=np.int64)
     state = np.array([0.3 / n_classes, 0.0, 0.0, float(n)])
     order = np.empty((patterns.shape[0] + 1, n_classes), dtype=np.int64)
@@ -345,16 +368,18 @@ def run_chain(  # noqa: PLR0917 - numba kernels take positional arrays
     work = (order, counts_work, weights_work)
     hits = 0
     for _ in range(WARMUP):
-        _sweep(st, patterns, counts, lam, v, pi, c0, state, *work, cap, a_alpha, b_alpha, False)
-    _reorder(lam, v, pi, c0)
+        _sweep(st, patterns, counts, lam, log_pi, pi, c0, state, *work, cap, a_alpha, b_alpha, False)
+    _reorder(lam, log_pi, pi, c0)
     for _ in range(burnin):
-        hits += _sweep(st, patterns, counts, lam, v, pi, c0, state, *work, cap, a_alpha, b_alpha, True)
+        hits += _sweep(st, patterns, counts, lam, log_pi, pi, c0, state, *work, cap, a_alpha, b_alpha, True)
     n_draws = np.empty(samples, dtype=np.int64)
     occupied = np.empty(samples, dtype=np.int64)
     alphas = np.empty(samples)
     for s in range(samples):
         for _ in range(thinning):
-            hits += _sweep(st, patterns, counts, lam, v, pi, c0, state, *work, cap, a_alpha, b_alpha, True)
+            hits += _sweep(
+                st, patterns, counts, lam, log_pi, pi, c0, state, *work, cap, a_alpha, b_alpha, True
+            )
         n_draws[s] = n + int(state[1])
         occupied[s] = int(state[2])
         alphas[s] = state[0]

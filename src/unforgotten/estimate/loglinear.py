@@ -37,6 +37,7 @@ __all__ = [
     "hierarchical_models",
     "model_name",
     "parse_model",
+    "zero_margin_terms",
 ]
 
 Term = tuple[int, ...]
@@ -225,6 +226,24 @@ def fit_terms(table: CaptureTable, terms: Sequence[Term], *, sparse_pairs: bool 
     x = design_matrix(table.patterns, full)
     name = model_name(closure([*full, *dropped]), table.n_lists)
     return fit_design(table, x, name=name, terms=full, keep=keep, dropped_pairs=dropped)
+
+
+def zero_margin_terms(table: CaptureTable, terms: Sequence[Term]) -> list[Term]:
+    """Interaction terms whose lists share no observed unit: their MLE is −∞ (not estimable).
+
+    Only the smallest such terms are returned (a triple over a pair sharing no unit is implied).
+
+    The term's sufficient statistic, the number of units on all of its lists, is zero, so the
+    fit drives its coefficient towards −∞ (IRLS stops near −20) and fits those cells to zero.
+    """
+    out = []
+    for term in terms:
+        if len(term) < 2:
+            continue
+        on_all = np.all(table.patterns[:, list(term)] == 1, axis=1)
+        if float(table.y[on_all].sum()) == 0.0:
+            out.append(term)
+    return [t for t in out if not any(set(o) < set(t) for o in out)]  # the smallest such terms
 
 
 def _cells_without(table: CaptureTable, pairs: Sequence[Term]) -> NDArray[np.bool_]:

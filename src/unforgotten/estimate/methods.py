@@ -10,14 +10,16 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from unforgotten.errors import EstimationError
-from unforgotten.estimate.dga import DGA
-from unforgotten.estimate.estimators import Loglinear, Stepwise
-from unforgotten.estimate.lcmcr import LCMCR
 from unforgotten.estimate.result import EstimateResult, EstimateWarning
-from unforgotten.estimate.table import CaptureTable
+
+if TYPE_CHECKING:
+    from unforgotten.estimate.table import CaptureTable
+
+# The factories import their estimator when called: numba (LCMCR) and scipy's optimisers load
+# slowly, and one method should not wait for the others.
 
 __all__ = ["METHODS", "Estimator", "MethodRun", "Settings", "make_estimator", "run_methods"]
 
@@ -43,7 +45,7 @@ class Settings:
     max_order: int | None = None
     interval: Literal["lognormal", "profile", "wald", "bootstrap"] | None = None
     n_boot: int = 200
-    rule: Literal["silverman", "sparsemse"] = "silverman"
+    rule: Literal["skip-disjoint", "msefit", "sparsemse", "silverman"] = "skip-disjoint"
     pthresh: float | None = None
     k: int = 10
     burnin: int = 10_000
@@ -52,9 +54,12 @@ class Settings:
     chains: int = 1
     delta: float | None = None
     max_total: int | None = None
+    keep_non_estimable: bool = False
 
 
 def _loglinear(s: Settings) -> Estimator:
+    from unforgotten.estimate.estimators import Loglinear  # noqa: PLC0415
+
     return Loglinear(
         model=s.model,
         criterion=s.criterion,
@@ -63,10 +68,13 @@ def _loglinear(s: Settings) -> Estimator:
         level=s.level,
         n_boot=s.n_boot,
         seed=s.seed,
+        keep_non_estimable=s.keep_non_estimable,
     )
 
 
 def _stepwise(s: Settings) -> Estimator:
+    from unforgotten.estimate.estimators import Stepwise  # noqa: PLC0415
+
     return Stepwise(
         rule=s.rule,
         pthresh=s.pthresh,
@@ -78,6 +86,8 @@ def _stepwise(s: Settings) -> Estimator:
 
 
 def _lcmcr(s: Settings) -> Estimator:
+    from unforgotten.estimate.lcmcr import LCMCR  # noqa: PLC0415
+
     return LCMCR(
         k=s.k,
         burnin=s.burnin,
@@ -90,6 +100,8 @@ def _lcmcr(s: Settings) -> Estimator:
 
 
 def _dga(s: Settings) -> Estimator:
+    from unforgotten.estimate.dga import DGA  # noqa: PLC0415
+
     return DGA(delta=s.delta, max_total=s.max_total, level=s.level)
 
 
@@ -124,6 +136,8 @@ class MethodRun:
         out: dict[str, Any] = (
             self.result.to_dict() if self.result else {"method": self.method, "error": self.error}
         )
+        if self.result and "rule" in self.result.settings:
+            out["rule"] = self.result.settings["rule"]
         if self.warnings:
             out["warnings"] = list(self.warnings)
         return out

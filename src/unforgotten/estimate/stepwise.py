@@ -1,5 +1,18 @@
 """Stepwise log-linear model selection: Silverman (2014) and SparseMSE (Chan et al. 2021).
 
+Three named rules (:data:`RULES`):
+
+* ``msefit`` — ``modslavmse::MSEfit`` exactly: from main effects, every pair not yet in the model
+  is offered, including pairs of lists that share no unit (their cells are fitted to zero, the
+  coefficient runs off to about −20 and its Wald p is about 1); keep the lowest-AIC term; stop
+  when AIC does not improve or that term's Wald p exceeds ``pthresh`` (0.05).
+* ``skip-disjoint`` (the default) — the same AIC steps, but pairs of lists that share no unit
+  are never offered, so such a pair cannot end the search: MSEfit's stop there comes from a
+  coefficient that cannot be estimated, not from evidence against more terms.
+* ``sparsemse`` — SparseMSE's ``estimatepopulation.0`` stepwise (``stepwisefit``): add the pair
+  whose observed overlap is most surprising under the current fit (``pthresh`` 0.02) if the
+  enlarged model passes the existence and rank checks; non-overlapping pairs are structural zeros.
+
 References
 ----------
 Silverman, B. W. (2014). *Modern Slavery: an application of Multiple Systems Estimation*.
@@ -14,10 +27,10 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, stats
 
 from unforgotten.estimate.glm import FloatArray
 from unforgotten.estimate.loglinear import (
@@ -30,7 +43,20 @@ from unforgotten.estimate.loglinear import (
 )
 from unforgotten.estimate.table import CaptureTable
 
-__all__ = ["StepwisePath", "check_identifiable", "silverman_stepwise", "sparse_stepwise"]
+__all__ = [
+    "DEFAULT_PTHRESH",
+    "RULES",
+    "StepwisePath",
+    "check_identifiable",
+    "msefit_stepwise",
+    "poisson_tails",
+    "run_rule",
+    "silverman_stepwise",
+    "sparse_stepwise",
+]
+
+RULES = ("skip-disjoint", "msefit", "sparsemse")
+DEFAULT_PTHRESH = {"skip-disjoint": 0.05, "msefit": 0.05, "sparsemse": 0.02}
 
 
 @dataclass(frozen=True)
@@ -48,6 +74,10 @@ def mle_exists(x: FloatArray, y: FloatArray) -> bool:
     It exists iff some strictly positive ``w`` has the same sufficient statistics as ``y``
     (``x' w = x' y``); the linear programme maximises the smallest entry of such a ``w``.
     """
+    if np.all(y > 0):  # y itself is a strictly positive solution
+        return True
+    from scipy import optimize  # noqa: PLC0415 — loads slowly; only this check needs it
+
     m, p = x.shape
     cost = np.zeros(m + 1)
     cost[-1] = -1.0
@@ -92,33 +122,54 @@ def _wald_p(fit: LoglinearFit, term: Term) -> float:
     se = math.sqrt(max(float(fit.glm.cov[index, index]), 0.0))
     if se == 0:
         return 1.0
-    return float(2 * stats.norm.sf(abs(fit.glm.beta[index]) / se))
+    return math.erfc(abs(float(fit.glm.beta[index])) / se / math.sqrt(2.0))  # 2·(1 − Φ(|z|))
 
 
-def silverman_stepwise(table: CaptureTable, *, pthresh: float = 0.05) -> StepwisePath:
-    """Forward selection of pairwise terms by AIC (``modslavmse::MSEfit``).
+def silverman_stepwise(
+    table: CaptureTable, *, pthresh: float = 0.05, every_pair: bool = False
+) -> StepwisePath:
+    """Forward selection of pairwise terms by AIC (Silverman 2014).
 
-    From main effects, try every pairwise term not yet in; keep the one with the lowest AIC;
-    stop when AIC does not improve or the added term's Wald p-value exceeds ``pthresh``.
-    Pairs of lists that share no observed unit are never offered (their MLE is −∞).
+    From main effects, try every pairwise term not yet in; keep the one with the lowest AIC
+    (the first in list order on a tie); stop when AIC does not improve or the added term's Wald
+    p-value exceeds ``pthresh``. Pairs of lists that share no observed unit are offered only
+    with ``every_pair`` (``modslavmse::MSEfit``); otherwise never (rule ``skip-disjoint``).
     """
     terms: tuple[Term, ...] = ()
     current = fit_terms(table, terms)
     added: list[Term] = []
     steps = [f"start {current.name} AIC={current.aic:.3f}"]
-    candidates = [t for t in _pairs(table.n_lists) if _overlap(table, t) > 0]
+    candidates = [t for t in _pairs(table.n_lists) if every_pair or _overlap(table, t) > 0]
     while candidates:
-        trials = [(fit_terms(table, (*terms, t)), t) for t in candidates]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # pairs sharing no unit: cells → 0
+            trials = [(fit_terms(table, (*terms, t)), t) for t in candidates]
         best, term = min(trials, key=lambda pair: pair[0].aic)
         p_value = _wald_p(best, term)
         if best.aic >= current.aic or p_value > pthresh:
-            steps.append(f"stop: best {best.name} AIC={best.aic:.3f} p={p_value:.3g}")
+            disjoint = " (lists share no unit)" if _overlap(table, term) == 0 else ""
+            steps.append(f"stop: best {_label(table, term)}{disjoint} AIC={best.aic:.3f} p={p_value:.3g}")
             break
         terms, current = (*terms, term), best
         added.append(term)
         candidates.remove(term)
         steps.append(f"add {_label(table, term)} AIC={best.aic:.3f} p={p_value:.3g}")
     return StepwisePath(fit=current, added=tuple(added), steps=tuple(steps))
+
+
+def msefit_stepwise(table: CaptureTable, *, pthresh: float = 0.05) -> StepwisePath:
+    """``modslavmse::MSEfit``: :func:`silverman_stepwise` offering every pair."""
+    return silverman_stepwise(table, pthresh=pthresh, every_pair=True)
+
+
+def run_rule(table: CaptureTable, rule: str, pthresh: float | None = None) -> StepwisePath:
+    """Run one named rule of :data:`RULES` (``pthresh`` defaults by rule)."""
+    if rule not in RULES:
+        raise ValueError(f"unknown stepwise rule {rule!r}; choose from {', '.join(RULES)}")
+    p = DEFAULT_PTHRESH[rule] if pthresh is None else pthresh
+    if rule == "sparsemse":
+        return sparse_stepwise(table, pthresh=p)
+    return silverman_stepwise(table, pthresh=p, every_pair=rule == "msefit")
 
 
 def _overlap(table: CaptureTable, term: Term) -> int:
@@ -140,9 +191,26 @@ def _pair_p_value(table: CaptureTable, fit: LoglinearFit, term: Term) -> float:
     expected = float(mu_full[both].sum())
     if expected <= 0:
         return 1.0
-    low = float(stats.poisson.cdf(observed, expected))
-    high = float(stats.poisson.sf(observed - 1, expected))
+    low, high = poisson_tails(round(observed), expected)
     return min(low, high)
+
+
+def _log_sum_exp(values: FloatArray) -> float:
+    top = float(values.max())
+    return top + math.log(float(np.exp(values - top).sum()))
+
+
+def poisson_tails(k: int, mean: float) -> tuple[float, float]:
+    """``(P(X ≤ k), P(X ≥ k))`` for ``X ~ Poisson(mean)``, each summed from its own side.
+
+    Terms are summed on the log scale, so a tail far from the mean keeps its relative
+    accuracy (as scipy's ``poisson.cdf`` / ``sf``, without loading scipy.stats).
+    """
+    top = int(max(k, mean) + 40.0 * math.sqrt(mean + 1.0) + 50.0)
+    i = np.arange(top + 1, dtype=np.float64)
+    log_factorial = np.concatenate([[0.0], np.cumsum(np.log(i[1:]))])
+    log_pmf = i * math.log(mean) - mean - log_factorial
+    return math.exp(_log_sum_exp(log_pmf[: k + 1])), math.exp(_log_sum_exp(log_pmf[k:]))
 
 
 def sparse_stepwise(table: CaptureTable, *, pthresh: float = 0.02) -> StepwisePath:
