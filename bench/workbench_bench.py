@@ -29,14 +29,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from import_bench import make_file  # noqa: E402  (the benchmark folder is not a package)
-from sqlalchemy import func, select  # noqa: E402
+from import_bench import make_file
+from sqlalchemy import func, select
 
-from unforgotten.ingest import import_file  # noqa: E402
-from unforgotten.records import Records  # noqa: E402
-from unforgotten.settings import Settings  # noqa: E402
-from unforgotten.store import schema as s  # noqa: E402
-from unforgotten.store.workspace import Workspace  # noqa: E402
+from unforgotten.ingest import import_file
+from unforgotten.records import Records
+from unforgotten.settings import Settings
+from unforgotten.store import schema as s
+from unforgotten.store.workspace import Workspace
 
 OUT = Path(__file__).parent / "out"
 RESULTS = Path(__file__).parent / "results" / "workbench.md"

@@ -34,9 +34,8 @@ COMMAND_MODULES = [
 # only the estimate module, not the database, web and import stacks (start-up time). A command
 # missing here still works: the full application is built. tests/cli pins this map.
 COMMANDS = {
-    **dict.fromkeys(
-        ("init", "import", "person", "history", "stats", "export", "key"), "unforgotten.cli.registry"
-    ),
+    **dict.fromkeys(("init", "import", "history", "stats", "export", "key"), "unforgotten.cli.registry"),
+    **dict.fromkeys(("person", "case", "incident", "source", "drafts", "consent"), "unforgotten.cli.records"),
     **dict.fromkeys(("verify", "checkpoint"), "unforgotten.cli.audit"),
     **dict.fromkeys(("link", "merge", "split", "review"), "unforgotten.cli.link"),
     "names": "unforgotten.cli.names",
