@@ -97,17 +97,36 @@ def run(folder: Path, saves: int) -> tuple[dict[str, list[float]], int]:
 
     for i in range(saves):
         body = {
-            "name": f"Kim Chol-su {i}", "name_hangul": "김철수", "sex": "M", "birth_date": "1977-08",
-            "birth_place": "함경북도 청진시", "source": "Testimonies 2024", "reason": "testimony",
+            "name": f"Kim Chol-su {i}",
+            "name_hangul": "김철수",
+            "sex": "M",
+            "birth_date": "1977-08",
+            "birth_place": "함경북도 청진시",
+            "source": "Testimonies 2024",
+            "reason": "testimony",
             "case": {"case_type": "abductee_postwar", "event_date": "1977"},
         }
         created = timed("create", "POST", "/api/persons", json=body)
-        timed("later edit", "PATCH", f"/api/persons/{created['person_id']}",
-              json={"set": {"birth_date": "1976"}, "reason": "family letter"}, headers={"if-match": '"1"'})
-        timed("status", "POST", f"/api/cases/{created['case_id']}/statuses",
-              json={"status": "alive", "date": "2002", "reason": "report"})
-        timed("first edit", "PATCH", f"/api/persons/{imported[i]}",
-              json={"set": {"birth_place": f"평안남도 {i}"}, "reason": "registry extract"}, headers={"if-match": '"1"'})
+        timed(
+            "later edit",
+            "PATCH",
+            f"/api/persons/{created['person_id']}",
+            json={"set": {"birth_date": "1976"}, "reason": "family letter"},
+            headers={"if-match": '"1"'},
+        )
+        timed(
+            "status",
+            "POST",
+            f"/api/cases/{created['case_id']}/statuses",
+            json={"status": "alive", "date": "2002", "reason": "report"},
+        )
+        timed(
+            "first edit",
+            "PATCH",
+            f"/api/persons/{imported[i]}",
+            json={"set": {"birth_place": f"평안남도 {i}"}, "reason": "registry extract"},
+            headers={"if-match": '"1"'},
+        )
     ws.engine.dispose()
     return times, persons
 
@@ -121,10 +140,11 @@ def main() -> None:
     lines = [
         "# Workbench saves (SQLite)",
         "",
-        f"A registry of {persons:,} imported persons; {args.saves} saves of each kind through the JSON API "
-        f"(TestClient, a documenter's bearer token); {platform.machine()}, Python {platform.python_version()}; "
-        "bench/workbench_bench.py. Times in ms, each request's whole server time (routing, checks, the record "
-        "service, rows, versions, audit event, signed checkpoint).",
+        f"A registry of {persons:,} imported persons; {args.saves} saves of each kind through the "
+        f"JSON API (TestClient, a documenter's bearer token); {platform.machine()}, Python "
+        f"{platform.python_version()}; bench/workbench_bench.py. Times in ms, each request's whole "
+        "server time (routing, checks, the record service, rows, versions, audit event, signed "
+        "checkpoint).",
         "",
         "| save | p50 | p95 | max |",
         "|---|---:|---:|---:|",
