@@ -131,3 +131,15 @@ def test_consent_on_the_command_line(three: Workspace) -> None:
         cli, ["export", "persons", "--out", "x.csv", "--for", "ICC", "--key-file", key, *args]
     )
     assert isinstance(export_needs_both.exception, ValidationError)
+
+
+def test_public_statistics_as_a_static_site(three: Workspace, tmp_path: Path) -> None:
+    for person in (1, 2, 3):
+        _grant(three, person, "publication")
+    table = export_public(three, by=["case_type"], out=tmp_path / "site", threshold=1, fmt="site")
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<svg" in page and "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "<script" not in page and "https://" not in page
+    data = json.loads((tmp_path / "site" / "statistics.json").read_text(encoding="utf-8"))
+    assert data == table.to_dict()
+    assert (tmp_path / "site" / "statistics.csv").read_text(encoding="utf-8").startswith("case_type,count")

@@ -425,13 +425,16 @@ class PublicFormat(StrEnum):
 
     csv = "csv"
     json = "json"
+    site = "site"
 
 
 def export_public_command(
-    out: Annotated[Path, typer.Option("--out", help="The file to write.")],
+    out: Annotated[Path, typer.Option("--out", help="The file to write (a folder for --format site).")],
     by: Annotated[str, typer.Option("--by", help="One or two of case_type, province, period.")] = "case_type",
     threshold: Annotated[int, typer.Option("--threshold", help="Suppress counts from 1 to this - 1.")] = 5,
-    fmt: Annotated[PublicFormat, typer.Option("--format", help="csv or json.")] = PublicFormat.csv,
+    fmt: Annotated[
+        PublicFormat, typer.Option("--format", help="csv, json, or site (a folder any web host can serve).")
+    ] = PublicFormat.csv,
     raw_cells: RawCellsOption = False,
     db: DbOption = None,
     actor: ActorOption = None,
@@ -447,6 +450,7 @@ def export_public_command(
 
         unforgotten export-public --by case_type,province --threshold 5 --out public.csv
         unforgotten export-public --by period --format json --out public.json
+        unforgotten export-public --by case_type,period --format site --out public-site
     """
     dims = [d.strip() for d in by.split(",") if d.strip()]
     ws = open_workspace(db, None, actor, role)

@@ -35,8 +35,18 @@ from unforgotten.store.consents import consented, record_disclosure
 from unforgotten.store.queries import withheld_persons
 from unforgotten.store.workspace import Workspace
 from unforgotten.tracking.disclosure import Estimate, PersonRow, PublicCell, PublicTable, public_table
+from unforgotten.tracking.public_site import write_site
 
-__all__ = ["FORMATS", "PERIODS", "export_public", "period_of", "person_rows", "public_statistics", "render"]
+__all__ = [
+    "FORMATS",
+    "PERIODS",
+    "SITE",
+    "export_public",
+    "period_of",
+    "person_rows",
+    "public_statistics",
+    "render",
+]
 
 PERIODS: tuple[tuple[str, int, int], ...] = (
     ("korean_war", 1950, 1953),
@@ -48,6 +58,7 @@ PERIODS: tuple[tuple[str, int, int], ...] = (
 
 UNKNOWN = "unknown"
 FORMATS = ("csv", "json")
+SITE = "site"  # a folder: index.html with its charts, statistics.csv, statistics.json
 
 
 def period_of(day: date | None) -> str:
@@ -146,7 +157,15 @@ def export_public(
 ) -> PublicTable:
     """Write the public table to ``out`` and record the export in the audit log."""
     table = public_statistics(ws, by=by, threshold=threshold, estimates=estimates)
-    Path(out).write_text(render(table, fmt=fmt, raw_cells=raw_cells), encoding="utf-8")
+    if fmt == SITE:
+        write_site(
+            table,
+            Path(out),
+            csv_text=render(table, fmt="csv", raw_cells=raw_cells),
+            json_text=render(table, fmt="json"),
+        )
+    else:
+        Path(out).write_text(render(table, fmt=fmt, raw_cells=raw_cells), encoding="utf-8")
     _audit_public(ws, table, name=Path(out).name, threshold=threshold, fmt=fmt)
     return table
 
