@@ -44,6 +44,14 @@ def _equal(*columns: str) -> str:
     return " AND ".join(f"{c}_l = {c}_r" for c in columns)
 
 
+#: The other reading of one side agrees with a reading of the other, on both parts.
+OTHER_READING_AGREES = (
+    "(surname_key_alt_l = surname_key_r AND given_key_alt_l = given_key_r) OR "
+    "(surname_key_l = surname_key_alt_r AND given_key_l = given_key_alt_r) OR "
+    "(surname_key_alt_l = surname_key_alt_r AND given_key_alt_l = given_key_alt_r)"
+)
+
+
 def name_part_comparison(
     part: str, *, thresholds: tuple[float, ...], jamo: bool = False
 ) -> ComparisonCreator:
@@ -51,7 +59,11 @@ def name_part_comparison(
 
     ``part`` is ``"surname"`` or ``"given"``: the columns ``{part}_key`` and
     ``{part}_form`` are compared. Keys absorb script and romanization; forms carry the
-    spelling that Jaro-Winkler grades. With ``jamo``, two Hangul names are first graded
+    spelling that Jaro-Winkler grades. A name read two ways (order or surname split
+    unknown) gets a level of its own, next to "key equal", when its other reading agrees
+    with the other record on both parts (:data:`OTHER_READING_AGREES`): the comparison
+    takes the better reading.
+    With ``jamo``, two Hangul names are first graded
     on ``{part}_jamo`` (one wrong vowel: ≈ 0.95 on jamo, ≈ 0.80 on syllables).
     """
     form, key = f"{part}_form", f"{part}_key"
@@ -60,6 +72,7 @@ def name_part_comparison(
         cll.ExactMatchLevel(key).configure(
             tf_adjustment_column=key, tf_minimum_u_value=0.001, label_for_charts=f"{key} equal"
         ),
+        cll.CustomLevel(OTHER_READING_AGREES, label_for_charts="the other reading agrees"),
     ]
     if jamo:
         levels.append(

@@ -47,6 +47,8 @@ FEATURE_COLUMNS = (
     "surname_key",
     "given_key",
     "given_jamo",
+    "surname_key_alt",
+    "given_key_alt",
     "name_keys",
     "sex",
     "birth_year",
@@ -85,9 +87,11 @@ class NameFeatures:
 
     ``*_form`` are compared with string similarity; ``*_key`` are compared exactly (with
     term-frequency adjustment); ``given_jamo`` (Hangul names only) is compared letter by
-    letter. ``keys`` are the blocking keys (any shared key makes a candidate pair);
-    ``surname_share`` is the surname's share of the population when known (the prior of
-    the term-frequency adjustment).
+    letter. ``surname_key_alt`` and ``given_key_alt`` are the keys of the other reading of
+    a name whose order or surname split is uncertain (``Song Jang``, ``서문석``): a pair agrees
+    on the name when either reading agrees. ``keys`` are the blocking keys (any shared key
+    makes a candidate pair); ``surname_share`` is the surname's share of the population
+    when known (the prior of the term-frequency adjustment).
     """
 
     full_form: str | None = None
@@ -96,6 +100,8 @@ class NameFeatures:
     surname_key: str | None = None
     given_key: str | None = None
     given_jamo: str | None = None
+    surname_key_alt: str | None = None
+    given_key_alt: str | None = None
     surname_share: float | None = None
     keys: tuple[str, ...] = ()
 
@@ -233,6 +239,8 @@ def _name_frame(records: pd.DataFrame, names: NameFeaturizer, workers: int) -> p
             "surname_key": [f.surname_key for f in features],
             "given_key": [f.given_key for f in features],
             "given_jamo": [f.given_jamo for f in features],
+            "surname_key_alt": [f.surname_key_alt for f in features],
+            "given_key_alt": [f.given_key_alt for f in features],
             "name_keys": [f.name_keys for f in features],
             "surname_share": [f.surname_share for f in features],
         },
