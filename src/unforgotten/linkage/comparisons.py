@@ -110,6 +110,10 @@ _DATE_LEVELS = (
         _equal("birth_year") + " AND birth_month_l = birth_day_r AND birth_day_l = birth_month_r",
     ),
     (
+        "lunar/solar equivalent",
+        "birth_other_ymd_l = birth_ymd_r OR birth_ymd_l = birth_other_ymd_r",
+    ),
+    (
         "year and month equal, a day unknown",
         _equal("birth_year", "birth_month") + " AND (birth_day_l IS NULL OR birth_day_r IS NULL)",
     ),
@@ -128,7 +132,10 @@ _DATE_LEVELS = (
 
 
 def birth_date_comparison() -> ComparisonCreator:
-    """Birth date aware of partial dates, ±1 year and day/month swaps.
+    """Birth date aware of partial dates, ±1 year, day/month swaps and the lunar calendar.
+
+    "lunar/solar equivalent": one side's date is the other's in the other calendar (a
+    family's list that writes the lunar birthday, a registry that writes the solar one).
 
     Month and day are missing when the source only knew the year (the feature step
     drops what the precision does not vouch for), so "year equal, a month unknown" is

@@ -20,11 +20,12 @@ import unicodedata
 from collections.abc import Callable, Hashable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol, TypeVar
 
 import pandas as pd
 
-from unforgotten.domain.dates import parse_partial_date
+from unforgotten.domain.dates import parse_partial_date, solar_to_lunar
 
 __all__ = [
     "FEATURE_COLUMNS",
@@ -56,6 +57,8 @@ FEATURE_COLUMNS = (
     "birth_day",
     "birth_approx_year",
     "birth_approx",
+    "birth_ymd",
+    "birth_other_ymd",
     "birth_place_code",
     "birth_province",
     "event_place_code",
@@ -279,12 +282,50 @@ def _circa(records: pd.DataFrame) -> pd.Series:
     return pd.Series(flags, index=records.index, dtype=bool)
 
 
+def _other_calendar(raw: str, lunar: str, ymd: str | None) -> str | None:
+    """The same birth date in the other calendar: the lunar date as written for a lunar
+    source, else the lunar date of a full solar date (``None`` when neither is known)."""
+    written = lunar or parse_partial_date(raw).lunar
+    if written:
+        return written if len(written) == 10 else None
+    if ymd is None:
+        return None
+    found = solar_to_lunar(date.fromisoformat(ymd))
+    return f"{found[0]:04d}-{found[1]:02d}-{found[2]:02d}" if found else None
+
+
+def _ymd(year: object, month: object, day: object) -> str | None:
+    if pd.isna(year) or pd.isna(month) or pd.isna(day):
+        return None
+    try:
+        return date(int(year), int(month), int(day)).isoformat()  # type: ignore[call-overload]
+    except ValueError:
+        return None
+
+
+def _calendar_columns(
+    records: pd.DataFrame, frame: pd.DataFrame
+) -> tuple[list[str | None], list[str | None]]:
+    ymd = [
+        _ymd(y, m, d)
+        for y, m, d in zip(frame["birth_year"], frame["birth_month"], frame["birth_day"], strict=True)
+    ]
+    raws = _text_column(records, "birth_date")
+    lunars = _text_column(records, "birth_lunar")
+    keys = list(zip(raws, lunars, ymd, strict=True))
+    other = _map_distinct(keys, lambda key: _other_calendar(*key))
+    return ymd, other
+
+
 def _birth_frame(records: pd.DataFrame) -> pd.DataFrame:
     """Birth year, month and day, each kept only as far as the precision allows.
 
     ``birth_year`` is the year when it is stated as such; approximate years ("c. 1950",
     often rounded to five) and decades ("1950s", counted as its middle year) are only in
-    ``birth_approx_year``, flagged by ``birth_approx``.
+    ``birth_approx_year``, flagged by ``birth_approx``. ``birth_ymd`` is the full date
+    (ISO) and ``birth_other_ymd`` the same date in the other calendar (the lunar date as
+    written for a lunar source, else the lunar date of the solar one), for the
+    "lunar/solar equivalent" level.
     """
     precision = pd.Series(_text_column(records, "birth_precision"), index=records.index)
     year = _int_column(records, "birth_year")
@@ -294,7 +335,7 @@ def _birth_frame(records: pd.DataFrame) -> pd.DataFrame:
     approx = _circa(records) | decade
     stated = precision.isin(["day", "month", "year", ""]) & ~approx
     middle = (year // 10 * 10 + 5).where(decade, year)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "birth_year": year.where(stated),
             "birth_month": month.where(stated & precision.isin(["day", "month", ""])),
@@ -304,6 +345,8 @@ def _birth_frame(records: pd.DataFrame) -> pd.DataFrame:
         },
         index=records.index,
     )
+    ymd, other = _calendar_columns(records, frame)
+    return frame.assign(birth_ymd=ymd, birth_other_ymd=other)
 
 
 def _sex_column(records: pd.DataFrame) -> list[str | None]:
