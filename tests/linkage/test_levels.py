@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 
 from unforgotten.domain.dates import parse_partial_date
-from unforgotten.linkage.comparisons import _DATE_LEVELS, OTHER_READING_AGREES
+from unforgotten.linkage.comparisons import _DATE_LEVELS, OTHER_READING_AGREES, case_type_comparison
 from unforgotten.linkage.features import NameInput, build_features
 from unforgotten.linkage.korean_features import KoreanNames
 
@@ -85,3 +85,51 @@ def test_surname_only_entries_have_no_given_name_to_disagree_on() -> None:
     assert features["given_form"].isna().all()
     assert features["surname_key"].nunique() == 1
     assert KoreanNames()(NameInput(name_hangul="박 (이름 미상)")).given_key is None
+
+
+def _case_levels() -> tuple[tuple[str, str], ...]:
+    """The levels of the real case-type comparison, after its null level, before ELSE."""
+    levels = case_type_comparison().get_comparison("duckdb").comparison_levels
+    return tuple((lvl.label_for_charts, lvl.sql_condition) for lvl in levels[1:-1])
+
+
+def test_related_case_types_get_the_partial_level() -> None:
+    def level(left: str, right: str) -> str:
+        return _first_level(_pair({"case_type": left}, {"case_type": right}), _case_levels())
+
+    assert level("detainee", "억류자") == "Exact match on case_type"
+    assert level("detainee", "forcibly_returned") == "related case types"
+    assert level("강제북송", "political_prisoner") == "related case types"
+    assert level("정치범", "억류자") == "related case types"
+    assert level("abductee_wartime", "abductee_postwar") == "else"
+    assert level("전시 납북자", "전후 납북자") == "else"
+    assert level("detainee", "pow") == "else"
+
+
+def test_a_missing_case_type_is_the_null_level() -> None:
+    null = case_type_comparison().get_comparison("duckdb").comparison_levels[0]
+    assert null.is_null_level
+
+
+def test_every_comparison_has_a_missing_on_one_side_level() -> None:
+    from unforgotten.linkage import LinkageConfig
+    from unforgotten.linkage.comparisons import UNSPLIT_NAMES, comparisons_for
+    from unforgotten.linkage.features import FEATURE_COLUMNS
+
+    present = frozenset({*FEATURE_COLUMNS, UNSPLIT_NAMES, "note"})
+    for profile in ("korean", "generic", "plain"):
+        config = LinkageConfig(profile=profile, extra_columns=("note",))
+        for comparison in comparisons_for(config, present=present):
+            levels = comparison.get_comparison("duckdb").comparison_levels
+            assert levels[0].is_null_level, (profile, comparison.get_comparison("duckdb").output_column_name)
+
+
+def test_event_years_are_graded() -> None:
+    from unforgotten.linkage.comparisons import EVENT_LEVELS
+
+    def level(left: int, right: int) -> str:
+        return _first_level(_pair({"event_year": left}, {"event_year": right}), EVENT_LEVELS)
+
+    assert level(1950, 1950) == "year equal"
+    assert level(1950, 1951) == "years one apart"
+    assert level(1950, 1958) == "else"

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
     "CALENDARS",
@@ -177,6 +177,16 @@ def _parse_range(raw: str, text: str) -> PartialDate | None:
     return PartialDate(raw, first.start, last.end, PRECISIONS[coarsest])
 
 
+@lru_cache(maxsize=1)
+def _calendar() -> Any:
+    """One converter of the optional ``korean-lunar-calendar`` package (None without it)."""
+    try:
+        from korean_lunar_calendar import KoreanLunarCalendar  # noqa: PLC0415  (optional)
+    except ImportError:
+        return None
+    return KoreanLunarCalendar()
+
+
 @lru_cache(maxsize=65536)
 def lunar_to_solar(year: int, month: int, day: int, *, leap: bool = False) -> date | None:
     """The solar date of a Korean lunar date; ``None`` when it does not exist or the
@@ -185,31 +195,40 @@ def lunar_to_solar(year: int, month: int, day: int, *, leap: bool = False) -> da
     >>> lunar_to_solar(1952, 3, 5)
     datetime.date(1952, 3, 30)
     """
-    try:
-        from korean_lunar_calendar import KoreanLunarCalendar  # noqa: PLC0415  (optional)
-    except ImportError:
+    converter = _calendar()
+    if converter is None or not converter.setLunarDate(year, month, day, leap):
         return None
-    calendar_ = KoreanLunarCalendar()
-    if not calendar_.setLunarDate(year, month, day, leap):
-        return None
-    return date.fromisoformat(calendar_.SolarIsoFormat())
+    return date.fromisoformat(converter.SolarIsoFormat())
+
+
+@lru_cache(maxsize=512)
+def _lunar_months(year: int) -> tuple[tuple[date, int, int], ...]:
+    """(solar first day, lunar year, lunar month) of each month of one lunar year."""
+    starts = (
+        (found, year, month)
+        for month in range(1, 13)
+        for leap in (False, True)
+        if (found := lunar_to_solar(year, month, 1, leap=leap)) is not None
+    )
+    return tuple(sorted(starts))
 
 
 @lru_cache(maxsize=131072)
 def solar_to_lunar(day: date) -> tuple[int, int, int] | None:
     """The Korean lunar date (year, month, day) of a solar date; ``None`` when unknown.
 
+    Found among the month starts of the lunar years around it (converted once per year),
+    which is far faster than converting each date.
+
     >>> solar_to_lunar(date(1952, 3, 30))
     (1952, 3, 5)
     """
-    try:
-        from korean_lunar_calendar import KoreanLunarCalendar  # noqa: PLC0415  (optional)
-    except ImportError:
+    months = _lunar_months(day.year - 1) + _lunar_months(day.year)
+    before = [m for m in months if m[0] <= day]
+    if not before:
         return None
-    calendar_ = KoreanLunarCalendar()
-    if not calendar_.setSolarDate(day.year, day.month, day.day):
-        return None
-    return calendar_.lunarYear, calendar_.lunarMonth, calendar_.lunarDay
+    start, year, month = before[-1]
+    return year, month, (day - start).days + 1
 
 
 def _as_lunar(parsed: PartialDate, leap: bool) -> PartialDate:

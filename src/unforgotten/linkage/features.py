@@ -26,6 +26,7 @@ from typing import Protocol, TypeVar
 import pandas as pd
 
 from unforgotten.domain.dates import parse_partial_date, solar_to_lunar
+from unforgotten.domain.vocab import CASE_TYPES, case_type_group
 
 __all__ = [
     "FEATURE_COLUMNS",
@@ -64,6 +65,7 @@ FEATURE_COLUMNS = (
     "event_place_code",
     "event_province",
     "case_type",
+    "case_group",
     "event_year",
 )
 
@@ -353,6 +355,21 @@ def _sex_column(records: pd.DataFrame) -> list[str | None]:
     return [_SEX.get(v.strip().casefold()) for v in _text_column(records, "sex")]
 
 
+def _case_code(text: str) -> tuple[str | None, str | None]:
+    """Case type as compared (the vocabulary code when the text names one) and its group."""
+    code = CASE_TYPES.normalise(text) if text.strip() else None
+    if code is None:
+        return normalise_text(text) or None, None
+    return normalise_text(code), case_type_group(code)
+
+
+def _case_frame(records: pd.DataFrame) -> pd.DataFrame:
+    found = _map_distinct(_text_column(records, "case_type"), _case_code)
+    return pd.DataFrame(
+        {"case_type": [f[0] for f in found], "case_group": [f[1] for f in found]}, index=records.index
+    )
+
+
 def _plain_column(records: pd.DataFrame, column: str) -> list[str | None]:
     return _map_distinct(_text_column(records, column), lambda v: normalise_text(v) or None)
 
@@ -379,7 +396,7 @@ def build_features(
         _birth_frame(records),
         _place_frame(records, places, "birth"),
         _place_frame(records, places, "event"),
-        pd.DataFrame({"case_type": _plain_column(records, "case_type")}, index=records.index),
+        _case_frame(records),
         pd.DataFrame({"event_year": _int_column(records, "event_year")}, index=records.index),
     ]
     extras = {c: _plain_column(records, c) for c in extra_columns}
