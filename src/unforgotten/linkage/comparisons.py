@@ -191,18 +191,28 @@ def event_year_comparison() -> ComparisonCreator:
     return cl.CustomComparison(levels, output_column_name="event_year")
 
 
+#: Prior share of true matches whose case types differ but are related (one person coded
+#: ``detainee`` on one list and ``forcibly_returned`` on another). A judgement, held fixed:
+#: lists without such pairs (the synthetic ones) put only non-matches in the level, and EM
+#: then drives its m to an underflow that Splink refuses. u is estimated as usual.
+RELATED_CASE_TYPE_M = 0.02
+
+
 def case_type_comparison() -> ComparisonCreator:
     """Case type: null, equal, related (one group of ``case_type_groups.csv``), different.
 
     Lists code one person differently (``detainee`` on one, ``forcibly_returned`` on
     another): related types get a level of their own, trained like the others, instead
-    of counting as disagreement. Wartime and post-war abductees are not related.
+    of counting as disagreement. Wartime and post-war abductees are not related. The
+    related level's m is the fixed prior :data:`RELATED_CASE_TYPE_M`.
     """
     return cl.CustomComparison(
         [
             cll.NullLevel("case_type"),
             cll.ExactMatchLevel("case_type"),
-            cll.CustomLevel("case_group_l = case_group_r", label_for_charts="related case types"),
+            cll.CustomLevel("case_group_l = case_group_r", label_for_charts="related case types").configure(
+                m_probability=RELATED_CASE_TYPE_M, fix_m_probability=True
+            ),
             cll.ElseLevel(),
         ],
         output_column_name="case_type",
