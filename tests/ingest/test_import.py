@@ -327,3 +327,25 @@ def test_a_wrong_header_is_one_message_with_found_expected_and_closest_columns(
     assert "Closest matches: 'Record ID' → record_id, 'Name' → full_name, 'Birth' → birth_date." in (
         problem.reason
     )
+
+
+def test_a_list_declared_lunar_stores_solar_dates_and_the_lunar_one(ws: Workspace, tmp_path: Path) -> None:
+    (tmp_path / "m.toml").write_text('calendar = "lunar"\n', encoding="utf-8")
+    rows = canonical_rows(1)
+    rows[0]["birth_date"] = "1952-03-05"
+    import_file(ws, write_csv(tmp_path / "l.csv", rows), source="S", mapping=tmp_path / "m.toml")
+    with ws.read() as conn:
+        record = conn.execute(select(s.source_record)).mappings().one()
+    assert record["parsed"]["birth_date"] == "1952-03-30"
+    assert record["parsed"]["birth_date_lunar"] == "1952-03-05"
+    assert record["raw"]["birth_date"] == "1952-03-05"
+
+
+def test_an_unknown_calendar_in_the_mapping_is_an_error(ws: Workspace, tmp_path: Path) -> None:
+    (tmp_path / "m.toml").write_text('calendar = "moon"\n', encoding="utf-8")
+    with pytest.raises(
+        ValidationError, match=r"m.toml: calendar = 'moon' is not known; use one of solar, lunar"
+    ):
+        import_file(
+            ws, write_csv(tmp_path / "l.csv", canonical_rows(1)), source="S", mapping=tmp_path / "m.toml"
+        )

@@ -1,8 +1,16 @@
 """Partial dates as lists write them: ``1952``, ``1952-03``, ``March 1952``, ``1952년 3월 14일``.
 
 A :class:`PartialDate` keeps the raw text beside what was understood of it: the first and last
-day it can mean, its precision, and whether it was marked approximate (``c. 1950``, ``약 1950``).
+day it can mean, its precision, and whether it was marked approximate (``c. 1950``, ``약 1950``,
+``1952년경``, ``1952 (추정)``, ``1952?``). ``1952년생`` ("born in 1952") is a year.
 Nothing here guesses: a text that cannot be read keeps precision ``unknown``.
+
+Lunar dates: a text marked ``음력`` / ``(음)`` / ``lunar`` (``윤`` before the month for a leap
+month), or any date of a list declared lunar (``calendar="lunar"``), is read as a date of the
+Korean lunar calendar. A full lunar date is converted to the solar (Gregorian) date with the
+``korean-lunar-calendar`` package (KARI tables); ``start``/``end`` are then solar and
+``lunar`` keeps the lunar date as written (ISO form). A lunar year or month is kept as
+written, flagged by ``lunar``: its solar span straddles two solar years or months.
 
 >>> parse_partial_date("1952년 3월").precision
 'month'
@@ -17,9 +25,17 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
-__all__ = ["PRECISIONS", "PartialDate", "Precision", "parse_partial_date"]
+__all__ = [
+    "CALENDARS",
+    "PRECISIONS",
+    "PartialDate",
+    "Precision",
+    "lunar_to_solar",
+    "parse_partial_date",
+    "solar_to_lunar",
+]
 
 Precision = Literal["day", "month", "year", "decade", "unknown"]
 PRECISIONS: tuple[Precision, ...] = ("day", "month", "year", "decade", "unknown")
@@ -32,7 +48,16 @@ _MONTHS = {
 _MONTHS["sept"] = 9
 _MIN_YEAR, _MAX_YEAR = 1850, 2100
 
-_CIRCA = re.compile(r"^(?:c\.|ca\.?|circa|approx\.?|about|around|약|대략|경)\s*|\s*(?:경|쯤|무렵|\?)$")
+_CIRCA = re.compile(
+    r"^(?:c\.|ca\.?|circa|approx\.?|about|around|약|대략|추정|est\.?)\s*"
+    r"|\s*(?:경|쯤|무렵|\?|\(\s*추정\s*\)|추정|\(\s*est(?:\.|imated)?\s*\)|est\.?|estimated)$",
+    re.IGNORECASE,
+)
+_BORN = re.compile(r"\s*년?\s*생$")
+_LUNAR = re.compile(r"\(\s*(?:음력|음|lunar)\s*\)|음력|陰曆|\blunar\b", re.IGNORECASE)
+_SOLAR = re.compile(r"\(\s*(?:양력|양|solar)\s*\)|양력|陽曆|\bsolar\b", re.IGNORECASE)
+_LEAP = re.compile(r"윤\s*(?=\d{1,2}\s*월)|(?<=[-/.])윤\s*(?=\d)")
+CALENDARS = ("solar", "lunar")
 _ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?\.?$")
 _KOREAN = re.compile(r"^(\d{4})\s*년(?:\s*(\d{1,2})\s*월(?:\s*(\d{1,2})\s*일)?)?$")
 _DECADE = re.compile(r"^(\d{3})0\s*(?:'?s|년대)$")
@@ -56,6 +81,12 @@ class PartialDate:
     end: date | None = None
     precision: Precision = "unknown"
     circa: bool = False
+    lunar: str = ""
+
+    @property
+    def is_lunar(self) -> bool:
+        """Whether the source gave a lunar date (``lunar`` holds it as written)."""
+        return bool(self.lunar)
 
     @property
     def is_known(self) -> bool:
@@ -146,8 +177,75 @@ def _parse_range(raw: str, text: str) -> PartialDate | None:
     return PartialDate(raw, first.start, last.end, PRECISIONS[coarsest])
 
 
+@lru_cache(maxsize=1)
+def _calendar() -> Any:
+    """One converter of the optional ``korean-lunar-calendar`` package (None without it)."""
+    try:
+        from korean_lunar_calendar import KoreanLunarCalendar  # noqa: PLC0415  (optional)
+    except ImportError:
+        return None
+    return KoreanLunarCalendar()
+
+
 @lru_cache(maxsize=65536)
-def parse_partial_date(text: str | None) -> PartialDate:
+def lunar_to_solar(year: int, month: int, day: int, *, leap: bool = False) -> date | None:
+    """The solar date of a Korean lunar date; ``None`` when it does not exist or the
+    ``korean-lunar-calendar`` package is not installed.
+
+    >>> lunar_to_solar(1952, 3, 5)
+    datetime.date(1952, 3, 30)
+    """
+    converter = _calendar()
+    if converter is None or not converter.setLunarDate(year, month, day, leap):
+        return None
+    return date.fromisoformat(converter.SolarIsoFormat())
+
+
+@lru_cache(maxsize=512)
+def _lunar_months(year: int) -> tuple[tuple[date, int, int], ...]:
+    """(solar first day, lunar year, lunar month) of each month of one lunar year."""
+    starts = (
+        (found, year, month)
+        for month in range(1, 13)
+        for leap in (False, True)
+        if (found := lunar_to_solar(year, month, 1, leap=leap)) is not None
+    )
+    return tuple(sorted(starts))
+
+
+@lru_cache(maxsize=131072)
+def solar_to_lunar(day: date) -> tuple[int, int, int] | None:
+    """The Korean lunar date (year, month, day) of a solar date; ``None`` when unknown.
+
+    Found among the month starts of the lunar years around it (converted once per year),
+    which is far faster than converting each date.
+
+    >>> solar_to_lunar(date(1952, 3, 30))
+    (1952, 3, 5)
+    """
+    months = _lunar_months(day.year - 1) + _lunar_months(day.year)
+    before = [m for m in months if m[0] <= day]
+    if not before:
+        return None
+    start, year, month = before[-1]
+    return year, month, (day - start).days + 1
+
+
+def _as_lunar(parsed: PartialDate, leap: bool) -> PartialDate:
+    """A date read from a lunar text: converted to solar when it is a full date."""
+    start = parsed.start
+    if start is None:
+        return parsed
+    written = parsed.iso()
+    if parsed.precision != "day":
+        return PartialDate(parsed.raw, start, parsed.end, parsed.precision, parsed.circa, written)
+    solar = lunar_to_solar(start.year, start.month, start.day, leap=leap)
+    if solar is None:
+        return PartialDate(parsed.raw, start, parsed.end, parsed.precision, parsed.circa, written)
+    return PartialDate(parsed.raw, solar, solar, "day", parsed.circa, written)
+
+
+def parse_partial_date(text: str | None, *, calendar: str = "solar") -> PartialDate:
     """Read a date as lists write it; never raises.
 
     Understands ISO partial dates (``1952``, ``1952-03``, ``1952-03-14``, ``1952/3/14``,
@@ -162,15 +260,37 @@ def parse_partial_date(text: str | None) -> PartialDate:
     '1950/1953'
     >>> parse_partial_date("sometime after the war").precision
     'unknown'
+    >>> parse_partial_date("1952년생").iso(), parse_partial_date("1952 (추정)").circa
+    ('1952', True)
+    >>> d = parse_partial_date("음력 1952.3.5")
+    >>> d.iso(), d.lunar
+    ('1952-03-30', '1952-03-05')
+
+    ``calendar="lunar"`` reads every date as lunar unless it says 양력 (solar); an unknown
+    ``calendar`` raises :class:`ValueError`.
     """
-    raw = text or ""
+    if calendar not in CALENDARS:
+        raise ValueError(f"calendar must be one of {', '.join(CALENDARS)}, not {calendar!r}")
+    return _parse_cached(text or "", calendar)
+
+
+@lru_cache(maxsize=65536)
+def _parse_cached(raw: str, calendar: str) -> PartialDate:
     cleaned = " ".join(raw.strip().split())
+    lunar = calendar == "lunar"
+    if _LUNAR.search(cleaned):
+        lunar, cleaned = True, " ".join(_LUNAR.sub(" ", cleaned).split())
+    if _SOLAR.search(cleaned):
+        lunar, cleaned = False, " ".join(_SOLAR.sub(" ", cleaned).split())
+    leap = bool(_LEAP.search(cleaned))
+    cleaned = _LEAP.sub("", cleaned)
     circa = False
-    while (stripped := _CIRCA.sub("", cleaned, count=1).strip()) != cleaned:
-        circa, cleaned = True, stripped
+    while (stripped := _BORN.sub("", _CIRCA.sub("", cleaned, count=1).strip()).strip()) != cleaned:
+        circa, cleaned = circa or _CIRCA.search(cleaned) is not None, stripped
     if not cleaned:
         return PartialDate(raw)
     parsed = _parse_single(raw, cleaned) or _parse_range(raw, cleaned)
     if parsed is None:
         return PartialDate(raw)
-    return PartialDate(raw, parsed.start, parsed.end, parsed.precision, circa)
+    dated = PartialDate(raw, parsed.start, parsed.end, parsed.precision, circa)
+    return _as_lunar(dated, leap) if lunar else dated

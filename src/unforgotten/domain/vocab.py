@@ -28,6 +28,7 @@ __all__ = [
     "SEX",
     "Term",
     "Vocabulary",
+    "case_type_group",
     "case_type_violation",
     "violations",
 ]
@@ -107,6 +108,22 @@ def _case_types() -> Vocabulary:
 @cache
 def _case_type_violations() -> dict[str, str]:
     return {r["code"]: r["violation_code"] for r in _read_csv("taxonomy", "case_types.csv")}
+
+
+@cache
+def _case_type_groups() -> dict[str, str]:
+    return {r["code"]: r["group"] for r in _read_csv("taxonomy", "case_type_groups.csv")}
+
+
+def case_type_group(case_type: str) -> str | None:
+    """The group of related case types this one belongs to (``case_type_groups.csv``), if any.
+
+    >>> case_type_group("detainee") == case_type_group("forcibly_returned") == "held_in_dprk"
+    True
+    >>> case_type_group("abductee_wartime") is None
+    True
+    """
+    return _case_type_groups().get(case_type)
 
 
 def case_type_violation(case_type: str) -> str:

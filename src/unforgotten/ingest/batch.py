@@ -395,6 +395,8 @@ def _parsed(rows: _Rows, plan: RowPlan) -> dict[str, Any]:
         "birth_date_precision": plan.birth.precision,
         "event_date": rows.iso(plan.event),
         "event_date_precision": plan.event.precision,
+        **({"birth_date_lunar": plan.birth.lunar} if plan.birth.lunar else {}),
+        **({"event_date_lunar": plan.event.lunar} if plan.event.lunar else {}),
     }
 
 

@@ -2,6 +2,8 @@
 
 A mapping is a TOML file::
 
+    calendar = "lunar"        # optional: the list's dates are lunar (default "solar")
+
     [columns]                 # canonical column = the file's column
     record_id = "번호"
     full_name = "성명"
@@ -29,6 +31,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from unforgotten.domain.dates import CALENDARS
 from unforgotten.errors import ValidationError
 from unforgotten.ingest.columns import CANONICAL_COLUMNS, PROTECTED_COLUMNS
 
@@ -44,6 +47,7 @@ class Mapping:
     defaults: dict[str, str] = field(default_factory=dict)
     protected: frozenset[str] = frozenset()
     origin: str = "(no mapping)"
+    calendar: str = "solar"
 
     @classmethod
     def load(cls, path: Path) -> Mapping:
@@ -59,7 +63,7 @@ class Mapping:
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, origin: str) -> Mapping:
         """Build a mapping from its parsed TOML, naming the first wrong entry."""
-        unknown_sections = set(data) - {"columns", "values", "defaults", "protected"}
+        unknown_sections = set(data) - {"columns", "values", "defaults", "protected", "calendar"}
         if unknown_sections:
             raise ValidationError(f"{origin}: unknown section(s) {sorted(unknown_sections)}")
         columns = _str_table(data.get("columns", {}), origin, "columns")
@@ -75,7 +79,12 @@ class Mapping:
         protected = data.get("protected", {}).get("columns", [])
         if not isinstance(protected, list) or not all(isinstance(p, str) for p in protected):
             raise ValidationError(f"{origin}: [protected] columns must be a list of column names")
-        return cls(columns, values, defaults, frozenset(protected), origin)
+        calendar = data.get("calendar", "solar")
+        if calendar not in CALENDARS:
+            raise ValidationError(
+                f"{origin}: calendar = {calendar!r} is not known; use one of {', '.join(CALENDARS)}"
+            )
+        return cls(columns, values, defaults, frozenset(protected), origin, calendar)
 
     def canonical_row(self, cells: dict[str, str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         """Split one row into canonical values, kept extra cells and protected extra cells."""
@@ -137,6 +146,7 @@ class Mapping:
             "values": self.values,
             "defaults": self.defaults,
             "protected": sorted(self.protected),
+            **({"calendar": self.calendar} if self.calendar != "solar" else {}),
         }
 
 

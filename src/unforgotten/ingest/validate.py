@@ -78,7 +78,8 @@ def _check_dates(
     for column in ("birth_date", "event_date"):
         date = known.get(values[column])
         if date is None:
-            date = known[values[column]] = parse_partial_date(values[column])
+            date = parse_partial_date(values[column], calendar=mapping.calendar)
+            known[values[column]] = date
         if values[column] and not date.is_known:
             problems.append(
                 Problem(

@@ -162,7 +162,7 @@ def name_forms(text: str) -> tuple[NameForm, ...]:
     if not parsed.family and not parsed.given:
         return ()
     forms = _forms(parsed)
-    if parsed.ambiguous and parsed.script is not Script.HANGUL:
+    if parsed.ambiguous and (parsed.other is not None or parsed.script is not Script.HANGUL):
         forms += _forms(parsed.swapped())
     return tuple(dict.fromkeys(forms))
 

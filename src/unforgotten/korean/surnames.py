@@ -39,12 +39,13 @@ __all__ = [
     "surname_frequency",
     "surname_table",
     "surnames_spelled",
+    "usage_variants",
 ]
 
 COMPOUND_SURNAMES = ("남궁", "제갈", "선우", "황보", "독고", "사공", "서문")
 OTHER_SURNAMES = tuple(
     "남노하곽성차주우구민나진지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인"
-    "맹제모탁국은편용예경봉사부가태목형피두감음빈동온호범좌팽승간상시갈견"
+    "맹제모탁국은편용예경봉사부가태목형피두감음빈동온호범좌팽승간상시갈견심"
 )
 OTHER_SHARE = 0.002
 COMPOUND_SHARE = 0.0002
@@ -124,12 +125,21 @@ def surname_table() -> tuple[Surname, ...]:
     for row, (share, estimated) in zip(rows, _fill_shares(rows), strict=True):
         spellings = _words(row["variants_seen"]) + _words(row["rr"])
         spellings += _words(row["mr"]) + _words(row["dprk"])
-        table.append(Surname(
-            rank=int(row["rank"]), hangul=row["hangul_sk"], hangul_north=row["hangul_nk"],
-            hanja=row["main_hanja"], count=int(row["count_2015"]) if row["count_2015"] else None,
-            share=share, share_estimated=estimated, rr=row["rr"], mr=row["mr"],
-            dprk=row["dprk"], spellings=tuple(dict.fromkeys(spellings)),
-        ))
+        table.append(
+            Surname(
+                rank=int(row["rank"]),
+                hangul=row["hangul_sk"],
+                hangul_north=row["hangul_nk"],
+                hanja=row["main_hanja"],
+                count=int(row["count_2015"]) if row["count_2015"] else None,
+                share=share,
+                share_estimated=estimated,
+                rr=row["rr"],
+                mr=row["mr"],
+                dprk=row["dprk"],
+                spellings=tuple(dict.fromkeys(spellings)),
+            )
+        )
     return tuple(table)
 
 
@@ -191,6 +201,13 @@ def surnames_spelled() -> dict[str, tuple[str, ...]]:
         for spelling in row.spellings:
             found.setdefault(spelling, []).append(row.hangul)
     conventional = romanize_conventional_surnames()
+    published = _published_spellings()
+    for hangul in known_surnames():
+        for spelling in published.get(hangul, ()):
+            found.setdefault(spelling, []).append(hangul)
+        for base in (romanize(hangul, system="rr"), romanize(hangul, system="mr_plain")):
+            for spelling in usage_variants(base):
+                found.setdefault(spelling, []).append(hangul)
     for hangul in known_surnames():
         north = _north_form(hangul)
         written = {romanize(hangul, system=s) for s in SYSTEMS} | {conventional.get(hangul, "")}
@@ -199,6 +216,47 @@ def surnames_spelled() -> dict[str, tuple[str, ...]]:
         for spelling in filter(None, written):
             found.setdefault(fold_latin(spelling), []).append(hangul)
     return {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
+
+
+@cache
+def _published_spellings() -> dict[str, tuple[str, ...]]:
+    """``surname_spellings.csv``: Hangul surname → the spellings listed for it."""
+    text = data_path("korean", "surname_spellings.csv").read_text(encoding="utf-8")
+    found: dict[str, tuple[str, ...]] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        cells = "|".join((row["older_spelling"], row["rr"], row["common_spellings"]))
+        found[row["hangul"]] = _words(cells)
+    return found
+
+
+#: How passport and everyday spellings depart from RR and MR, each rule read off the
+#: published spellings (the examples name the rows that show it):
+_USAGE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?<=[kgdtbpjs])u"), "oo"),  # 구 Koo/Goo, 국 Kook, 남궁 Namkoong, 주 Joo
+    (re.compile(r"eo"), "u"),  # 서 Suh, 허 Huh, 전 Jun, 권 Kwun, 견 Kyun: ㅓ written u
+    (re.compile(r"^s(?=i)"), "sh"),  # 신 Shin, Sheen: ㅅ before ㅣ written sh
+    (re.compile(r"^hw"), "wh"),  # 황 Whang
+    (re.compile(r"(?<=[aeiouy])(?=[nm]$|ng$)"), "h"),  # 안 Ahn, 강 Kahng, 남 Nahm, 공 Kohng
+    (re.compile(r"(?<=[^aeiouy][aeiou])$"), "h"),  # 고 Koh, 노 Noh, 나 Nah, 구 Kuh, 오 Oh
+)
+
+
+def usage_variants(spelling: str) -> tuple[str, ...]:
+    """Folded everyday spellings of one surname spelling, by :data:`_USAGE_RULES`.
+
+    The rules apply in order, each to the base and to what the earlier ones gave, so ``eom`` gives ``um`` and
+    ``uhm``; ``sim`` gives ``shim``; ``hwangbo`` gives ``whangbo``; ``do`` gives ``doh``.
+
+    >>> {"um", "uhm"} <= set(usage_variants("eom")), "yum" in usage_variants("yeom")
+    (True, True)
+    >>> "shim" in usage_variants("sim"), "whangbo" in usage_variants("hwangbo")
+    (True, True)
+    """
+    found = {fold_latin(spelling)}
+    for pattern, replacement in _USAGE_RULES:
+        found |= {pattern.sub(replacement, s, count=1) for s in found}
+    found.discard(fold_latin(spelling))
+    return tuple(sorted(found))
 
 
 def _north_form(hangul: str) -> str:

@@ -23,6 +23,7 @@ from unforgotten.linkage.config import LinkageConfig
 __all__ = [
     "UNSPLIT_NAMES",
     "birth_date_comparison",
+    "case_type_comparison",
     "comparisons_for",
     "event_year_comparison",
     "exact_comparison",
@@ -44,6 +45,14 @@ def _equal(*columns: str) -> str:
     return " AND ".join(f"{c}_l = {c}_r" for c in columns)
 
 
+#: The other reading of one side agrees with a reading of the other, on both parts.
+OTHER_READING_AGREES = (
+    "(surname_key_alt_l = surname_key_r AND given_key_alt_l = given_key_r) OR "
+    "(surname_key_l = surname_key_alt_r AND given_key_l = given_key_alt_r) OR "
+    "(surname_key_alt_l = surname_key_alt_r AND given_key_alt_l = given_key_alt_r)"
+)
+
+
 def name_part_comparison(
     part: str, *, thresholds: tuple[float, ...], jamo: bool = False
 ) -> ComparisonCreator:
@@ -51,7 +60,11 @@ def name_part_comparison(
 
     ``part`` is ``"surname"`` or ``"given"``: the columns ``{part}_key`` and
     ``{part}_form`` are compared. Keys absorb script and romanization; forms carry the
-    spelling that Jaro-Winkler grades. With ``jamo``, two Hangul names are first graded
+    spelling that Jaro-Winkler grades. A name read two ways (order or surname split
+    unknown) gets a level of its own, next to "key equal", when its other reading agrees
+    with the other record on both parts (:data:`OTHER_READING_AGREES`): the comparison
+    takes the better reading.
+    With ``jamo``, two Hangul names are first graded
     on ``{part}_jamo`` (one wrong vowel: ≈ 0.95 on jamo, ≈ 0.80 on syllables).
     """
     form, key = f"{part}_form", f"{part}_key"
@@ -60,6 +73,7 @@ def name_part_comparison(
         cll.ExactMatchLevel(key).configure(
             tf_adjustment_column=key, tf_minimum_u_value=0.001, label_for_charts=f"{key} equal"
         ),
+        cll.CustomLevel(OTHER_READING_AGREES, label_for_charts="the other reading agrees"),
     ]
     if jamo:
         levels.append(
@@ -97,6 +111,10 @@ _DATE_LEVELS = (
         _equal("birth_year") + " AND birth_month_l = birth_day_r AND birth_day_l = birth_month_r",
     ),
     (
+        "lunar/solar equivalent",
+        "birth_other_ymd_l = birth_ymd_r OR birth_ymd_l = birth_other_ymd_r",
+    ),
+    (
         "year and month equal, a day unknown",
         _equal("birth_year", "birth_month") + " AND (birth_day_l IS NULL OR birth_day_r IS NULL)",
     ),
@@ -115,7 +133,10 @@ _DATE_LEVELS = (
 
 
 def birth_date_comparison() -> ComparisonCreator:
-    """Birth date aware of partial dates, ±1 year and day/month swaps.
+    """Birth date aware of partial dates, ±1 year, day/month swaps and the lunar calendar.
+
+    "lunar/solar equivalent": one side's date is the other's in the other calendar (a
+    family's list that writes the lunar birthday, a registry that writes the solar one).
 
     Month and day are missing when the source only knew the year (the feature step
     drops what the precision does not vouch for), so "year equal, a month unknown" is
@@ -150,16 +171,51 @@ def place_comparison(prefix: str, *, provinces: bool) -> ComparisonCreator:
     return cl.CustomComparison(levels, output_column_name=f"{prefix}_place")
 
 
+EVENT_LEVELS = (
+    ("year equal", _equal("event_year")),
+    ("years one apart", "abs(event_year_l - event_year_r) = 1"),
+)
+
+
 def event_year_comparison() -> ComparisonCreator:
-    """Year of the event (abduction, arrest, disappearance): equal, one apart."""
+    """Year of the event (abduction, arrest, disappearance): equal, one apart.
+
+    The month is not compared: levels for "year and month equal" (and "months differ")
+    were tried and cost recall on the synthetic lists (lists write an event's month
+    inconsistently, and swap its day and month as they do a birth date's); see
+    ``bench/results/linkage_quality.md``.
+    """
+    levels: list[Any] = [cll.NullLevel("event_year")]
+    levels += [cll.CustomLevel(sql, label_for_charts=label) for label, sql in EVENT_LEVELS]
+    levels.append(cll.ElseLevel())
+    return cl.CustomComparison(levels, output_column_name="event_year")
+
+
+#: Prior share of true matches whose case types differ but are related (one person coded
+#: ``detainee`` on one list and ``forcibly_returned`` on another). A judgement, held fixed:
+#: lists without such pairs (the synthetic ones) put only non-matches in the level, and EM
+#: then drives its m to an underflow that Splink refuses. u is estimated as usual.
+RELATED_CASE_TYPE_M = 0.02
+
+
+def case_type_comparison() -> ComparisonCreator:
+    """Case type: null, equal, related (one group of ``case_type_groups.csv``), different.
+
+    Lists code one person differently (``detainee`` on one, ``forcibly_returned`` on
+    another): related types get a level of their own, trained like the others, instead
+    of counting as disagreement. Wartime and post-war abductees are not related. The
+    related level's m is the fixed prior :data:`RELATED_CASE_TYPE_M`.
+    """
     return cl.CustomComparison(
         [
-            cll.NullLevel("event_year"),
-            cll.ExactMatchLevel("event_year"),
-            cll.CustomLevel("abs(event_year_l - event_year_r) = 1", "years one apart"),
+            cll.NullLevel("case_type"),
+            cll.ExactMatchLevel("case_type"),
+            cll.CustomLevel("case_group_l = case_group_r", label_for_charts="related case types").configure(
+                m_probability=RELATED_CASE_TYPE_M, fix_m_probability=True
+            ),
             cll.ElseLevel(),
         ],
-        output_column_name="event_year",
+        output_column_name="case_type",
     )
 
 
@@ -193,7 +249,7 @@ def _other_comparisons(present: frozenset[str]) -> list[tuple[str, Any]]:
         ("sex", exact_comparison("sex")),
         ("birth_place_code", place_comparison("birth", provinces="birth_province" in present)),
         ("event_place_code", place_comparison("event", provinces="event_province" in present)),
-        ("case_type", exact_comparison("case_type")),
+        ("case_type", case_type_comparison()),
         ("event_year", event_year_comparison()),
     ]
 

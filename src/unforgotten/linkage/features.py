@@ -20,11 +20,13 @@ import unicodedata
 from collections.abc import Callable, Hashable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol, TypeVar
 
 import pandas as pd
 
-from unforgotten.domain.dates import parse_partial_date
+from unforgotten.domain.dates import parse_partial_date, solar_to_lunar
+from unforgotten.domain.vocab import CASE_TYPES, case_type_group
 
 __all__ = [
     "FEATURE_COLUMNS",
@@ -47,6 +49,8 @@ FEATURE_COLUMNS = (
     "surname_key",
     "given_key",
     "given_jamo",
+    "surname_key_alt",
+    "given_key_alt",
     "name_keys",
     "sex",
     "birth_year",
@@ -54,11 +58,14 @@ FEATURE_COLUMNS = (
     "birth_day",
     "birth_approx_year",
     "birth_approx",
+    "birth_ymd",
+    "birth_other_ymd",
     "birth_place_code",
     "birth_province",
     "event_place_code",
     "event_province",
     "case_type",
+    "case_group",
     "event_year",
 )
 
@@ -85,9 +92,11 @@ class NameFeatures:
 
     ``*_form`` are compared with string similarity; ``*_key`` are compared exactly (with
     term-frequency adjustment); ``given_jamo`` (Hangul names only) is compared letter by
-    letter. ``keys`` are the blocking keys (any shared key makes a candidate pair);
-    ``surname_share`` is the surname's share of the population when known (the prior of
-    the term-frequency adjustment).
+    letter. ``surname_key_alt`` and ``given_key_alt`` are the keys of the other reading of
+    a name whose order or surname split is uncertain (``Song Jang``, ``서문석``): a pair agrees
+    on the name when either reading agrees. ``keys`` are the blocking keys (any shared key
+    makes a candidate pair); ``surname_share`` is the surname's share of the population
+    when known (the prior of the term-frequency adjustment).
     """
 
     full_form: str | None = None
@@ -96,6 +105,8 @@ class NameFeatures:
     surname_key: str | None = None
     given_key: str | None = None
     given_jamo: str | None = None
+    surname_key_alt: str | None = None
+    given_key_alt: str | None = None
     surname_share: float | None = None
     keys: tuple[str, ...] = ()
 
@@ -233,6 +244,8 @@ def _name_frame(records: pd.DataFrame, names: NameFeaturizer, workers: int) -> p
             "surname_key": [f.surname_key for f in features],
             "given_key": [f.given_key for f in features],
             "given_jamo": [f.given_jamo for f in features],
+            "surname_key_alt": [f.surname_key_alt for f in features],
+            "given_key_alt": [f.given_key_alt for f in features],
             "name_keys": [f.name_keys for f in features],
             "surname_share": [f.surname_share for f in features],
         },
@@ -271,12 +284,50 @@ def _circa(records: pd.DataFrame) -> pd.Series:
     return pd.Series(flags, index=records.index, dtype=bool)
 
 
+def _other_calendar(raw: str, lunar: str, ymd: str | None) -> str | None:
+    """The same birth date in the other calendar: the lunar date as written for a lunar
+    source, else the lunar date of a full solar date (``None`` when neither is known)."""
+    written = lunar or parse_partial_date(raw).lunar
+    if written:
+        return written if len(written) == 10 else None
+    if ymd is None:
+        return None
+    found = solar_to_lunar(date.fromisoformat(ymd))
+    return f"{found[0]:04d}-{found[1]:02d}-{found[2]:02d}" if found else None
+
+
+def _ymd(year: object, month: object, day: object) -> str | None:
+    if pd.isna(year) or pd.isna(month) or pd.isna(day):
+        return None
+    try:
+        return date(int(year), int(month), int(day)).isoformat()  # type: ignore[call-overload]
+    except ValueError:
+        return None
+
+
+def _calendar_columns(
+    records: pd.DataFrame, frame: pd.DataFrame
+) -> tuple[list[str | None], list[str | None]]:
+    ymd = [
+        _ymd(y, m, d)
+        for y, m, d in zip(frame["birth_year"], frame["birth_month"], frame["birth_day"], strict=True)
+    ]
+    raws = _text_column(records, "birth_date")
+    lunars = _text_column(records, "birth_lunar")
+    keys = list(zip(raws, lunars, ymd, strict=True))
+    other = _map_distinct(keys, lambda key: _other_calendar(*key))
+    return ymd, other
+
+
 def _birth_frame(records: pd.DataFrame) -> pd.DataFrame:
     """Birth year, month and day, each kept only as far as the precision allows.
 
     ``birth_year`` is the year when it is stated as such; approximate years ("c. 1950",
     often rounded to five) and decades ("1950s", counted as its middle year) are only in
-    ``birth_approx_year``, flagged by ``birth_approx``.
+    ``birth_approx_year``, flagged by ``birth_approx``. ``birth_ymd`` is the full date
+    (ISO) and ``birth_other_ymd`` the same date in the other calendar (the lunar date as
+    written for a lunar source, else the lunar date of the solar one), for the
+    "lunar/solar equivalent" level.
     """
     precision = pd.Series(_text_column(records, "birth_precision"), index=records.index)
     year = _int_column(records, "birth_year")
@@ -286,7 +337,7 @@ def _birth_frame(records: pd.DataFrame) -> pd.DataFrame:
     approx = _circa(records) | decade
     stated = precision.isin(["day", "month", "year", ""]) & ~approx
     middle = (year // 10 * 10 + 5).where(decade, year)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "birth_year": year.where(stated),
             "birth_month": month.where(stated & precision.isin(["day", "month", ""])),
@@ -296,10 +347,27 @@ def _birth_frame(records: pd.DataFrame) -> pd.DataFrame:
         },
         index=records.index,
     )
+    ymd, other = _calendar_columns(records, frame)
+    return frame.assign(birth_ymd=ymd, birth_other_ymd=other)
 
 
 def _sex_column(records: pd.DataFrame) -> list[str | None]:
     return [_SEX.get(v.strip().casefold()) for v in _text_column(records, "sex")]
+
+
+def _case_code(text: str) -> tuple[str | None, str | None]:
+    """Case type as compared (the vocabulary code when the text names one) and its group."""
+    code = CASE_TYPES.normalise(text) if text.strip() else None
+    if code is None:
+        return normalise_text(text) or None, None
+    return normalise_text(code), case_type_group(code)
+
+
+def _case_frame(records: pd.DataFrame) -> pd.DataFrame:
+    found = _map_distinct(_text_column(records, "case_type"), _case_code)
+    return pd.DataFrame(
+        {"case_type": [f[0] for f in found], "case_group": [f[1] for f in found]}, index=records.index
+    )
 
 
 def _plain_column(records: pd.DataFrame, column: str) -> list[str | None]:
@@ -328,7 +396,7 @@ def build_features(
         _birth_frame(records),
         _place_frame(records, places, "birth"),
         _place_frame(records, places, "event"),
-        pd.DataFrame({"case_type": _plain_column(records, "case_type")}, index=records.index),
+        _case_frame(records),
         pd.DataFrame({"event_year": _int_column(records, "event_year")}, index=records.index),
     ]
     extras = {c: _plain_column(records, c) for c in extra_columns}

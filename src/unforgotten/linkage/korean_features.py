@@ -53,6 +53,7 @@ class KoreanNames:
         if not forms:
             return NameFeatures()
         first = forms[0]
+        alt = next((f for f in name_forms(texts[0]) if f.family != first.family), None)
         keys = [key for text in texts for key in name_keys(text)]
         return NameFeatures(
             full_form=f"{first.family} {first.given}".strip() or None,
@@ -61,6 +62,8 @@ class KoreanNames:
             surname_key=first.family or None,
             given_key=first.given or None,
             given_jamo=next((f.given_jamo for f in forms if f.given_jamo), None),
+            surname_key_alt=(alt.family or None) if alt else None,
+            given_key_alt=(alt.given or None) if alt else None,
             surname_share=_share(texts[0]) if first.family else None,
             keys=tuple(dict.fromkeys(keys)),
         )

@@ -39,6 +39,7 @@ CANONICAL_COLUMNS = (
     "birth_month",
     "birth_day",
     "birth_precision",
+    "birth_lunar",
     "birth_place",
     "case_type",
     "event_date",

@@ -107,6 +107,7 @@ def extract_records(conn: Connection) -> pd.DataFrame:
                 "birth_month": month,
                 "birth_day": day,
                 "birth_precision": parsed.get("birth_date_precision", "unknown"),
+                "birth_lunar": parsed.get("birth_date_lunar") or None,
                 "case_type": parsed.get("case_type"),
                 "event_date": raw.get("event_date") or None,
                 "event_year": event_year,
