@@ -40,6 +40,7 @@ class Block:
     line: int
     label: str
     text: str
+    function: str = ""  # for a help example: the command's function, ``module.name``
 
     @property
     def id(self) -> str:
@@ -110,7 +111,8 @@ def help_examples() -> list[Block]:
             text = textwrap.dedent(section.rstrip()).strip("\n")
             skipped = len(section) - len(section.lstrip("\n"))  # blank lines after "Example:"
             line = first.value.lineno + before.count("\n") + skipped
-            found.append(Block(str(path.relative_to(ROOT)), line, "help", text))
+            module = f"unforgotten.cli.{path.stem}.{node.name}"
+            found.append(Block(str(path.relative_to(ROOT)), line, "help", text, module))
     return found
 
 
