@@ -43,6 +43,7 @@ pytestmark = pytest.mark.slow
 MAX_EXEMPT = 6
 BLOCK_TIMEOUT_S = 180
 INPUTS = Path(__file__).resolve().parent / "docs_inputs"
+CURL = shutil.which("curl")
 BLOCKS = [*shell_blocks(), *help_examples()]
 
 _PRELUDE = """set -euo pipefail
@@ -112,7 +113,10 @@ def demo_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _environment(shim_dir: Path) -> dict[str, str]:
     """This process's environment without UNFORGOTTEN_*, with an ``unforgotten`` that runs this checkout."""
     shim_dir.mkdir(parents=True, exist_ok=True)
-    for name, target in (("unforgotten", f"{sys.executable} -m unforgotten"), ("python", sys.executable)):
+    shims = {"unforgotten": f"{sys.executable} -m unforgotten", "python": sys.executable}
+    if CURL is not None:  # an HTTP error status fails the block, as a person reading the reply would see
+        shims["curl"] = f"{CURL} --fail-with-body"
+    for name, target in shims.items():
         shim = shim_dir / name
         shim.write_text(f'#!/bin/sh\nexec {target} "$@"\n', encoding="utf-8")
         shim.chmod(0o755)
@@ -142,6 +146,8 @@ def workdir(demo_copy: Path, tmp_path: Path) -> Iterator[Path]:
 def test_example_runs_as_written(block: Block, workdir: Path) -> None:
     if block.exempt is not None:
         pytest.skip(f"not run: {block.exempt}")
+    if CURL is None and _CURL.search(block.script):
+        pytest.skip("curl is not installed")
     env = _environment(workdir / ".venv" / "bin")
     env["UNFORGOTTEN_DB"] = "registry.db"
     process = subprocess.Popen(
