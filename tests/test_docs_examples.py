@@ -140,14 +140,16 @@ def workdir(demo_copy: Path, tmp_path: Path) -> Iterator[Path]:
         shutil.copy2(path, work / path.name)
     _environment(work / ".venv" / "bin")
     yield work
+    shutil.rmtree(work)  # two registry copies a block: do not keep a gigabyte of them in /tmp
 
 
 @pytest.mark.parametrize("block", BLOCKS, ids=[b.id for b in BLOCKS])
-def test_example_runs_as_written(block: Block, workdir: Path) -> None:
+def test_example_runs_as_written(block: Block, request: pytest.FixtureRequest) -> None:
     if block.exempt is not None:
         pytest.skip(f"not run: {block.exempt}")
     if CURL is None and _CURL.search(block.script):
         pytest.skip("curl is not installed")
+    workdir: Path = request.getfixturevalue("workdir")  # only for a block that runs
     env = _environment(workdir / ".venv" / "bin")
     env["UNFORGOTTEN_DB"] = "registry.db"
     process = subprocess.Popen(
