@@ -42,7 +42,7 @@ def demo(
     (unless --no-serve or --json).
 
     Example:
-        unforgotten demo    # not run: serves the web app until Ctrl-C
+        unforgotten demo    # builds demo-workspace/, then serves the web app until Ctrl-C
         unforgotten demo --persons 1000 --lists 5 --dir demo-small --no-serve
     """
     # imported here, not at the top: the rest of the command line must start fast

@@ -193,7 +193,7 @@ def estimate(
         unforgotten estimate --dataset UKdat --method stepwise --report uk.html
         unforgotten estimate --dataset UKdat --method stepwise --rule msefit
         unforgotten estimate --table my_lists.csv --method all
-        unforgotten estimate --db registry.db --by case_type --method lcmcr --json
+        unforgotten estimate --db registry.db --by case_type --method stepwise --json
         unforgotten estimate --db registry.db --method all --save
     """
     from unforgotten.estimate.methods import METHODS, Settings, run_methods  # noqa: PLC0415

@@ -97,6 +97,17 @@ def _show_pair(item: dict[str, Any]) -> None:
     console.print(f"evidence: {evidence}", highlight=False)
 
 
+def _ask(question: str) -> str:
+    """The reviewer's answer, one letter; the end of input (Ctrl-D, a pipe run dry) is [q]uit."""
+    try:
+        return str(typer.prompt(question, default="s")).strip().lower()[:1]
+    except typer.Abort as stop:
+        if isinstance(stop.__context__, EOFError):  # Ctrl-C stays an abort
+            console.print("\nend of input: stopped")
+            return "q"
+        raise
+
+
 def review(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option(help="Pairs to go through.")] = 50,
@@ -109,7 +120,7 @@ def review(
     Example:
         unforgotten review
         unforgotten review list --json
-        unforgotten review decide 1234 accept
+        unforgotten review decide 1417 accept
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -121,7 +132,7 @@ def review(
     console.print(f"{progress['decided']} of {progress['total']} review pairs decided")
     for item in queue:
         _show_pair(item)
-        answer = typer.prompt("[a]ccept / [r]eject / [s]kip / [q]uit", default="s").strip().lower()[:1]
+        answer = _ask("[a]ccept / [r]eject / [s]kip / [q]uit")
         if answer == "q":
             break
         if answer in ("a", "r"):
@@ -166,7 +177,7 @@ def review_decide(
     """Accept or reject one pair (audited; later runs respect it).
 
     Example:
-        unforgotten review decide 1234 reject --note "different fathers' names"
+        unforgotten review decide 1345 reject --note "different family names in every spelling"
     """
     from unforgotten.linkage.store import decide  # noqa: PLC0415
 
@@ -198,8 +209,8 @@ def merge(
     refuses, naming the change, when the same persons were changed since.
 
     Example:
-        unforgotten merge 12 873 --note "same father and village in both testimonies"
-        unforgotten merge --undo 45
+        unforgotten merge 969 3327 --note "same name in Hangul and romanized, both forcibly returned"
+        unforgotten merge --undo 1
     """
     from unforgotten.linkage.merges import merge_persons, undo_merge  # noqa: PLC0415
 
@@ -254,8 +265,8 @@ def split(
     exactly, use `unforgotten merge --undo DECISION` instead.
 
     Example:
-        unforgotten split 12 --record 431 --record 432 --note "two brothers"
-        unforgotten split 12 --person 873
+        unforgotten split 14 --record 2363 --record 2560 --note "her sister, held in the same camp"
+        unforgotten split 12 --person 1979
     """
     from unforgotten.linkage.merges import split_person  # noqa: PLC0415
 

@@ -86,9 +86,9 @@ def import_(
     with --dry-run first.
 
     Example:
-        unforgotten import families_list.csv --source "Families association 2023"
-        unforgotten import 명단.xlsx --source KWAFU --mapping kwafu.toml --dry-run
-        unforgotten import big.csv --source S --report problems.csv --max-errors 5
+        unforgotten import families_2023.csv --source "Families association 2023"
+        unforgotten import 명단.xlsx --source KWAFU --mapping kwafu.toml --dry-run --max-errors 5
+        unforgotten import 명단.xlsx --source KWAFU --mapping kwafu.toml --report problems.csv
     """
     ws = open_workspace(db, key_file, actor, role)
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())

@@ -131,9 +131,9 @@ def import_readout(
 
     Example:
 
-        unforgotten readout import 2024-04-15_readout.txt
-        unforgotten readout import 2024-04-15_readout.txt --json
-        unforgotten readout import 2024-04-15_readout.txt --save --db registry.db
+        unforgotten readout import 2024-11-20_readout.txt
+        unforgotten readout import 2024-11-20_readout.txt --json
+        unforgotten readout import 2024-11-20_readout.txt --save --db registry.db
     """
     draft = parse_readout(read_text(file), source=file.name)
     round_id = None
@@ -298,6 +298,7 @@ def round_confirm(
 
     Example:
 
+        unforgotten readout import 2024-11-20_readout.txt --save    # draft round 2
         unforgotten round confirm 2 --as "officer:kim"
     """
     confirm_round(open_workspace(db, key_file, actor, role), round_id)
@@ -325,7 +326,9 @@ def commitment_set(
 
     Example:
 
-        unforgotten commitment set 3 --status done --reason "second round held 2024-04-15" --follow-up 1
+        unforgotten readout import 2024-11-20_readout.txt --save    # the next round: draft round 2
+        unforgotten round confirm 2
+        unforgotten commitment set 3 --status done --reason "next round held 2024-11-20" --follow-up 2
     """
     ws = open_workspace(db, key_file, actor, role)
     row = set_commitment_status(ws, commitment_id, status, reason=reason, follow_up_round=follow_up)

@@ -105,7 +105,8 @@ def token_create(
     Example:
         unforgotten user add kim --role documenter
         export TOKEN=$(unforgotten token create kim --label scripts)
-        curl -G -H "Authorization: Bearer $TOKEN" --data-urlencode "q=이영희" http://127.0.0.1:8000/api/persons
+        curl -G -H "Authorization: Bearer $TOKEN" --data-urlencode "q=이영희" \\
+            http://127.0.0.1:8000/api/persons
     """
     from unforgotten.web.tokens import create_token  # noqa: PLC0415
 
@@ -136,6 +137,7 @@ def user_disable(
     """Disable a user: log-ins and tokens are refused and every open session ends at once.
 
     Example:
+        unforgotten user add kim --role documenter
         unforgotten user disable kim
         unforgotten user disable kim --json
     """
@@ -148,6 +150,8 @@ def user_enable(
     """Enable a user that was disabled.
 
     Example:
+        unforgotten user add kim --role documenter
+        unforgotten user disable kim
         unforgotten user enable kim --json
     """
     _set_active(name, active=True, db=db, key_file=key_file, as_json=as_json)
@@ -171,7 +175,8 @@ def user_password(
     """Set a user's password (asked twice, or read from stdin); every session of the user ends.
 
     Example:
-        unforgotten user password kim
+        unforgotten user add kim --role documenter
+        NEW_PASSWORD=$(openssl rand -base64 18)    # or from your password manager
         printf '%s\\n' "$NEW_PASSWORD" | unforgotten user password kim --password-stdin --json
     """
     from unforgotten.web.accounts import set_password  # noqa: PLC0415
@@ -224,7 +229,10 @@ def token_revoke(
     """Revoke an API token by id or label; requests with it are refused from then on.
 
     Example:
-        unforgotten token revoke 3
+        unforgotten user add kim --role documenter
+        unforgotten token create kim --label scripts
+        unforgotten token create kim --label nightly-export
+        unforgotten token revoke 1
         unforgotten token revoke nightly-export --json
     """
     from unforgotten.web.tokens import revoke_token  # noqa: PLC0415
