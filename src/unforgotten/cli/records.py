@@ -649,7 +649,7 @@ def incident_act(
     """Add one act to an incident.
 
     Example:
-        unforgotten incident act 1 --act "violation=NKV-F1;perpetrator=Camp guards" --reason "second witness"
+        unforgotten incident act 1 --act "violation=NKV-F1;perpetrator=Camp guards" --reason "witness"
     """
     with _answer(as_json):
         saved = _service(db, None, actor, role).add_act(
