@@ -12,6 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from unforgotten.domain.dates import PartialDate, parse_partial_date
+from unforgotten.domain.limits import DEFAULT_MAX, check_length, limit_of
 from unforgotten.domain.vocab import CASE_STATUSES, CASE_TYPES, SEX, Vocabulary
 from unforgotten.errors import BatchRejected, Problem
 from unforgotten.ingest.columns import CANONICAL_COLUMNS
@@ -176,6 +177,7 @@ class Validator:
         """The plan of one row; its problems are added to :attr:`problems`."""
         table, mapping, problems = self.table, self.mapping, self.problems
         values, extra, protected = mapping.canonical_row(cells)
+        self._check_lengths(row, values, extra, protected)
         self._check_id(row, values["record_id"])
         if not _has_name(values):
             problems.append(
@@ -192,6 +194,21 @@ class Validator:
         birth, event = _check_dates(table, mapping, row, values, problems, known=self._dates)
         record_id = values["record_id"]
         return RowPlan(row, record_id, values, extra, protected, sex, case_type, status, birth, event)
+
+    def _check_lengths(self, row: int, *groups: dict[str, str]) -> None:
+        """A value over its field's cap (:mod:`unforgotten.domain.limits`) is an error naming the cap."""
+        canonical, *others = groups
+        for column, value in canonical.items():
+            if len(value) > limit_of(column) and (reason := check_length(column, value)):
+                self.problems.append(self._too_long(row, _column_name(self.mapping, column), reason))
+        for cells in others:
+            for column, value in cells.items():
+                if len(value) > DEFAULT_MAX:
+                    reason = f"{len(value):,} characters; a cell may hold at most {DEFAULT_MAX:,}"
+                    self.problems.append(self._too_long(row, column, reason))
+
+    def _too_long(self, row: int, column: str, reason: str) -> Problem:
+        return Problem(self.table.file, row, column, "", reason, code="too_long")  # never the value
 
     def _check_id(self, row: int, record_id: str) -> None:
         file, column = self.table.file, self._id_column
