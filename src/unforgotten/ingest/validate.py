@@ -177,6 +177,7 @@ class Validator:
         """The plan of one row; its problems are added to :attr:`problems`."""
         table, mapping, problems = self.table, self.mapping, self.problems
         values, extra, protected = mapping.canonical_row(cells)
+        self._check_nul(row, cells)
         self._check_lengths(row, values, extra, protected)
         self._check_id(row, values["record_id"])
         if not _has_name(values):
@@ -206,6 +207,14 @@ class Validator:
                 if len(value) > DEFAULT_MAX:
                     reason = f"{len(value):,} characters; a cell may hold at most {DEFAULT_MAX:,}"
                     self.problems.append(self._too_long(row, column, reason))
+
+    def _check_nul(self, row: int, cells: dict[str, str]) -> None:
+        """A NUL byte is refused (PostgreSQL cannot store it in text; it is never meant)."""
+        if any("\x00" in v for v in cells.values()):
+            for column, value in cells.items():
+                if "\x00" in value:
+                    reason = "holds a NUL byte (\\x00), which no text field may hold; remove it"
+                    self.problems.append(Problem(self.table.file, row, column, "", reason, code="nul_byte"))
 
     def _too_long(self, row: int, column: str, reason: str) -> Problem:
         return Problem(self.table.file, row, column, "", reason, code="too_long")  # never the value
