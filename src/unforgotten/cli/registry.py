@@ -63,6 +63,13 @@ def import_(
         bool, typer.Option("--dry-run", help="Validate only; write nothing (and take no write lock).")
     ] = False,
     organisation: Annotated[str | None, typer.Option("--organisation", help="Who keeps the source.")] = None,
+    confidentiality: Annotated[
+        str,
+        typer.Option(
+            "--confidentiality",
+            help="public, restricted (default) or confidential; set when the source is created.",
+        ),
+    ] = "restricted",
     max_errors: Annotated[
         int,
         typer.Option("--max-errors", min=0, help="Show at most this many problems (the rest are counted)."),
@@ -103,6 +110,7 @@ def import_(
                 sheet=sheet,
                 dry_run=dry_run,
                 organisation=organisation,
+                confidentiality=confidentiality,
                 progress=lambda n: bar.advance(task, n),
             )
         except BatchRejected as exc:
@@ -257,20 +265,37 @@ def export_(
         bool, typer.Option("--include-protected", help="Admins only; audited.")
     ] = False,
     raw_cells: RawCellsOption = False,
+    include_confidential: Annotated[
+        bool,
+        typer.Option(
+            "--include-confidential",
+            help="Also the records of confidential sources (and persons with any); roles that may "
+            "read protected fields only; audited.",
+        ),
+    ] = False,
     db: DbOption = None,
     key_file: KeyFileOption = None,
     actor: ActorOption = None,
     role: RoleOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Export persons or records as CSV or JSON (protected fields left out by default).
+    """Export persons or records as CSV or JSON (protected fields and confidential sources left
+    out by default).
 
     Example:
         unforgotten export persons --out persons.csv
         unforgotten export records --out records.json --format json
     """
     ws = open_workspace(db, key_file, actor, role)
-    count = export(ws, what, out, fmt=fmt, include_protected=include_protected, raw_cells=raw_cells)
+    count = export(
+        ws,
+        what,
+        out,
+        fmt=fmt,
+        include_protected=include_protected,
+        raw_cells=raw_cells,
+        include_confidential=include_confidential,
+    )
     if as_json:
         print_json({"what": what, "rows": count, "file": str(out)})
     else:
@@ -311,7 +336,8 @@ def key_rotate(
     )
     console.print(
         "Key backups made before now no longer open this database. Database backups made before now "
-        "need the old key" + (f", kept in {report.kept_old}" if report.kept_old else " (now removed)")
+        "need the old key"
+        + (f", kept in {report.kept_old}" if report.kept_old else " (now removed)")
         + ": keep each database backup together with its key file.\n"
         f"Back up the key file now: {report.key_file} (a key backup is this one file).",
         highlight=False,

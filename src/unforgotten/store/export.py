@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import Connection
 
 from unforgotten.domain.cells import neutralise_rows
-from unforgotten.domain.roles import Permission
-from unforgotten.errors import ValidationError
+from unforgotten.domain.roles import Permission, may_see
+from unforgotten.errors import PermissionDenied, ValidationError
 from unforgotten.store.queries import cluster_rows, person_rows, protected_of_records, record_rows
+from unforgotten.store.visibility import export_visibility
 from unforgotten.store.workspace import Workspace
 
 __all__ = ["EXPORTS", "export"]
@@ -55,12 +56,17 @@ def export(
     include_protected: bool = False,
     rows_for: Callable[[Connection], list[dict[str, Any]]] | None = None,
     raw_cells: bool = False,
+    include_confidential: bool = False,
 ) -> int:
     """Write an export; returns the number of rows. Protected fields only on request, for admins.
-    CSV cells that a spreadsheet would run as formulas are neutralised unless ``raw_cells``."""
+    CSV cells that a spreadsheet would run as formulas are neutralised unless ``raw_cells``.
+    Records of confidential sources (and persons with any) are left out unless
+    ``include_confidential``, which needs the role to read protected fields."""
     ws.require(Permission.EXPORT)
     if include_protected:
         ws.require(Permission.EXPORT_PROTECTED)
+    if include_confidential and not may_see(ws.settings.role, "confidential"):
+        raise PermissionDenied(f"role {ws.settings.role!r} may not see confidential sources")
     if fmt not in ("csv", "json"):
         raise ValidationError(f"unknown export format {fmt!r}; use csv or json")
     producer = rows_for or EXPORTS.get(what)
@@ -68,7 +74,7 @@ def export(
         raise ValidationError(f"unknown export {what!r}; use one of {', '.join(EXPORTS)}")
     ws.ensure_ready()
     with ws.read() as conn:
-        rows = producer(conn)
+        rows = export_visibility(conn, include_confidential=include_confidential).rows(producer(conn))
         if include_protected and what == "records":
             secret = protected_of_records(conn, ws.keyring, [r["_id"] for r in rows])
             rows = [{**r, **secret.get(r["_id"], {})} for r in rows]
@@ -83,6 +89,7 @@ def export(
             "format": fmt,
             "include_protected": include_protected,
             "raw_cells": raw_cells,
+            "include_confidential": include_confidential,
         },
     )
     _write(rows, out, fmt, raw_cells=raw_cells)

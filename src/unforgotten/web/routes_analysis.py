@@ -15,6 +15,7 @@ from unforgotten.korean import counties, facilities, provinces
 from unforgotten.linkage import store as linkage
 from unforgotten.store import schema as s
 from unforgotten.store.estimates import latest_estimate
+from unforgotten.store.visibility import visibility
 from unforgotten.web import schemas as m
 from unforgotten.web.deps import CsrfChecked, WorkspaceDep, require
 from unforgotten.web.estimates import STRATA, estimate_page, save_run
@@ -110,8 +111,14 @@ def review(ws: WorkspaceDep, request: Request, skip: int | None = None) -> m.Rev
         skipped = [*skipped, skip][-200:]
         request.session["skipped"] = skipped
     with ws.read() as conn:
+        hidden = visibility(conn, ws.settings.role)
         pairs = linkage.review_queue(conn, limit=20 + len(skipped))
         progress = linkage.review_progress(conn)
+    pairs = [
+        p
+        for p in pairs
+        if p["left"]["person_id"] not in hidden.persons and p["right"]["person_id"] not in hidden.persons
+    ]
     rest = [p for p in pairs if p["pair_id"] not in skipped] or pairs
     return m.ReviewPage(
         pairs=[m.ReviewPair(**p) for p in rest[:20]],
