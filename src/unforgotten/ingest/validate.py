@@ -12,6 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from unforgotten.domain.dates import PartialDate, parse_partial_date
+from unforgotten.domain.invisible import bidi_control, strip_invisible
 from unforgotten.domain.limits import DEFAULT_MAX, check_length, limit_of
 from unforgotten.domain.vocab import CASE_STATUSES, CASE_TYPES, SEX, Vocabulary
 from unforgotten.errors import BatchRejected, Problem
@@ -97,6 +98,7 @@ def _check_dates(
 
 
 _NAMES = ("full_name", "family_name", "given_name", "name_hangul")
+_STRIPPED = (*_NAMES, "aliases", "informant_name")
 
 
 def _closest(column: str) -> str | None:
@@ -177,6 +179,10 @@ class Validator:
         """The plan of one row; its problems are added to :attr:`problems`."""
         table, mapping, problems = self.table, self.mapping, self.problems
         values, extra, protected = mapping.canonical_row(cells)
+        for column in _STRIPPED:  # zero-width marks make equal-looking names differ
+            if values[column]:
+                values[column] = strip_invisible(values[column]).strip()
+        self._check_invisible(row, cells)
         self._check_nul(row, cells)
         self._check_lengths(row, values, extra, protected)
         self._check_id(row, values["record_id"])
@@ -207,6 +213,18 @@ class Validator:
                 if len(value) > DEFAULT_MAX:
                     reason = f"{len(value):,} characters; a cell may hold at most {DEFAULT_MAX:,}"
                     self.problems.append(self._too_long(row, column, reason))
+
+    def _check_invisible(self, row: int, cells: dict[str, str]) -> None:
+        """A bidi control (an override or isolate) is refused: it makes text display out of order."""
+        if bidi_control("".join(cells.values())) is None:  # the common case: one search
+            return
+        for column, value in cells.items():
+            if value and (found := bidi_control(value)):
+                reason = (
+                    f"holds the bidirectional control {found}, which makes text display in another "
+                    "order than stored; remove it"
+                )
+                self.problems.append(Problem(self.table.file, row, column, "", reason, code="bidi_control"))
 
     def _check_nul(self, row: int, cells: dict[str, str]) -> None:
         """A NUL byte is refused (PostgreSQL cannot store it in text; it is never meant)."""
