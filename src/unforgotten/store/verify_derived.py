@@ -11,7 +11,8 @@
   window the throttle keeps rows (twice its lock-out time), a key must hold at least as many
   failed attempts as there are ``login_failed``/``totp_failed`` events for it, and no more
   successes than ``login``/``totp`` events. Deleting failures, or marking them successes, to
-  lift a lock-out is reported. Wrong API tokens count on the client address only and are not
+  lift a lock-out is reported. The second factor's used time steps (``totp-step:``) are not
+  audited one by one either. Wrong API tokens count on the client address only and are not
   audited one by one, so the address counts are not covered.
 """
 
@@ -144,7 +145,7 @@ def _check_attempts(conn: Connection, breaks: list[str], now: dt.datetime) -> No
             )
             return
     for (key, ok), held in sorted(stored.items()):
-        if ok and not key.startswith("addr:") and held > audited.get((key, True), 0):
+        if ok and key.split(":", 1)[0] in ("password", "totp") and held > audited.get((key, True), 0):
             breaks.append(
                 f"credential_attempt: {key.split(':', 1)[0]} key holds {held} successful attempt(s) where "
                 f"the audit log records {audited.get((key, True), 0)} (a failure marked successful)"
