@@ -48,7 +48,10 @@ def test_a_bidi_control_is_refused_naming_row_and_column(
     rows[2]["informant_contact"] = f"010{char}-1234"
     with pytest.raises(BatchRejected) as caught:
         import_file(ws, write_csv(tmp_path / "b.csv", rows), source="S")
-    reason = f"holds the bidirectional control {named}, which makes text display in another order than stored; remove it"
+    reason = (
+        f"holds the bidirectional control {named}, which makes text display in another order "
+        "than stored; remove it"
+    )
     assert [str(p) for p in caught.value.problems] == [
         f"b.csv: row 3, column 'full_name': {reason}",
         f"b.csv: row 4, column 'informant_contact': {reason}",

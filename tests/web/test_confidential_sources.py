@@ -5,8 +5,8 @@ without ``--include-confidential``."""
 from __future__ import annotations
 
 import csv
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
