@@ -14,6 +14,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.helpers import write_csv
+from tests.web.conftest import _session_csrf
+from tests.web.data import add_review_pairs
 from tests.web.test_protection import _urls
 
 from unforgotten.domain.roles import Permission, Role, may
@@ -21,6 +23,7 @@ from unforgotten.errors import PermissionDenied, ValidationError
 from unforgotten.ingest import import_file
 from unforgotten.store import schema as s
 from unforgotten.store.export import export
+from unforgotten.store.schema_linkage import link_pair
 from unforgotten.store.workspace import Workspace
 from unforgotten.tracking.store import seed_demo
 
@@ -134,3 +137,21 @@ def test_an_unknown_confidentiality_is_refused(ws: Workspace, tmp_path: Path) ->
             source="X",
             confidentiality="secret",
         )
+
+
+def test_a_review_pair_with_a_confidential_record_is_neither_shown_nor_decided(
+    registry: Workspace, tmp_path: Path, client_for: Callable[[str], TestClient]
+) -> None:
+    _confidential(registry, tmp_path)
+    add_review_pairs(registry)
+    with registry.read() as conn:
+        recs = dict(conn.execute(select(s.source_record.c.record_id, s.source_record.c.id)).all())
+    with registry.engine.begin() as conn:  # a pair of the newest run joining C1 to a visible record
+        conn.execute(link_pair.update().where(link_pair.c.id == 2).values(record_l=recs["C1"]))
+    analyst = client_for("analyst")
+    queue = analyst.get("/api/review").json()
+    assert [p["pair_id"] for p in queue["pairs"]] == [1]
+    refused = analyst.post("/review/2", data={"decision": "accepted", "csrf": _session_csrf(analyst)})
+    assert refused.status_code == 404
+    admin = client_for("admin")
+    assert [p["pair_id"] for p in admin.get("/api/review").json()["pairs"]] == [1, 2]
