@@ -349,3 +349,43 @@ def test_an_unknown_calendar_in_the_mapping_is_an_error(ws: Workspace, tmp_path:
         import_file(
             ws, write_csv(tmp_path / "l.csv", canonical_rows(1)), source="S", mapping=tmp_path / "m.toml"
         )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_nul_byte_is_a_row_error_on_each_backend_and_writes_nothing(
+    ws: Workspace, tmp_path: Path, fmt: str
+) -> None:
+    rows = canonical_rows(400)
+    rows[0]["notes"] = "before\x00after"  # inside the first 8 KB
+    rows[299]["full_name"] = "Kim\x00"  # far past it
+    rows[299]["informant_contact"] = "010\x00-1234"
+    if fmt == "csv":
+        path = write_csv(tmp_path / "nul.csv", rows)
+    else:
+        path = tmp_path / "nul.json"
+        path.write_text(json.dumps(rows), encoding="utf-8")  # JSON writes NUL as \u0000
+    before = (_snapshot(ws), _source_and_batch_counts(ws))
+    with pytest.raises(BatchRejected) as caught:
+        import_file(ws, path, source="S")
+    row = {"csv": (2, 301), "json": (1, 300)}[fmt]
+    reason = "holds a NUL byte (\\x00), which no text field may hold; remove it"
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path.name}: row {row[0]}, column 'notes': {reason}",
+        f"{path.name}: row {row[1]}, column 'full_name': {reason}",
+        f"{path.name}: row {row[1]}, column 'informant_contact': {reason}",
+    ]
+    assert caught.value.exit_code == 4
+    assert (_snapshot(ws), _source_and_batch_counts(ws)) == before
+
+
+@pytest.mark.parametrize("name", ["junk.csv", "junk.tsv", "junk.json", "junk.ndjson"])
+def test_random_bytes_are_refused_and_write_nothing(ws: Workspace, tmp_path: Path, name: str) -> None:
+    import random
+
+    path = tmp_path / name
+    path.write_bytes(random.Random(name).randbytes(5000))
+    before = (_snapshot(ws), _source_and_batch_counts(ws))
+    with pytest.raises(ValidationError) as caught:
+        import_file(ws, path, source="S")
+    assert caught.value.exit_code == 4 and str(caught.value).startswith(f"{name}: ")
+    assert (_snapshot(ws), _source_and_batch_counts(ws)) == before

@@ -92,6 +92,25 @@ def test_totp_second_factor(app: FastAPI, registry: Workspace) -> None:
     assert client.get("/api/persons").status_code == 200
 
 
+def test_a_totp_code_works_once(app: FastAPI, registry: Workspace) -> None:
+    secret = pyotp.random_base32()
+    with registry.read() as conn:
+        uid = next(u.id for u in accounts.list_users(conn) if u.name == "analyst")
+    accounts.enable_totp(registry, uid, secret, pyotp.TOTP(secret).now())
+    code = pyotp.TOTP(secret).now()
+    first = TestClient(app)
+    login(first, "analyst")
+    first.post("/login/totp", data={"code": code, "csrf": _session_csrf(first)})
+    assert first.get("/api/persons").status_code == 200
+    second = TestClient(app)  # the same code, seen over a shoulder, within its 30 s
+    login(second, "analyst")
+    replay = second.post("/login/totp", data={"code": code, "csrf": _session_csrf(second)})
+    assert replay.status_code == 401 and second.get("/api/persons").status_code == 401
+    assert accounts.check_totp(registry, uid, code) == "bad"
+    previous = pyotp.TOTP(secret).at(dt.datetime.now(dt.UTC) - dt.timedelta(seconds=30))
+    assert accounts.check_totp(registry, uid, previous) == "bad"  # an older code after a newer one
+
+
 def test_bearer_token_from_the_cli(app: FastAPI, registry: Workspace) -> None:
     from unforgotten.cli.main import app as cli
 

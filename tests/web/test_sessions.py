@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from tests.web.conftest import PASSWORD, _session_csrf, login
 from typer.testing import CliRunner
 
@@ -17,7 +17,7 @@ from unforgotten.cli.main import app as cli
 from unforgotten.errors import UnforgottenError
 from unforgotten.store.schema_web import web_session
 from unforgotten.store.workspace import Workspace
-from unforgotten.web.middleware import COOKIE
+from unforgotten.web.middleware import ANON_COOKIE, COOKIE
 from unforgotten.web.tokens import create_token
 
 NEW = "a brand new passphrase"
@@ -59,9 +59,33 @@ def test_a_cookie_replayed_after_logout_is_refused(app: FastAPI, registry: Works
 def test_log_in_begins_a_new_session_id(app: FastAPI) -> None:
     client = TestClient(app)
     client.get("/login")
-    before = str(client.cookies[COOKIE])
+    assert COOKIE not in client.cookies and ANON_COOKIE in client.cookies  # no session before log-in
     login(client, "viewer")
-    assert str(client.cookies[COOKIE]) != before and _replay(app, before) == 401
+    after = str(client.cookies[COOKIE])  # made at log-in: no id from before it to fix
+    assert ANON_COOKIE not in client.cookies and _replay(app, after) == 200
+
+
+def test_visitors_without_a_log_in_make_no_session_rows(app: FastAPI, registry: Workspace) -> None:
+    for _ in range(200):  # a flood of fresh visitors, each fetching the form (and its CSRF token)
+        fresh = TestClient(app)
+        assert fresh.get("/login").status_code == 200
+        fresh.close()
+    with registry.read() as conn:
+        assert conn.execute(select(func.count()).select_from(web_session)).scalar_one() == 0
+    client = TestClient(app)
+    login(client, "viewer")  # the token from the signed cookie is accepted by the log-in form
+    assert client.get("/api/account").status_code == 200
+    with registry.read() as conn:
+        assert conn.execute(select(func.count()).select_from(web_session)).scalar_one() == 1
+
+
+def test_an_edited_visitor_token_is_refused(app: FastAPI) -> None:
+    client = TestClient(app)
+    client.get("/login")
+    token, _, mac = str(client.cookies[ANON_COOKIE]).rpartition(".")
+    client.cookies.set(ANON_COOKIE, f"{token}x.{mac}")
+    response = client.post("/login", data={"name": "viewer", "password": PASSWORD, "csrf": token + "x"})
+    assert response.status_code == 403
 
 
 def test_password_change_by_cli_ends_sessions(app: FastAPI, registry: Workspace) -> None:

@@ -63,6 +63,13 @@ def import_(
         bool, typer.Option("--dry-run", help="Validate only; write nothing (and take no write lock).")
     ] = False,
     organisation: Annotated[str | None, typer.Option("--organisation", help="Who keeps the source.")] = None,
+    confidentiality: Annotated[
+        str,
+        typer.Option(
+            "--confidentiality",
+            help="public, restricted (default) or confidential; set when the source is created.",
+        ),
+    ] = "restricted",
     max_errors: Annotated[
         int,
         typer.Option("--max-errors", min=0, help="Show at most this many problems (the rest are counted)."),
@@ -103,6 +110,7 @@ def import_(
                 sheet=sheet,
                 dry_run=dry_run,
                 organisation=organisation,
+                confidentiality=confidentiality,
                 progress=lambda n: bar.advance(task, n),
             )
         except BatchRejected as exc:
@@ -199,13 +207,22 @@ def export_(
             "--scope", help="Only persons whose consent covers it: publication, un, court, contact."
         ),
     ] = None,
+    include_confidential: Annotated[
+        bool,
+        typer.Option(
+            "--include-confidential",
+            help="Also the records of confidential sources (and persons with any); roles that may "
+            "read protected fields only; audited.",
+        ),
+    ] = False,
     db: DbOption = None,
     key_file: KeyFileOption = None,
     actor: ActorOption = None,
     role: RoleOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Export persons or records as CSV or JSON (protected fields left out by default).
+    """Export persons or records as CSV or JSON (protected fields and confidential sources left
+    out by default).
 
     With --for RECIPIENT --scope SCOPE (an export that leaves the organisation), only persons whose
     consent covers the scope are in it. Every export records whom it included, so a later
@@ -230,6 +247,7 @@ def export_(
         raw_cells=raw_cells,
         scope=scope,
         recipient=recipient or "internal",
+        include_confidential=include_confidential,
     )
     if as_json:
         print_json({"what": what, "rows": count, "file": str(out)})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["MATRIX", "ROLES", "Permission", "Role", "may"]
+__all__ = ["CONFIDENTIALITY", "MATRIX", "ROLES", "Permission", "Role", "may", "may_see"]
 
 
 class Role(StrEnum):
@@ -55,3 +55,24 @@ def may(role: str, permission: Permission) -> bool:
         return permission in MATRIX[Role(role)]
     except ValueError:
         return False
+
+
+CONFIDENTIALITY = ("public", "restricted", "confidential")
+"""A source's levels: *public* and *restricted* (the import default: the team's, not for
+publication) records are seen by every role that may read; *confidential* ones only by roles
+that may read protected fields (their source is as sensitive as an informant)."""
+
+
+def may_see(role: str, confidentiality: str) -> bool:
+    """Whether ``role`` may see the records of a source of ``confidentiality`` (unknown: no).
+
+    >>> may_see("viewer", "restricted"), may_see("viewer", "confidential")
+    (True, False)
+    >>> may_see("documenter", "confidential")
+    True
+    """
+    if confidentiality in ("public", "restricted"):
+        return may(role, Permission.READ)
+    if confidentiality == "confidential":
+        return may(role, Permission.READ_PROTECTED)
+    return False

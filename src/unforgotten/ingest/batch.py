@@ -21,9 +21,9 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, select
 
 from unforgotten.domain.dates import PartialDate
-from unforgotten.domain.roles import Permission
+from unforgotten.domain.roles import CONFIDENTIALITY, Permission
 from unforgotten.domain.vocab import CASE_TYPES, case_type_violation
-from unforgotten.errors import DuplicateBatchError, NotFoundError, Problem
+from unforgotten.errors import DuplicateBatchError, NotFoundError, Problem, ValidationError
 from unforgotten.ingest.mapping import Mapping
 from unforgotten.ingest.readers import RawTable, detect_format, read_table
 from unforgotten.ingest.validate import RowPlan, Validator
@@ -105,6 +105,8 @@ def import_file(
 ) -> ImportReport:
     """Import one file as one batch of ``source``; see the module docstring for the rules."""
     ws.require(Permission.IMPORT)
+    if confidentiality not in CONFIDENTIALITY:
+        raise ValidationError(f"confidentiality {confidentiality!r}: use one of {', '.join(CONFIDENTIALITY)}")
     ws.ensure_ready()
     try:
         data = path.read_bytes()

@@ -82,6 +82,8 @@ def _header(columns: list[str], name: str) -> tuple[str, ...]:
             raise ValidationError(f"{name}: row 1, column {position}: the header cell is empty")
         if column in seen:
             raise ValidationError(f"{name}: row 1: column {column!r} appears twice in the header")
+        if "\x00" in column:
+            raise ValidationError(f"{name}: row 1, column {position}: the header cell holds a NUL byte")
         seen.add(column)
     return cleaned
 
@@ -204,10 +206,13 @@ def _read_ndjson(data: bytes, name: str) -> RawTable:
 
 
 def _not_text(data: bytes) -> bool:
-    """True when the bytes look binary: a NUL, or more than 1 in 10 control characters."""
+    """True when the bytes look binary: more than 1 in 10 control characters (NUL included).
+
+    A stray NUL in a text file is not enough: that cell is refused with its row and column.
+    """
     sample = data[:8192]
     control = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
-    return b"\x00" in sample or control * 10 > len(sample)
+    return control * 10 > len(sample)
 
 
 def _read(data: bytes, name: str, fmt: str, sheet: str | None) -> RawTable:

@@ -8,10 +8,13 @@ cannot be read is kept as raw text with precision ``unknown``.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
 from unforgotten.domain.dates import PartialDate, parse_partial_date
+from unforgotten.domain.invisible import BIDI_CONTROLS, ZERO_WIDTH, bidi_control, strip_invisible
+from unforgotten.domain.limits import DEFAULT_MAX, LIMITS, check_length, limit_of
 from unforgotten.domain.vocab import CASE_STATUSES, CASE_TYPES, SEX, Vocabulary
 from unforgotten.errors import BatchRejected, Problem
 from unforgotten.ingest.columns import CANONICAL_COLUMNS
@@ -97,6 +100,9 @@ def _check_dates(
 
 
 _NAMES = ("full_name", "family_name", "given_name", "name_hangul")
+_STRIPPED = (*_NAMES, "aliases", "informant_name")
+_SUSPECT = re.compile(f"[\x00{ZERO_WIDTH}{BIDI_CONTROLS}]")
+_SHORTEST_CAP = min(LIMITS.values())  # a row whose cells are all shorter holds no over-long value
 
 
 def _closest(column: str) -> str | None:
@@ -177,6 +183,11 @@ class Validator:
         """The plan of one row; its problems are added to :attr:`problems`."""
         table, mapping, problems = self.table, self.mapping, self.problems
         values, extra, protected = mapping.canonical_row(cells)
+        joined = "".join(cells.values())  # one search of the whole row in the common, clean case
+        if _SUSPECT.search(joined):
+            self._check_characters(row, cells, values)
+        if max(map(len, cells.values()), default=0) > _SHORTEST_CAP:
+            self._check_lengths(row, values, extra, protected)
         self._check_id(row, values["record_id"])
         if not _has_name(values):
             problems.append(
@@ -193,6 +204,47 @@ class Validator:
         birth, event = _check_dates(table, mapping, row, values, problems, known=self._dates)
         record_id = values["record_id"]
         return RowPlan(row, record_id, values, extra, protected, sex, case_type, status, birth, event)
+
+    def _check_characters(self, row: int, cells: dict[str, str], values: dict[str, str]) -> None:
+        """Zero-width marks leave the names; bidi controls and NUL bytes are errors."""
+        for column in _STRIPPED:  # zero-width marks make equal-looking names differ
+            if values[column]:
+                values[column] = strip_invisible(values[column]).strip()
+        self._check_invisible(row, cells)
+        self._check_nul(row, cells)
+
+    def _check_lengths(self, row: int, *groups: dict[str, str]) -> None:
+        """A value over its field's cap (:mod:`unforgotten.domain.limits`) is an error naming the cap."""
+        canonical, *others = groups
+        for column, value in canonical.items():
+            if len(value) > limit_of(column) and (reason := check_length(column, value)):
+                self.problems.append(self._too_long(row, _column_name(self.mapping, column), reason))
+        for cells in others:
+            for column, value in cells.items():
+                if len(value) > DEFAULT_MAX:
+                    reason = f"{len(value):,} characters; a cell may hold at most {DEFAULT_MAX:,}"
+                    self.problems.append(self._too_long(row, column, reason))
+
+    def _check_invisible(self, row: int, cells: dict[str, str]) -> None:
+        """A bidi control (an override or isolate) is refused: it makes text display out of order."""
+        for column, value in cells.items():
+            if value and (found := bidi_control(value)):
+                reason = (
+                    f"holds the bidirectional control {found}, which makes text display in another "
+                    "order than stored; remove it"
+                )
+                self.problems.append(Problem(self.table.file, row, column, "", reason, code="bidi_control"))
+
+    def _check_nul(self, row: int, cells: dict[str, str]) -> None:
+        """A NUL byte is refused (PostgreSQL cannot store it in text; it is never meant)."""
+        if any("\x00" in v for v in cells.values()):
+            for column, value in cells.items():
+                if "\x00" in value:
+                    reason = "holds a NUL byte (\\x00), which no text field may hold; remove it"
+                    self.problems.append(Problem(self.table.file, row, column, "", reason, code="nul_byte"))
+
+    def _too_long(self, row: int, column: str, reason: str) -> Problem:
+        return Problem(self.table.file, row, column, "", reason, code="too_long")  # never the value
 
     def _check_id(self, row: int, record_id: str) -> None:
         file, column = self.table.file, self._id_column

@@ -26,6 +26,7 @@ from typing import Protocol, TypeVar
 import pandas as pd
 
 from unforgotten.domain.dates import parse_partial_date, solar_to_lunar
+from unforgotten.domain.limits import COMPARE_MAX
 from unforgotten.domain.vocab import CASE_TYPES, case_type_group
 
 __all__ = [
@@ -210,10 +211,13 @@ def _map_distinct(values: list[K], function: Callable[[K], V]) -> list[V]:
 
 
 def _text_column(records: pd.DataFrame, column: str) -> list[str]:
+    """The column's text, each value cut to :data:`COMPARE_MAX` characters: name comparisons grow
+    faster than the name, so one over-long value (from a registry older than the field caps)
+    must not hold linkage up."""
     if column not in records.columns:
         return [""] * len(records)
     series = records[column]
-    return [v if isinstance(v, str) else "" for v in series.tolist()]
+    return [v[:COMPARE_MAX] if isinstance(v, str) else "" for v in series.tolist()]
 
 
 #: Below this many distinct names, a process pool costs more than it saves.

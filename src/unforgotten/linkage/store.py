@@ -32,6 +32,7 @@ from unforgotten.linkage.merges import (
 from unforgotten.linkage.run import LinkageResult, link_records
 from unforgotten.store import schema as s
 from unforgotten.store.schema_linkage import link_decision, link_pair, link_run
+from unforgotten.store.verify_derived import pair_digest
 from unforgotten.store.workspace import Workspace
 from unforgotten.store.writer import Writer, now_iso
 
@@ -221,7 +222,17 @@ def link_store(ws: Workspace, *, config: LinkageConfig | None = None, engine: st
             writer, desired, _current_roots(writer.conn), reason=f"link run {run_id}"
         )
         review = sum(1 for p in pairs if p["band"] == "review")
-        writer.detail.update({"run": run_id, "merged": merged, "unmerged": unmerged, "pairs": len(pairs)})
+        writer.detail.update(
+            {
+                "run": run_id,
+                "merged": merged,
+                "unmerged": unmerged,
+                "pairs": len(pairs),
+                "pairs_digest": pair_digest(
+                    writer.conn.execute(select(link_pair).where(link_pair.c.run_id == run_id)).mappings()
+                ),
+            }
+        )
     return LinkReport(
         run_id,
         len(records),

@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from unforgotten.domain.dates import parse_partial_date
+from unforgotten.domain.invisible import bidi_control, strip_invisible
+from unforgotten.domain.limits import check_length
 from unforgotten.domain.vocab import CASE_STATUSES, CASE_TYPES, CONFIDENCE, SEX, Vocabulary, violations
 from unforgotten.errors import FieldErrors
 from unforgotten.korean.romanize import SYSTEMS
@@ -25,7 +27,6 @@ from unforgotten.korean.romanize import SYSTEMS
 __all__ = [
     "FIELDS",
     "KINDS",
-    "LIMITS",
     "PROTECTED",
     "check_confidence",
     "check_field",
@@ -47,24 +48,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
 #: Fields entered with a record but never kept in its document, its versions' clear text or logs.
 PROTECTED = ("informant_name", "informant_contact")
 
-#: Longest accepted value per field (characters); anything longer is refused, not truncated.
-LIMITS: dict[str, int] = {
-    "name": 300,
-    "name_hangul": 300,
-    "aliases": 2000,
-    "birth_place": 300,
-    "event_place": 300,
-    "place": 300,
-    "title": 500,
-    "organisation": 300,
-    "informant_name": 300,
-    "informant_contact": 1000,
-    "citation": 1000,
-    "reason": 1000,
-    "note": 5000,
-    "perpetrator": 500,
-    "description": 20000,
-}
+#: The workbench's field names where the import's differ (domain.limits keys its caps by the latter).
+_LIMIT_KEY = {"name": "full_name", "perpetrator": "perpetrator_text"}
+_NAMES = ("name", "name_hangul", "aliases", "informant_name")
 
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "person": ("name",),
@@ -95,11 +81,15 @@ def _vocab(vocabulary: Vocabulary, value: str) -> tuple[str | None, str | None]:
 
 def check_field(kind: str, field: str, value: str) -> tuple[Any, str | None]:
     """The stored value of one field, or an error (naming the field's rule, not a protected value)."""
-    limit = LIMITS.get(field)
-    if limit is not None and len(value) > limit:
-        return None, f"{len(value):,} characters; at most {limit:,} are accepted"
+    too_long = check_length(_LIMIT_KEY.get(field, field), value)
+    if too_long:
+        return None, too_long
     if "\x00" in value:
         return None, "contains a NUL character"
+    if control := bidi_control(value):
+        return None, f"holds {control}, which changes how the text is shown; remove it"
+    if field in _NAMES:
+        value = strip_invisible(value)
     if field in ("birth_date", "event_date", "date"):
         if not value:
             return "", None
@@ -169,7 +159,10 @@ def check_text(field: str, value: str | None, *, required: bool = False, what: s
     text = (value or "").strip()
     if required and not text:
         raise FieldErrors({field: "is required: say in a few words why"}, what=what)
-    limit = LIMITS.get(field, 20000)
-    if len(text) > limit:
-        raise FieldErrors({field: f"{len(text):,} characters; at most {limit:,} are accepted"}, what=what)
+    if too_long := check_length(field, text):
+        raise FieldErrors({field: too_long}, what=what)
+    if control := bidi_control(text):
+        raise FieldErrors(
+            {field: f"holds {control}, which changes how the text is shown; remove it"}, what=what
+        )
     return text

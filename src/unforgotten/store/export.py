@@ -16,11 +16,12 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from unforgotten.domain.cells import neutralise_rows
-from unforgotten.domain.roles import Permission
-from unforgotten.errors import ValidationError
+from unforgotten.domain.roles import Permission, may_see
+from unforgotten.errors import PermissionDenied, ValidationError
 from unforgotten.store import schema as s
 from unforgotten.store.consents import consented, record_disclosure
 from unforgotten.store.queries import cluster_rows, person_rows, protected_of_records, record_rows
+from unforgotten.store.visibility import export_visibility
 from unforgotten.store.workspace import Workspace
 
 __all__ = ["EXPORTS", "export"]
@@ -59,15 +60,20 @@ def export(
     raw_cells: bool = False,
     scope: str | None = None,
     recipient: str = "internal",
+    include_confidential: bool = False,
 ) -> int:
     """Write an export; returns the number of rows. Protected fields only on request, for admins.
     CSV cells that a spreadsheet would run as formulas are neutralised unless ``raw_cells``.
+    Records of confidential sources (and persons with any) are left out unless
+    ``include_confidential``, which needs the role to read protected fields.
 
     With ``scope`` (an export for ``recipient`` outside the organisation), only persons whose
     consent covers the scope are exported; every export records which persons it included."""
     ws.require(Permission.EXPORT)
     if include_protected:
         ws.require(Permission.EXPORT_PROTECTED)
+    if include_confidential and not may_see(ws.settings.role, "confidential"):
+        raise PermissionDenied(f"role {ws.settings.role!r} may not see confidential sources")
     if fmt not in ("csv", "json"):
         raise ValidationError(f"unknown export format {fmt!r}; use csv or json")
     producer = rows_for or EXPORTS.get(what)
@@ -75,7 +81,7 @@ def export(
         raise ValidationError(f"unknown export {what!r}; use one of {', '.join(EXPORTS)}")
     ws.ensure_ready()
     with ws.read() as conn:
-        rows = producer(conn)
+        rows = export_visibility(conn, include_confidential=include_confidential).rows(producer(conn))
         if scope is not None:
             root_of = {
                 int(p): int(m or p) for p, m in conn.execute(select(s.person.c.id, s.person.c.merged_into))
@@ -98,6 +104,7 @@ def export(
                 "include_protected": include_protected,
                 "raw_cells": raw_cells,
                 "scope": scope,
+                "include_confidential": include_confidential,
                 "recipient": recipient,
             }
         )

@@ -14,7 +14,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -282,7 +282,13 @@ def _hits(conn: Connection, ranked: list[tuple[int, float, str]]) -> tuple[Searc
 
 
 def search(
-    conn: Connection, query: str, filters: SearchFilters | None = None, *, limit: int = 50, offset: int = 0
+    conn: Connection,
+    query: str,
+    filters: SearchFilters | None = None,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    hidden: Collection[int] = (),
 ) -> SearchResult:
     """Persons whose names (any spelling) or places match ``query``, narrowed by ``filters``.
 
@@ -290,7 +296,8 @@ def search(
     first by score, then by the spelling that matched, then by person id; a text that also
     names a place (not a lone surname) adds the persons with a case there or born there, in
     person id order. An empty query
-    with filters lists the filtered persons.
+    with filters lists the filtered persons. ``hidden`` live persons (a source the reader may not
+    see) are left out of the hits, the total and the facets.
     """
     filters = filters or SearchFilters()
     text = query.strip()
@@ -312,6 +319,8 @@ def search(
             extra += _persons_matching(conn, conds, born) if conds else born
         extra = sorted(set(extra) - seen)
         ranked += [(pid, 0.0, place[1] if place else "") for pid in extra]
+    if hidden:
+        ranked = [r for r in ranked if r[0] not in hidden]
     ids = [pid for pid, _, _ in ranked]
     return SearchResult(
         query=text,

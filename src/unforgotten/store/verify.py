@@ -13,6 +13,7 @@ which must still be an event of the chain).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
@@ -26,6 +27,7 @@ from unforgotten.errors import ValidationError
 from unforgotten.store import checkpoints as cp
 from unforgotten.store.audit import GENESIS, canonical_json, event_hash, normalise_row, version_hash
 from unforgotten.store.schema import VERSIONED_TABLES, audit_event, record_version, version_rekey
+from unforgotten.store.verify_derived import check_derived
 
 __all__ = ["VerifyReport", "verify_store"]
 
@@ -64,7 +66,7 @@ class VerifyReport:
 _Digests = dict[int, dict[str, Any]]
 
 
-def _check_chain(conn: Connection, breaks: list[str]) -> tuple[int, str, _Digests, _Digests]:
+def _check_chain(conn: Connection, breaks: list[str], links: _Digests) -> tuple[int, str, _Digests, _Digests]:
     prev, expected_id, digests, rekeys = GENESIS, 1, {}, {}
     count = 0
     for event in conn.execute(select(audit_event).order_by(audit_event.c.id)).mappings():
@@ -80,6 +82,8 @@ def _check_chain(conn: Connection, breaks: list[str]) -> tuple[int, str, _Digest
             digests[event["id"]] = versions
         if rekeyed := detail.get("rekeyed"):
             rekeys[event["id"]] = rekeyed
+        if event["action"] == "link":
+            links[event["id"]] = detail
         prev, expected_id = event["hash"], event["id"] + 1
         if breaks:
             break
@@ -105,8 +109,11 @@ def _rekeyed(conn: Connection, rekeys: dict[int, dict[str, Any]], breaks: list[s
         counts[r.event_id] = counts.get(r.event_id, 0) + 1
     for event_id in sorted(set(rekeys) | set(running)):
         expected, got = rekeys.get(event_id), running.get(event_id)
-        if expected is None or got is None or got.hexdigest() != expected.get("digest") or (
-            counts[event_id] != expected.get("count")
+        if (
+            expected is None
+            or got is None
+            or got.hexdigest() != expected.get("digest")
+            or (counts[event_id] != expected.get("count"))
         ):
             breaks.append(f"audit event {event_id}: the record versions it re-encrypted were changed")
             break
@@ -229,18 +236,24 @@ def verify_store(
     signer: cp.SigningKey | None = None,
     checkpoint_file: Path | None = None,
     copies: tuple[Path, ...] = (),
+    now: dt.datetime | None = None,
 ) -> VerifyReport:
-    """Walk the chain, the versions and the rows (stopping at the first break of each walk), then
-    check the chain against its signed checkpoints and a head noted earlier."""
+    """Walk the chain, the versions and the rows (stopping at the first break of each walk), check
+    the derived tables security depends on (:mod:`.verify_derived`), then check the chain against
+    its signed checkpoints and a head noted earlier."""
     breaks: list[str] = []
-    events, head, digests, rekeys = _check_chain(conn, breaks)
+    links: _Digests = {}
+    events, head, digests, rekeys = _check_chain(conn, breaks, links)
     versions, rows = 0, 0
     rekeyed = _rekeyed(conn, rekeys, breaks) if not breaks else {}
     if not breaks:
         versions, latest = _check_versions(conn, digests, breaks, rekeyed)
         if not breaks:
             rows = _check_rows(conn, latest, breaks)
-    report = VerifyReport(events, versions, rows, head, breaks)
+    notes: list[str] = []
+    if not breaks:
+        check_derived(conn, links, breaks, notes, now=now)
+    report = VerifyReport(events, versions, rows, head, breaks, notes=notes)
     if signer is not None or checkpoint_file is not None or copies:
         _check_signed(conn, report, signer=signer, own_file=checkpoint_file, copies=copies)
     if expect_head:

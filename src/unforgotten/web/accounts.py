@@ -11,6 +11,7 @@ The command line (``unforgotten user ...``) and the admin pages both call these 
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -249,6 +250,17 @@ def enable_totp(ws: Workspace, user_id: int, secret: str, code: str) -> None:
         writer.update(web_user, user_id, {"totp_enc": enc}, reason="second factor on")
 
 
+def _matching_step(secret: str, code: str, *, now: dt.datetime | None = None) -> int | None:
+    """The time step (of the previous, current or next 30 s) whose code is ``code``, else ``None``."""
+    totp = pyotp.TOTP(secret)
+    moment = now or dt.datetime.now(dt.UTC)
+    current = totp.timecode(moment)
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
 def check_totp(ws: Workspace, user_id: int, code: str, *, address: str | None = None) -> str:
     """Check the user's current TOTP code under the throttle: ``ok``, ``bad`` or ``locked``."""
     with ws.read() as conn:
@@ -263,7 +275,8 @@ def check_totp(ws: Workspace, user_id: int, code: str, *, address: str | None = 
         ws.audit(action="totp_locked", subject=f"user:{name}", detail={})
         return "locked"
     secret = ws.keyring.decrypt(row._mapping["totp_enc"], context=_totp_context(user_id))
-    ok = bool(secret) and pyotp.TOTP(str(secret)).verify(code.strip(), valid_window=1)
+    step = _matching_step(str(secret), code.strip()) if secret else None
+    ok = step is not None and throttle.claim_step(ws, name=name, step=step)  # a code works once
     with ws.write(action="totp" if ok else "totp_failed", subject=f"user:{name}") as writer:
         if ok:
             throttle.settle(writer.conn, reserved)

@@ -4,6 +4,10 @@
 ``web_session`` row its cookie names. After the response starts it stores changed data, begins
 a new session (new id, the old one revoked) whenever the signed-in user changes, and revokes the
 session when the data was cleared (log-out). The cookie holds only the random id.
+
+A visitor who has not signed in gets no row: the only thing such a session holds is its CSRF
+token, which travels in a second cookie (``unforgotten_anon``) with its HMAC under the session
+secret, so requests without a log-in cannot grow the session table. The row begins at log-in.
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from unforgotten.web.sessions import Loaded, SessionStore
 
-__all__ = ["COOKIE", "CSP", "SecurityHeaders", "ServerSessions"]
+__all__ = ["ANON_COOKIE", "COOKIE", "CSP", "SecurityHeaders", "ServerSessions"]
 
 COOKIE = "unforgotten_session"
+ANON_COOKIE = "unforgotten_anon"
+_ANON_KEYS = frozenset({"csrf"})  # what a session without a log-in may hold (no row for it)
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -63,14 +69,18 @@ class SecurityHeaders:
         await self.app(scope, receive, wrapped)
 
 
-def _cookie(scope: Scope) -> str | None:
+def _cookie(scope: Scope, name: str = COOKIE) -> str | None:
     for key, value in scope.get("headers", []):
         if key == b"cookie":
             jar: SimpleCookie = SimpleCookie()
             jar.load(value.decode("latin-1"))
-            if COOKIE in jar:
-                return jar[COOKIE].value
+            if name in jar:
+                return jar[name].value
     return None
+
+
+def _anonymous(data: dict[str, object]) -> bool:
+    return set(data) <= _ANON_KEYS and isinstance(data.get("csrf", ""), str)
 
 
 class ServerSessions:
@@ -87,30 +97,44 @@ class ServerSessions:
             return
         sid = _cookie(scope)
         loaded = await to_thread.run_sync(self.store.load, sid) if sid else None
-        scope["session"] = dict(loaded.data) if loaded else {}
+        if loaded is not None:
+            scope["session"] = dict(loaded.data)
+        else:
+            token = self.store.open_anonymous(_cookie(scope, ANON_COOKIE) or "")
+            scope["session"] = {"csrf": token} if token else {}
         before = json.dumps(scope["session"], sort_keys=True)
 
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
-                header = await to_thread.run_sync(self._save, loaded, scope["session"], before)
-                if header is not None:
-                    message.setdefault("headers", [])
-                    message["headers"] = [*message["headers"], (b"set-cookie", header.encode("latin-1"))]
+                headers = await to_thread.run_sync(self._save, loaded, scope["session"], before)
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *((b"set-cookie", h.encode("latin-1")) for h in headers),
+                ]
             await send(message)
 
         await self.app(scope, receive, wrapped)
 
-    def _save(self, loaded: Loaded | None, data: dict[str, object], before: str) -> str | None:
+    def _save(self, loaded: Loaded | None, data: dict[str, object], before: str) -> list[str]:
+        changed = json.dumps(data, sort_keys=True) != before
+        if loaded is None and _anonymous(data):  # no log-in: no row, the token in a signed cookie
+            if not changed or not data:
+                return []
+            value = self.store.seal_anonymous(str(data["csrf"]))
+            return [f"{ANON_COOKIE}={value}; path=/; Max-Age={self.max_age}; httponly; samesite=lax"]
         if not data:
             if loaded is None:
-                return None
+                return []
             self.store.end(loaded)
-            return f"{COOKIE}=null; path=/; Max-Age=0; httponly; samesite=lax"
+            return [f"{COOKIE}=null; path=/; Max-Age=0; httponly; samesite=lax"]
         if loaded is None or data.get("uid") != loaded.user_id:
             sid = self.store.create(data, replaces=loaded)
-            return f"{COOKIE}={sid}; path=/; Max-Age={self.max_age}; httponly; samesite=lax"
-        if json.dumps(data, sort_keys=True) != before:
+            return [
+                f"{COOKIE}={sid}; path=/; Max-Age={self.max_age}; httponly; samesite=lax",
+                f"{ANON_COOKIE}=null; path=/; Max-Age=0; httponly; samesite=lax",
+            ]
+        if changed:
             self.store.update(loaded, data)
         elif self.store.needs_touch(loaded):
             self.store.update(loaded, None)
-        return None
+        return []

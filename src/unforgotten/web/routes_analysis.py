@@ -7,14 +7,16 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from unforgotten.domain.roles import Permission, may
-from unforgotten.errors import ValidationError
+from unforgotten.errors import NotFoundError, ValidationError
 from unforgotten.korean import counties, facilities, provinces
 from unforgotten.linkage import store as linkage
 from unforgotten.store import schema as s
 from unforgotten.store.estimates import latest_estimate
+from unforgotten.store.schema_linkage import link_pair
+from unforgotten.store.visibility import visibility
 from unforgotten.web import schemas as m
 from unforgotten.web.deps import CsrfChecked, WorkspaceDep, require
 from unforgotten.web.estimates import STRATA, estimate_page, save_run
@@ -110,8 +112,14 @@ def review(ws: WorkspaceDep, request: Request, skip: int | None = None) -> m.Rev
         skipped = [*skipped, skip][-200:]
         request.session["skipped"] = skipped
     with ws.read() as conn:
+        hidden = visibility(conn, ws.settings.role)
         pairs = linkage.review_queue(conn, limit=20 + len(skipped))
         progress = linkage.review_progress(conn)
+    pairs = [
+        p
+        for p in pairs
+        if p["left"]["person_id"] not in hidden.persons and p["right"]["person_id"] not in hidden.persons
+    ]
     rest = [p for p in pairs if p["pair_id"] not in skipped] or pairs
     return m.ReviewPage(
         pairs=[m.ReviewPair(**p) for p in rest[:20]],
@@ -119,6 +127,22 @@ def review(ws: WorkspaceDep, request: Request, skip: int | None = None) -> m.Rev
         decided=progress["decided"],
         may_decide=may(ws.settings.role, Permission.LINK),
     )
+
+
+def _pair_persons(conn: Connection, pair_id: int) -> set[int]:
+    """The live persons of a review pair's two records."""
+    pair = conn.execute(
+        select(link_pair.c.record_l, link_pair.c.record_r).where(link_pair.c.id == pair_id)
+    ).first()
+    if pair is None:
+        return set()
+    live = func.coalesce(s.person.c.merged_into, s.person.c.id)
+    query = (
+        select(live)
+        .select_from(s.source_record.join(s.person, s.person.c.id == s.source_record.c.person_id))
+        .where(s.source_record.c.id.in_([pair.record_l, pair.record_r]))
+    )
+    return {int(p) for (p,) in conn.execute(query)}
 
 
 @router.post(
@@ -134,6 +158,10 @@ def decide(
     decision: Annotated[Literal["accepted", "rejected"], Form()],
 ) -> Response | dict[str, object]:
     """Record a decision (an accepted pair is merged at once); a browser is sent to the next pair."""
+    with ws.read() as conn:
+        hidden = visibility(conn, ws.settings.role)
+        if hidden.hides_any and _pair_persons(conn, pair_id) & hidden.persons:
+            raise NotFoundError(f"review pair {pair_id} does not exist")  # a source the user may not see
     result = linkage.decide(ws, pair_id, decision)
     if "text/html" in request.headers.get("accept", ""):
         return RedirectResponse("/review", status_code=303)

@@ -15,6 +15,7 @@ from unforgotten.domain.roles import Permission, may
 from unforgotten.errors import ValidationError
 from unforgotten.store import queries
 from unforgotten.store.search import SearchFilters, index_is_stale, refresh_index, search
+from unforgotten.store.visibility import export_visibility, visibility
 from unforgotten.web import schemas as m
 from unforgotten.web import views
 from unforgotten.web.deps import WorkspaceDep, require
@@ -29,7 +30,11 @@ router = APIRouter()
 def home(ws: WorkspaceDep) -> m.HomePage:
     """Totals of the registry by source, case type and province."""
     with ws.read() as conn:
-        return views.home_page(conn)
+        data, hidden = views.home_page(conn), visibility(conn, ws.settings.role)
+    if not hidden.hides_any:
+        return data
+    names = set(hidden.sources.values())  # totals stay: counts are statistics, not records
+    return data.model_copy(update={"by_source": {k: v for k, v in data.by_source.items() if k not in names}})
 
 
 def _date(value: str | None, name: str) -> dt.date | None:
@@ -59,17 +64,30 @@ def persons(
     """Search persons by any spelling in any script, a surname alone or part of a name, by place,
     case type, status, sex and date range, with facets (codes, and their labels in English and Korean)."""
     filters = SearchFilters(
-        case_type or None, province or None, source or None, _date(date_from, "from"), _date(date_to, "to"),
-        status or None, sex or None,
+        case_type or None,
+        province or None,
+        source or None,
+        _date(date_from, "from"),
+        _date(date_to, "to"),
+        status or None,
+        sex or None,
     )
     with ws.read() as conn:
         stale = index_is_stale(conn)
     if stale:
         refresh_index(ws)
     with ws.read() as conn:
-        found = search(conn, q, filters, limit=limit, offset=offset)
-    shown = {"case_type": case_type, "province": province, "source": source, "from": date_from, "to": date_to,
-             "status": status, "sex": sex}
+        hidden = visibility(conn, ws.settings.role)
+        found = search(conn, q, filters, limit=limit, offset=offset, hidden=hidden.persons)
+    shown = {
+        "case_type": case_type,
+        "province": province,
+        "source": source,
+        "from": date_from,
+        "to": date_to,
+        "status": status,
+        "sex": sex,
+    }
     return m.SearchPage(
         query=found.query,
         total=found.total,
@@ -100,7 +118,9 @@ def person(ws: WorkspaceDep, person_id: int, reveal: bool = False) -> m.PersonPa
     """One person: names, cases, records, linkage, history, consent; protected fields on request."""
     allowed = may(ws.settings.role, Permission.READ_PROTECTED)
     with ws.read() as conn:
-        data = views.person_page(conn, views.live_person(conn, person_id), may_reveal=allowed)
+        live = views.live_person(conn, person_id)
+        visibility(conn, ws.settings.role).check_person(live)
+        data = views.person_page(conn, live, may_reveal=allowed)
     if reveal:
         ws.require(Permission.READ_PROTECTED)
         data = views.reveal_protected(ws, data)
@@ -111,28 +131,42 @@ def person(ws: WorkspaceDep, person_id: int, reveal: bool = False) -> m.PersonPa
 def case(ws: WorkspaceDep, case_id: int) -> m.CasePage:
     """One case with its incidents and acts and the record behind it."""
     with ws.read() as conn:
-        return views.case_page(conn, case_id)
+        data = views.case_page(conn, case_id)
+        visibility(conn, ws.settings.role).check_person(views.live_person(conn, data.case.person_id))
+        return data
 
 
 @page(router, "/sources", "sources.html", m.SourcesPage)
 def sources(ws: WorkspaceDep) -> m.SourcesPage:
     """Every source with counts and the overlap of persons between lists."""
     with ws.read() as conn:
-        return views.sources_page(conn)
+        data, hidden = views.sources_page(conn), visibility(conn, ws.settings.role)
+    keep = [i for i, x in enumerate(data.sources) if x.id not in hidden.sources]
+    return m.SourcesPage(
+        sources=[data.sources[i] for i in keep], overlap=[[data.overlap[i][j] for j in keep] for i in keep]
+    )
 
 
 @page(router, "/sources/{source_id}", "source.html", m.SourcePage)
 def source_detail(ws: WorkspaceDep, source_id: int) -> m.SourcePage:
     """One source: batches, case types, and how many of its persons each other list holds."""
     with ws.read() as conn:
-        return views.source_page(conn, source_id)
+        hidden = visibility(conn, ws.settings.role)
+        hidden.check_source(source_id)
+        data = views.source_page(conn, source_id)
+    names = set(hidden.sources.values())
+    return data.model_copy(
+        update={"shared_with": {k: v for k, v in data.shared_with.items() if k not in names}}
+    )
 
 
 @page(router, "/batches/{batch_id}", "batch.html", m.BatchPage)
 def batch(ws: WorkspaceDep, batch_id: int) -> m.BatchPage:
     """One import batch with its report and first records."""
     with ws.read() as conn:
-        return views.batch_page(conn, batch_id)
+        data = views.batch_page(conn, batch_id)
+        visibility(conn, ws.settings.role).check_source(data.batch.source_id)
+        return data
 
 
 @router.get(
@@ -149,7 +183,8 @@ def export_csv(ws: WorkspaceDep, what: str, raw: bool = False) -> Response:
     if producer is None:
         raise ValidationError("export persons or records")
     with ws.read() as conn:
-        rows = [{k: v for k, v in r.items() if k != "_id"} for r in producer(conn)]
+        hidden = export_visibility(conn, include_confidential=False)
+        rows = [{k: v for k, v in r.items() if k != "_id"} for r in hidden.rows(producer(conn))]
     ws.audit(
         action="export",
         subject=f"export:{what}",

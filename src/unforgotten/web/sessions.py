@@ -62,6 +62,18 @@ class SessionStore:
     def _hash(self, sid: str) -> str:
         return hmac.new(self._secret, sid.encode("utf-8"), hashlib.sha256).hexdigest()
 
+    def seal_anonymous(self, token: str) -> str:
+        """The cookie value that carries a visitor's CSRF token without a row: token and HMAC."""
+        mac = hmac.new(self._secret, b"anon:" + token.encode("utf-8"), hashlib.sha256).hexdigest()
+        return f"{token}.{mac}"
+
+    def open_anonymous(self, value: str) -> str | None:
+        """The token of a value :meth:`seal_anonymous` made, else ``None`` (forged or edited)."""
+        token, _, _mac = value[:200].rpartition(".")
+        if not token:
+            return None
+        return token if hmac.compare_digest(self.seal_anonymous(token), value[:200]) else None
+
     def _seal(self, sid_hash: str, data: dict[str, Any]) -> str | None:
         text = json.dumps(data, ensure_ascii=False, sort_keys=True)
         return self.ws.keyring.encrypt(text, context=f"web_session.data_enc.{sid_hash}")

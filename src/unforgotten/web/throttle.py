@@ -21,7 +21,16 @@ from unforgotten.store.schema_web import credential_attempt
 from unforgotten.store.workspace import Workspace
 from unforgotten.store.writer import now_iso
 
-__all__ = ["LOCKOUT", "MAX_ADDRESS_FAILURES", "MAX_FAILURES", "address_key", "locked", "reserve", "settle"]
+__all__ = [
+    "LOCKOUT",
+    "MAX_ADDRESS_FAILURES",
+    "MAX_FAILURES",
+    "address_key",
+    "claim_step",
+    "locked",
+    "reserve",
+    "settle",
+]
 
 MAX_FAILURES = 5
 MAX_ADDRESS_FAILURES = 20
@@ -89,6 +98,21 @@ def reserve(
         rows = [{"id": first + i, "key": key, "at": at, "ok": False} for i, key in enumerate(counted)]
         conn.execute(_t.insert(), rows)
     return [first + i for i, key in enumerate(counted) if key != address]
+
+
+def claim_step(ws: Workspace, *, name: str, step: int, now: dt.datetime | None = None) -> bool:
+    """Claim one time step of a user's second factor: ``False`` when that step, or a later one,
+    was already used (a code seen once, by a shoulder-surfer or a proxy log, is not accepted
+    again). Kept as ``totp-step:NAME:STEP`` rows, under the throttle's lock."""
+    moment = now or dt.datetime.now(dt.UTC)
+    mine = [f"totp-step:{name}:{s}" for s in range(step, step + 3)]  # the step, and the two after it
+    with ws.state_write() as conn:
+        _lock(conn)
+        if conn.execute(select(_t.c.id).where(_t.c.key.in_(mine)).limit(1)).first() is not None:
+            return False
+        first = int(conn.execute(select(func.coalesce(func.max(_t.c.id), 0))).scalar_one()) + 1
+        conn.execute(_t.insert(), [{"id": first, "key": mine[0], "at": _iso(moment), "ok": True}])
+    return True
 
 
 def settle(conn: Connection, reserved: Sequence[int]) -> None:
