@@ -305,3 +305,25 @@ def test_a_purge_clears_protected_values_and_their_history_and_verify_still_hold
             )
         )
     assert not ws.verify().ok
+
+
+def test_drafts_are_hidden_from_viewers_and_confidential_sources_from_who_may_not_see_them(
+    records: Records, ws: Workspace
+) -> None:
+    person_id = _kim(records)
+    viewer = _as(ws, "someone", role="viewer")
+    with pytest.raises(NotFoundError):
+        viewer.show("person", person_id)
+    assert [q for q in viewer.review_queue() if q["kind"] == "person"] == []
+    _as(ws, "reviewer.park").approve("person", person_id)
+    assert viewer.show("person", person_id)["state"] == "approved"
+    Records(ws).add_source("Safehouse notes", kind="testimonies", confidentiality="confidential")
+    secret = records.add_person({"name": "Ri Ok-hui"}, source="Safehouse notes", reason="interview").row_id
+    _as(ws, "reviewer.park").approve("person", secret)
+    analyst = _as(ws, "analyst.choi", role="analyst")
+    for reader in (viewer, analyst):
+        with pytest.raises(NotFoundError):
+            reader.show("person", secret)
+        with pytest.raises(NotFoundError):
+            reader.history("person", secret)
+    assert records.show("person", secret)["document"]["name"] == "Ri Ok-hui"  # documenters may

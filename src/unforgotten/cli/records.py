@@ -332,6 +332,7 @@ def person_show(
     """
     ws = open_workspace(db, key_file, actor, role)
     ws.require(Permission.READ)
+    entry = Records(ws).show("person", person_id)  # first: refuses what the role may not see
     with ws.read() as conn:
         detail = queries.person_detail(conn, person_id)
         if protected:
@@ -345,7 +346,6 @@ def person_show(
             subject=f"person:{person_id}",
             detail={"records": [r["id"] for r in detail["records"]]},
         )
-    entry = Records(ws).show("person", person_id)
     detail.update(
         {k: entry[k] for k in ("version", "state", "author", "reviewed_by", "retired_reason", "values")}
     )

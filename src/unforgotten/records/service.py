@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from unforgotten.domain.dates import parse_partial_date
-from unforgotten.domain.roles import Permission
+from unforgotten.domain.roles import Permission, may
 from unforgotten.domain.vocab import CASE_TYPES, case_type_violation
 from unforgotten.errors import ConflictError, FieldErrors, NotFoundError, PermissionDenied, StaleVersionError
 from unforgotten.records.documents import (
@@ -45,6 +45,7 @@ from unforgotten.store import schema as s
 from unforgotten.store.names import name_tuples, primary_name
 from unforgotten.store.places import PlaceResolver
 from unforgotten.store.schema_records import case_status, field_value, record_entry
+from unforgotten.store.visibility import visibility
 from unforgotten.store.workspace import Workspace
 from unforgotten.store.writer import Writer, now_iso
 
@@ -147,9 +148,34 @@ class Records:
         with self.ws.read() as conn:
             return self._show(conn, kind, row_id)
 
+    def _check_visible(self, conn: Connection, kind: str, row_id: int, entry: Any) -> None:
+        """A record the acting role may not see is answered as if it did not exist: a record of a
+        confidential source (docs/security.md), or a draft to a viewer."""
+        role = self.ws.settings.role.value
+        if (
+            entry is not None
+            and entry["state"] == "draft"
+            and not may(role, Permission.EDIT)
+            and not may(role, Permission.LINK)
+        ):
+            raise NotFoundError(f"{kind} {row_id} does not exist")
+        hidden = visibility(conn, role)
+        if not hidden.hides_any:
+            return
+        if kind == "source":
+            hidden.check_source(row_id)
+            return
+        person = _person_of(conn, kind, row_id)
+        if person is not None:
+            try:
+                hidden.check_person(person)
+            except NotFoundError:
+                raise NotFoundError(f"{kind} {row_id} does not exist") from None
+
     def _show(self, conn: Connection, kind: str, row_id: int) -> dict[str, Any]:
         document = document_of(conn, kind, row_id)
         entry = entry_of(conn, kind, row_id)
+        self._check_visible(conn, kind, row_id, entry)
         return {
             "kind": kind,
             "id": row_id,
@@ -171,6 +197,7 @@ class Records:
         with self.ws.read() as conn:
             document_of(conn, kind, row_id)  # NotFoundError for a record that does not exist
             entry = entry_of(conn, kind, row_id)
+            self._check_visible(conn, kind, row_id, entry)
             if entry is None:
                 return [self._first_version(conn, kind, row_id)]
             versions = entry_versions(conn, int(entry["id"]))
@@ -235,6 +262,14 @@ class Records:
         )
         with self.ws.read() as conn:
             rows = conn.execute(query).mappings().all()
+            shown = []
+            for r in rows:
+                try:
+                    self._check_visible(conn, r["table_name"], int(r["row_id"]), r)
+                except NotFoundError:
+                    continue
+                shown.append(r)
+        rows = shown
         return [
             {
                 "kind": r["table_name"],
@@ -1376,6 +1411,26 @@ def _gather(what: str, *checks: Callable[[], Any]) -> list[Any]:
     if errors:
         raise FieldErrors(errors, what=what)
     return results
+
+
+def _person_of(conn: Connection, kind: str, row_id: int) -> int | None:
+    """The live person a person, case or incident belongs to."""
+    if kind == "person":
+        person: Any = row_id
+    elif kind == "case":
+        person = conn.execute(select(s.case.c.person_id).where(s.case.c.id == row_id)).scalar()
+    elif kind == "incident":
+        person = conn.execute(
+            select(s.case.c.person_id)
+            .join(s.incident, s.incident.c.case_id == s.case.c.id)
+            .where(s.incident.c.id == row_id)
+        ).scalar()
+    else:
+        return None
+    if person is None:
+        return None
+    root = conn.execute(select(s.person.c.merged_into).where(s.person.c.id == person)).scalar()
+    return int(root or person)
 
 
 def clean_status(value: str) -> str:
