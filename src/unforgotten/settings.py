@@ -7,7 +7,7 @@
 | keyring itself | | ``UNFORGOTTEN_KEY`` | read from the key file |
 | signing key | | ``UNFORGOTTEN_SIGNING_KEY_FILE`` | beside the key file: ``NAME.signing-key`` |
 | checkpoints | | ``UNFORGOTTEN_CHECKPOINTS`` | beside the key file: ``NAME.checkpoints`` |
-| evidence files | | ``UNFORGOTTEN_EVIDENCE_DIR`` | beside the SQLite file: ``NAME.evidence/``, else ``./evidence`` |
+| evidence files | | ``UNFORGOTTEN_EVIDENCE_DIR`` | ``NAME.evidence/`` by SQLite, else ``./evidence`` |
 | busy timeout (s) | | ``UNFORGOTTEN_BUSY_TIMEOUT`` | 30: a write waits this long behind another |
 | actor | ``--as`` | ``UNFORGOTTEN_ACTOR`` | the login name of the local user |
 | role | ``--role`` | ``UNFORGOTTEN_ROLE`` | ``admin`` (the command line acts as the local admin) |

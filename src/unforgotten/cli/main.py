@@ -19,6 +19,7 @@ __all__ = ["COMMAND_MODULES", "app", "run"]
 COMMAND_MODULES = [
     "unforgotten.cli.registry",
     "unforgotten.cli.records",
+    "unforgotten.cli.evidence",
     "unforgotten.cli.audit",
     "unforgotten.cli.link",
     "unforgotten.cli.names",

@@ -65,8 +65,12 @@ def _image(path: Path) -> dict[str, Any]:
         found: dict[str, Any] = {"width": image.width, "height": image.height, "format": image.format}
         exif = image.getexif()
         tags = {ExifTags.TAGS.get(k, str(k)): _plain(v) for k, v in exif.items()}
-        tags.update({ExifTags.TAGS.get(k, str(k)): _plain(v) for k, v in exif.get_ifd(ExifTags.IFD.Exif).items()})
-        gps = {ExifTags.GPSTAGS.get(k, str(k)): _plain(v) for k, v in exif.get_ifd(ExifTags.IFD.GPSInfo).items()}
+        tags.update(
+            {ExifTags.TAGS.get(k, str(k)): _plain(v) for k, v in exif.get_ifd(ExifTags.IFD.Exif).items()}
+        )
+        gps = {
+            ExifTags.GPSTAGS.get(k, str(k)): _plain(v) for k, v in exif.get_ifd(ExifTags.IFD.GPSInfo).items()
+        }
     tags.pop("MakerNote", None)
     if tags:
         found["exif"] = tags

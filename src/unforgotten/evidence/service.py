@@ -59,7 +59,9 @@ class Attach:
         """Exactly one of the four must be given."""
         given = [v for v in (self.person, self.case, self.incident, self.source) if v is not None]
         if len(given) != 1:
-            raise ValidationError("attach the evidence to exactly one of --person, --case, --incident, --source")
+            raise ValidationError(
+                "attach the evidence to exactly one of --person, --case, --incident, --source"
+            )
 
     def row(self, conn: Connection) -> dict[str, int | None]:
         """The link's record columns; a record that does not exist raises :class:`NotFoundError`."""
@@ -135,7 +137,13 @@ class Evidence:
         ]
 
     def _receive(
-        self, path: Path, *, attach: Attach, received_from: str | None, how: str | None, description: str | None
+        self,
+        path: Path,
+        *,
+        attach: Attach,
+        received_from: str | None,
+        how: str | None,
+        description: str | None,
     ) -> Received:
         kind = metadata.media_type(path, path.name)
         with self._sealed(path) as (temporary, digests, key):
@@ -143,11 +151,26 @@ class Evidence:
             with self.ws.write(action="evidence_received", subject="evidence") as w:
                 record = attach.row(w.conn)
                 evidence_id, stored = self._file_row(
-                    w, temporary, digests, key, name=path.name, kind=kind, meta=meta, text=text, record=record,
+                    w,
+                    temporary,
+                    digests,
+                    key,
+                    name=path.name,
+                    kind=kind,
+                    meta=meta,
+                    text=text,
+                    record=record,
                     description=description,
                 )
-                link_id = self._link(w, evidence_id, record, name=path.name, received_from=received_from, how=how,
-                                     description=description)
+                link_id = self._link(
+                    w,
+                    evidence_id,
+                    record,
+                    name=path.name,
+                    received_from=received_from,
+                    how=how,
+                    description=description,
+                )
                 w.subject = _subject(evidence_id)
                 w.detail.update(
                     {
@@ -257,7 +280,9 @@ class Evidence:
 
     def _media_type(self, evidence_id: int) -> str:
         with self.ws.read() as conn:
-            return str(conn.execute(select(s.evidence.c.media_type).where(s.evidence.c.id == evidence_id)).scalar())
+            return str(
+                conn.execute(select(s.evidence.c.media_type).where(s.evidence.c.id == evidence_id)).scalar()
+            )
 
     # ------------------------------------------------------------------------------ reading
     def _row(self, conn: Connection, evidence_id: int) -> dict[str, Any]:
@@ -277,12 +302,22 @@ class Evidence:
         self.ws.require(Permission.READ_PROTECTED if protected else Permission.READ)
         with self.ws.read() as conn:
             row = self._row(conn, evidence_id)
-            links = conn.execute(
-                select(evidence_link).where(evidence_link.c.evidence_id == evidence_id).order_by(evidence_link.c.id)
-            ).mappings().all()
-            copies = conn.execute(
-                select(evidence_content.c.id).where(evidence_content.c.derived_from == evidence_id)
-            ).scalars().all()
+            links = (
+                conn.execute(
+                    select(evidence_link)
+                    .where(evidence_link.c.evidence_id == evidence_id)
+                    .order_by(evidence_link.c.id)
+                )
+                .mappings()
+                .all()
+            )
+            copies = (
+                conn.execute(
+                    select(evidence_content.c.id).where(evidence_content.c.derived_from == evidence_id)
+                )
+                .scalars()
+                .all()
+            )
         shown = _public(row)
         shown["links"] = [self._link_view(dict(link), protected=protected) for link in links]
         shown["derived_copies"] = [int(c) for c in copies]
@@ -302,19 +337,6 @@ class Evidence:
         else:
             view["received_from"] = "(protected)" if link["received_from_enc"] else None
         return view
-
-    def items(self, *, person: int | None = None, case: int | None = None) -> list[dict[str, Any]]:
-        """The evidence linked to a person (directly or through their cases) or to a case."""
-        self.ws.require(Permission.READ)
-        link = evidence_link.c
-        with self.ws.read() as conn:
-            if person is not None:
-                cases = select(s.case.c.id).where(s.case.c.person_id == person)
-                where = (link.person_id == person) | link.case_id.in_(cases)
-            else:
-                where = link.case_id == case
-            ids = conn.execute(select(link.evidence_id).where(where).distinct()).scalars().all()
-            return [_public(self._row(conn, int(i))) for i in sorted(ids)]
 
     def get(self, evidence_id: int, out: Path) -> Digests:
         """Write the original bytes of an item to ``out`` (checked against its hashes; audited as copied)."""
@@ -345,11 +367,26 @@ class Evidence:
                 raise IntegrityError(f"evidence {row['id']}: the stored file no longer hashes as received")
             os.replace(partial, out)
         except FileNotFoundError as exc:
-            raise IntegrityError(f"evidence {row['id']}: the stored file is missing ({exc.filename})") from None
+            raise IntegrityError(
+                f"evidence {row['id']}: the stored file is missing ({exc.filename})"
+            ) from None
         finally:
             with suppress(FileNotFoundError):
                 partial.unlink()
         return Digests(first.hexdigest(), second.hexdigest(), size)
+
+    def export_copy(self, evidence_id: int, folder: Path, *, shareable: bool) -> dict[str, Any]:
+        """Write an item into ``folder`` for a bundle (a shareable copy where asked and possible);
+        the caller audits the export."""
+        with self.ws.read() as conn:
+            row = self._row(conn, evidence_id)
+        safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in row["file_name"])[:120]
+        out = folder / f"{evidence_id}-{safe}"
+        if shareable and row["media_type"] in metadata.SHAREABLE:
+            copy = self.shareable(evidence_id, out)
+            return {**_public(row), "file": out.name, "shareable_copy": copy.evidence_id}
+        self._write_plain(row, out)
+        return {**_public(row), "file": out.name, "shareable_copy": None}
 
     # ------------------------------------------------------------------------------ custody
     def custody(self, evidence_id: int) -> dict[str, Any]:
@@ -384,12 +421,22 @@ class Evidence:
             meta, text = metadata.extract(copy, kind)
             with self.ws.write(action="evidence_derived", subject="evidence") as w:
                 new_id, stored = self._file_row(
-                    w, temporary, digests, key, name=f"shareable-{original['file_name']}", kind=kind, meta=meta,
-                    text=text, record=record, description=f"shareable copy of evidence {original['id']}",
+                    w,
+                    temporary,
+                    digests,
+                    key,
+                    name=f"shareable-{original['file_name']}",
+                    kind=kind,
+                    meta=meta,
+                    text=text,
+                    record=record,
+                    description=f"shareable copy of evidence {original['id']}",
                     derived=(original["id"], done),
                 )
                 w.subject = _subject(new_id)
-                w.detail.update({"derived_from": original["id"], "derivation": done, "sha256": digests.sha256})
+                w.detail.update(
+                    {"derived_from": original["id"], "derivation": done, "sha256": digests.sha256}
+                )
         self.ws.audit(
             action="evidence_shared",
             subject=_subject(original["id"]),

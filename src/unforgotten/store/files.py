@@ -96,7 +96,9 @@ def open_sealed(source: BinaryIO, key: bytes, *, name: str) -> Iterator[bytes]:
         try:
             yield cipher.decrypt(_nonce(prefix, index, last=last), sealed, None)
         except InvalidTag:
-            raise CryptoError(f"{name}: chunk {index} does not open (changed, cut short or wrong key)") from None
+            raise CryptoError(
+                f"{name}: chunk {index} does not open (changed, cut short or wrong key)"
+            ) from None
         if last:
             return
         sealed, index = following, index + 1

@@ -110,8 +110,11 @@ def _rekeyed(conn: Connection, rekeys: dict[int, dict[str, Any]], breaks: list[s
         counts[r.event_id] = counts.get(r.event_id, 0) + 1
     for event_id in sorted(set(rekeys) | set(running)):
         expected, got = rekeys.get(event_id), running.get(event_id)
-        if expected is None or got is None or got.hexdigest() != expected.get("digest") or (
-            counts[event_id] != expected.get("count")
+        if (
+            expected is None
+            or got is None
+            or got.hexdigest() != expected.get("digest")
+            or (counts[event_id] != expected.get("count"))
         ):
             breaks.append(f"audit event {event_id}: the record versions it re-encrypted were changed")
             break

@@ -48,7 +48,9 @@ def upgrade() -> None:
         sa.Column("received_at", sa.String(length=40), nullable=False),
         sa.Column("received_by", sa.String(length=100), nullable=False),
         sa.Column("description", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(["evidence_id"], ["evidence.id"], name=op.f("fk_evidence_link_evidence_id_evidence")),
+        sa.ForeignKeyConstraint(
+            ["evidence_id"], ["evidence.id"], name=op.f("fk_evidence_link_evidence_id_evidence")
+        ),
         sa.ForeignKeyConstraint(["person_id"], ["person.id"], name=op.f("fk_evidence_link_person_id_person")),
         sa.ForeignKeyConstraint(["case_id"], ["case.id"], name=op.f("fk_evidence_link_case_id_case")),
         sa.ForeignKeyConstraint(
