@@ -49,7 +49,7 @@ def _bag_problems(path: Path) -> list[dict[str, str]]:
         if name not in missing and (path / name).is_file():
             found += [
                 _problem(name, f"its {algorithm} does not match the manifest (changed)")
-                for algorithm, digest in _digests(path / name, expected).items()
+                for algorithm, digest in sorted(_digests(path / name, expected).items())
                 if digest != expected[algorithm].lower()
             ]
     try:
