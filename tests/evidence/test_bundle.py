@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -14,7 +15,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from tests.evidence.files import SECRET, give_consent, jpeg_with_gps, pdf_with_text, person_with_case
-from unforgotten.errors import ValidationError
+from unforgotten.domain.roles import Role
+from unforgotten.errors import PermissionDenied, ValidationError
 from unforgotten.evidence import Attach, Evidence, create_bundle, verify_bundle
 from unforgotten.store import schema as s
 from unforgotten.store.checkpoints import SigningKey
@@ -189,3 +191,22 @@ def test_a_bundle_needs_a_new_folder_and_one_subject(
         create_bundle(ws, out=out, recipient="x", scope="publication", person=1)
     with pytest.raises(ValidationError, match="exactly one"):
         create_bundle(ws, out=out.with_name("new"), recipient="x", scope="publication")
+
+
+def test_an_analyst_bundles_shareable_copies_but_a_viewer_gets_no_file(ws: Workspace, tmp_path: Path) -> None:
+    person_id, _ = person_with_case(ws)
+    give_consent(ws, person_id, may_publish=True)
+    [photo] = Evidence(ws).add([jpeg_with_gps(tmp_path / "p.jpg")], attach=Attach(person=person_id))
+    analyst = Workspace(dataclasses.replace(ws.settings, role=Role.ANALYST), engine=ws.engine)
+    out = tmp_path / "shared"
+    report = create_bundle(
+        analyst, out=out, recipient="Press", scope="publication", person=person_id, shareable_copies=True
+    )
+    copy = (out / "data" / "evidence" / f"{photo.evidence_id}-p.jpg").read_bytes()
+    assert b"Canon" not in copy and copy != (tmp_path / "p.jpg").read_bytes()
+    assert report.evidence == [photo.evidence_id]
+    viewer = Workspace(dataclasses.replace(ws.settings, role=Role.VIEWER), engine=ws.engine)
+    with pytest.raises(PermissionDenied):
+        Evidence(viewer).get(photo.evidence_id, tmp_path / "x.jpg")
+    with pytest.raises(PermissionDenied):
+        create_bundle(viewer, out=tmp_path / "v", recipient="x", scope="publication", person=person_id)

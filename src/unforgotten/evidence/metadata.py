@@ -20,7 +20,7 @@ from pypdf.errors import PyPdfError
 
 from unforgotten.errors import ValidationError
 
-__all__ = ["SHAREABLE", "TEXT_LIMIT", "extract", "media_type", "shareable_copy"]
+__all__ = ["SHAREABLE", "TEXT_LIMIT", "check_shareable", "extract", "media_type", "shareable_copy"]
 
 TEXT_LIMIT = 2_000_000  # characters of a PDF's text kept for search
 SHAREABLE = ("image/jpeg", "image/png", "image/tiff", "image/webp", "application/pdf")
@@ -113,16 +113,21 @@ def extract(path: Path, kind: str) -> tuple[dict[str, Any], str | None]:
     return {}, None
 
 
+def check_shareable(kind: str) -> None:
+    """Raise :class:`ValidationError` unless a shareable copy can be made of files of type ``kind``."""
+    if kind not in SHAREABLE:
+        raise ValidationError(
+            f"a shareable copy can be made of JPEG, PNG, TIFF, WebP and PDF files; this one is {kind}"
+        )
+
+
 def shareable_copy(source: Path, kind: str, out: Path) -> str:
     """Write to ``out`` a copy of ``source`` with identifying metadata removed; says what was done.
 
     Images are re-saved with their pixels only (no EXIF, GPS, XMP or comments); a PDF keeps its
     pages and loses its document properties and XMP metadata.
     """
-    if kind not in SHAREABLE:
-        raise ValidationError(
-            f"a shareable copy can be made of JPEG, PNG, TIFF, WebP and PDF files; this one is {kind}"
-        )
+    check_shareable(kind)
     try:
         if kind == "application/pdf":
             writer = PdfWriter(clone_from=PdfReader(source))

@@ -339,8 +339,9 @@ class Evidence:
         return view
 
     def get(self, evidence_id: int, out: Path) -> Digests:
-        """Write the original bytes of an item to ``out`` (checked against its hashes; audited as copied)."""
-        self.ws.require(Permission.READ)
+        """Write the original bytes of an item to ``out`` (checked against its hashes; audited as
+        copied). Needs the right that takes evidence in (documenters, admins)."""
+        self.ws.require(Permission.IMPORT)
         with self.ws.read() as conn:
             row = self._row(conn, evidence_id)
         digests = self._write_plain(row, out)
@@ -383,7 +384,7 @@ class Evidence:
         safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in row["file_name"])[:120]
         out = folder / f"{evidence_id}-{safe}"
         if shareable and row["media_type"] in metadata.SHAREABLE:
-            copy = self.shareable(evidence_id, out)
+            copy = self._shareable(evidence_id, out)
             return {**_public(row), "file": out.name, "shareable_copy": copy.evidence_id}
         self._write_plain(row, out)
         return {**_public(row), "file": out.name, "shareable_copy": None}
@@ -401,10 +402,12 @@ class Evidence:
         """A copy with identifying metadata removed, written to ``out`` and stored as a new item
         derived from the original (which is kept unchanged)."""
         self.ws.require(Permission.IMPORT)
+        return self._shareable(evidence_id, out)
+
+    def _shareable(self, evidence_id: int, out: Path) -> Received:
         with self.ws.read() as conn:
             row = self._row(conn, evidence_id)
-        if row["media_type"] not in metadata.SHAREABLE:
-            metadata.shareable_copy(Path(), row["media_type"], out)  # raises, naming the type
+        metadata.check_shareable(row["media_type"])
         plain = self.ws.files.root / "incoming" / f"{secrets.token_hex(16)}.plain"
         try:
             self._write_plain(row, plain)
