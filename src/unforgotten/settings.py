@@ -7,6 +7,7 @@
 | keyring itself | | ``UNFORGOTTEN_KEY`` | read from the key file |
 | signing key | | ``UNFORGOTTEN_SIGNING_KEY_FILE`` | beside the key file: ``NAME.signing-key`` |
 | checkpoints | | ``UNFORGOTTEN_CHECKPOINTS`` | beside the key file: ``NAME.checkpoints`` |
+| evidence files | | ``UNFORGOTTEN_EVIDENCE_DIR`` | ``NAME.evidence/`` by SQLite, else ``./evidence`` |
 | busy timeout (s) | | ``UNFORGOTTEN_BUSY_TIMEOUT`` | 30: a write waits this long behind another |
 | actor | ``--as`` | ``UNFORGOTTEN_ACTOR`` | the login name of the local user |
 | role | ``--role`` | ``UNFORGOTTEN_ROLE`` | ``admin`` (the command line acts as the local admin) |
@@ -105,7 +106,10 @@ class Settings:
 
     @property
     def evidence_dir(self) -> Path:
-        """Where evidence files are kept, by SHA-256 (beside a SQLite file, else ./evidence)."""
+        """Where evidence files are kept, by SHA-256 (``UNFORGOTTEN_EVIDENCE_DIR``, else beside a
+        SQLite file, else ./evidence)."""
+        if value := os.environ.get("UNFORGOTTEN_EVIDENCE_DIR"):
+            return Path(value).expanduser().resolve()
         base = self.sqlite_path
         return base.with_name(base.name + ".evidence") if base else Path("evidence").resolve()
 

@@ -80,7 +80,14 @@ def test_rotation_reencrypts_everything_and_verifies(ws: Workspace, tmp_path: Pa
     old = ws.keyring.active
     report = rotate_key(ws)
     assert report.old_keys == [old]
-    assert report.values == {"record_version": 2, "informant": 2, "source_record": 0, "web_user": 0}
+    assert report.values == {
+        "record_version": 2,
+        "informant": 2,
+        "source_record": 0,
+        "web_user": 0,
+        "evidence_content": 0,
+        "evidence_link": 0,
+    }
     fresh = Workspace(ws.settings)
     assert set(fresh.keyring.keys) == {report.new_key}
     with fresh.read() as conn:

@@ -34,7 +34,8 @@ def verify(
     as_json: JsonOption = False,
 ) -> None:
     """Recompute the audit chain and every record version, and check them against the signed
-    checkpoints; report the first break.
+    checkpoints; re-hash every stored evidence file; report the first break of the chain and
+    every evidence file changed, unreadable or missing.
 
     A checkpoint signed earlier must still be an event of the chain with the same hash: a chain
     cut short after it, or history rewritten and re-hashed, is reported. Exits 7 when anything was
@@ -56,7 +57,8 @@ def verify(
     elif report.ok:
         signed = sum(c.checked for c in report.checkpoints)
         console.print(
-            f"OK: {report.events} audit events, {report.versions} versions, {report.rows} rows; "
+            f"OK: {report.events} audit events, {report.versions} versions, {report.rows} rows, "
+            f"{report.files} evidence files re-hashed; "
             f"{signed} signed checkpoints hold; head {report.head}",
             highlight=False,
         )

@@ -20,6 +20,7 @@ __all__ = ["COMMANDS", "COMMAND_MODULES", "build_app", "run"]  # and ``app``, bu
 COMMAND_MODULES = [
     "unforgotten.cli.registry",
     "unforgotten.cli.records",
+    "unforgotten.cli.evidence",
     "unforgotten.cli.audit",
     "unforgotten.cli.backup",
     "unforgotten.cli.link",

@@ -1,7 +1,8 @@
-"""Registry commands: init, import, history, stats, export, key rotate."""
+"""Registry commands: init, import, history, stats, export, key rotate, key export-public."""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -13,7 +14,7 @@ from rich.table import Table
 from unforgotten.cli.context import ActorOption, KeyFileOption, RoleOption, open_workspace
 from unforgotten.cli.options import DbOption, JsonOption, RawCellsOption, console, err_console, print_json
 from unforgotten.domain.roles import Permission
-from unforgotten.errors import BatchRejected, ValidationError
+from unforgotten.errors import BatchRejected, ConfigError, ValidationError
 from unforgotten.ingest import import_file
 from unforgotten.ingest.report import write_problem_report
 from unforgotten.store import queries
@@ -297,6 +298,29 @@ def key_rotate(
     )
 
 
+def key_export_public(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the key to this file (default: print it).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Give recipients the organisation's public signing key (PEM): it checks bundles
+    (`bundle verify --public-key FILE`) and checkpoints. It opens nothing and may be published.
+
+    Example:
+        unforgotten key export-public --out organisation-key.pem
+    """
+    ws = open_workspace(db)
+    if ws.signer is None:
+        raise ConfigError(f"no signing key at {ws.settings.signing_key_file}; run `unforgotten init`")
+    pem = ws.signer.public_pem()
+    if out is None:
+        sys.stdout.write(pem)
+        return
+    out.write_text(pem, encoding="ascii")
+    console.print(f"Wrote the public key {ws.signer.key_id} to {out}", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add the registry commands to the main app."""
     app.command("init")(init)
@@ -306,4 +330,5 @@ def register(app: typer.Typer) -> None:
     app.command("export")(export_)
     keys = typer.Typer(help="Encryption keys for protected fields.", no_args_is_help=True)
     keys.command("rotate")(key_rotate)
+    keys.command("export-public")(key_export_public)
     app.add_typer(keys, name="key")

@@ -156,6 +156,32 @@ class SigningKey:
         signature = base64.b64encode(self.private.sign(unsigned.message())).decode("ascii")
         return Checkpoint(event_id, head, unsigned.at, unsigned.key_id, signature)
 
+    def sign_bytes(self, message: bytes) -> bytes:
+        """An Ed25519 signature of ``message`` (a bundle's tag manifest)."""
+        if self.private is None:
+            raise ConfigError("a verify-only key cannot sign")
+        return self.private.sign(message)
+
+    def public_pem(self) -> str:
+        """The public key as PEM (SubjectPublicKeyInfo): what ``key export-public`` writes."""
+        pem = self.public.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        return pem.decode("ascii")
+
+    @classmethod
+    def from_public_text(cls, text: str, *, origin: str) -> SigningKey:
+        """A verify-only key from a PEM public key or its 64 hexadecimal digits."""
+        if "BEGIN PUBLIC KEY" not in text:
+            return cls.from_public_hex(text)
+        try:
+            public = serialization.load_pem_public_key(text.encode("ascii"))
+        except ValueError as exc:
+            raise ConfigError(f"{origin}: not a PEM public key") from exc
+        if not isinstance(public, Ed25519PublicKey):
+            raise ConfigError(f"{origin}: not an Ed25519 public key")
+        return cls(public)
+
     def signed_by_me(self, checkpoint: Checkpoint) -> bool:
         """Whether ``checkpoint`` carries a valid signature by this key."""
         if checkpoint.key_id != self.key_id:

@@ -134,6 +134,8 @@ ENCRYPTED_COLUMNS = (
     ("informant", "contact_enc"),
     ("source_record", "protected_extra"),
     ("web_user", "totp_enc"),
+    ("evidence_content", "file_key_enc"),
+    ("evidence_link", "received_from_enc"),
 )
 
 

@@ -271,6 +271,7 @@ VERSIONED_TABLES: dict[str, Table] = {
 # --- capability tables (one import line each) ---
 from unforgotten.store import (
     schema_estimates,  # noqa: F401
+    schema_evidence,  # noqa: F401
     schema_linkage,  # noqa: F401
     schema_records,  # noqa: F401
     schema_tracking,  # noqa: F401

@@ -16,20 +16,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Connection, func, select
 
-from unforgotten.errors import ValidationError
+from unforgotten.errors import CryptoError, ValidationError
 from unforgotten.store import checkpoints as cp
 from unforgotten.store.audit import GENESIS, canonical_json, event_hash, normalise_row, version_hash
-from unforgotten.store.schema import VERSIONED_TABLES, audit_event, record_version, version_rekey
+from unforgotten.store.crypto import Keyring
+from unforgotten.store.files import FileStore, file_key
+from unforgotten.store.schema import VERSIONED_TABLES, audit_event, evidence, record_version, version_rekey
+from unforgotten.store.schema_evidence import evidence_content
 from unforgotten.store.verify_derived import check_derived
 
-__all__ = ["VerifyReport", "verify_store"]
+__all__ = ["VerifyReport", "verify_files", "verify_store"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,7 @@ class VerifyReport:
     breaks: list[str] = field(default_factory=list)
     checkpoints: list[cp.CheckpointReport] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    files: int = 0
 
     @property
     def ok(self) -> bool:
@@ -57,6 +61,7 @@ class VerifyReport:
             "versions": self.versions,
             "rows": self.rows,
             "head": self.head,
+            "files": self.files,
             "breaks": self.breaks,
             "checkpoints": [c.to_dict() for c in self.checkpoints],
             "notes": self.notes,
@@ -259,3 +264,35 @@ def verify_store(
     if expect_head:
         _check_expected(conn, expect_head, breaks)
     return report
+
+
+def verify_files(conn: Connection, store: FileStore, keyring: Callable[[], Keyring]) -> tuple[int, list[str]]:
+    """Open and re-hash every stored evidence file; name each one missing, unreadable or changed.
+
+    ``keyring`` is called only when there is a file to open. Returns how many files were checked
+    and what was found wrong (every file is checked: one bad file does not hide another).
+    """
+    query = (
+        select(evidence.c.id, evidence.c.sha256, evidence_content.c.sha512, evidence_content.c.file_key_enc)
+        .join(evidence_content, evidence_content.c.id == evidence.c.id)
+        .order_by(evidence.c.id)
+    )
+    rows = conn.execute(query).all()
+    problems: list[str] = []
+    if not rows:
+        return 0, problems
+    ring = keyring()
+    for row in rows:
+        where = f"evidence {row.id} ({store.path(row.sha256)})"
+        if not store.path(row.sha256).is_file():
+            problems.append(f"{where}: the stored file is missing")
+            continue
+        try:
+            digests = store.rehash(row.sha256, file_key(ring, row.file_key_enc, evidence_id=row.id))
+        except (CryptoError, OSError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else str(exc).split(": ", 1)[-1]
+            problems.append(f"{where}: the stored file is unreadable ({reason})")
+            continue
+        if digests != (row.sha256, row.sha512):
+            problems.append(f"{where}: the stored file changed (its bytes no longer hash as received)")
+    return len(rows), problems

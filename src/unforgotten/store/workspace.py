@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Iterator
@@ -32,7 +33,8 @@ from unforgotten.store.db import (
     migrate,
     sealed_samples,
 )
-from unforgotten.store.verify import VerifyReport, verify_store
+from unforgotten.store.files import FileStore
+from unforgotten.store.verify import VerifyReport, verify_files, verify_store
 from unforgotten.store.writer import Writer, append_event, head_event, lock_chain
 
 __all__ = ["InitReport", "Workspace"]
@@ -238,13 +240,21 @@ class Workspace:
         (with ``public_key``, a verify-only key, in place of the signing key file)."""
         self.require(Permission.VERIFY)
         with self.read() as conn:
-            return verify_store(
+            report = verify_store(
                 conn,
                 expect_head=expect_head,
                 signer=public_key or self.signer,
                 checkpoint_file=self.settings.checkpoint_file,
                 copies=copies,
             )
+            files, problems = verify_files(conn, self.files, lambda: self.keyring)
+        report.breaks.extend(problems)
+        return dataclasses.replace(report, files=files)
+
+    @property
+    def files(self) -> FileStore:
+        """The store of evidence files (see :mod:`.files`)."""
+        return FileStore(self.settings.evidence_dir)
 
     def _sign(self, event: dict[str, Any]) -> None:
         """Append a signed checkpoint of a committed event (where the registry has a signing key)."""
