@@ -62,6 +62,8 @@ def _confidential(ws: Workspace, tmp: Path) -> dict[str, str]:
         "name": "viewer",
         "token_id": "1",
         "code": "ko",
+        "row_id": str(rec["person_id"]),
+        "incident_id": "1",
     }
 
 

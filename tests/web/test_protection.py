@@ -45,6 +45,8 @@ def _ids(ws: Workspace) -> dict[str, str]:
         "name": "viewer",
         "token_id": "1",
         "code": "ko",
+        "row_id": str(rec["person_id"]),  # the workbench's routes: /api/persons/{row_id}/record …
+        "incident_id": "1",
     }
 
 
