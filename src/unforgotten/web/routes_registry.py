@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from unforgotten.domain.cells import neutralise_rows
 from unforgotten.domain.roles import Permission, may
 from unforgotten.errors import ValidationError
+from unforgotten.records import Records
 from unforgotten.store import queries
 from unforgotten.store.search import SearchFilters, index_is_stale, refresh_index, search
 from unforgotten.web import schemas as m
@@ -59,8 +60,13 @@ def persons(
     """Search persons by any spelling in any script, a surname alone or part of a name, by place,
     case type, status, sex and date range, with facets (codes, and their labels in English and Korean)."""
     filters = SearchFilters(
-        case_type or None, province or None, source or None, _date(date_from, "from"), _date(date_to, "to"),
-        status or None, sex or None,
+        case_type or None,
+        province or None,
+        source or None,
+        _date(date_from, "from"),
+        _date(date_to, "to"),
+        status or None,
+        sex or None,
     )
     with ws.read() as conn:
         stale = index_is_stale(conn)
@@ -68,8 +74,15 @@ def persons(
         refresh_index(ws)
     with ws.read() as conn:
         found = search(conn, q, filters, limit=limit, offset=offset)
-    shown = {"case_type": case_type, "province": province, "source": source, "from": date_from, "to": date_to,
-             "status": status, "sex": sex}
+    shown = {
+        "case_type": case_type,
+        "province": province,
+        "source": source,
+        "from": date_from,
+        "to": date_to,
+        "status": status,
+        "sex": sex,
+    }
     return m.SearchPage(
         query=found.query,
         total=found.total,
@@ -100,7 +113,9 @@ def person(ws: WorkspaceDep, person_id: int, reveal: bool = False) -> m.PersonPa
     """One person: names, cases, records, linkage, history, consent; protected fields on request."""
     allowed = may(ws.settings.role, Permission.READ_PROTECTED)
     with ws.read() as conn:
-        data = views.person_page(conn, views.live_person(conn, person_id), may_reveal=allowed)
+        live = views.live_person(conn, person_id)
+        data = views.person_page(conn, live, may_reveal=allowed)
+    data = data.model_copy(update={"workbench": views.workbench(ws, "person", live)})
     if reveal:
         ws.require(Permission.READ_PROTECTED)
         data = views.reveal_protected(ws, data)
@@ -110,8 +125,11 @@ def person(ws: WorkspaceDep, person_id: int, reveal: bool = False) -> m.PersonPa
 @page(router, "/cases/{case_id}", "case.html", m.CasePage)
 def case(ws: WorkspaceDep, case_id: int) -> m.CasePage:
     """One case with its incidents and acts and the record behind it."""
+    part = views.workbench(ws, "case", case_id)
     with ws.read() as conn:
-        return views.case_page(conn, case_id)
+        data = views.case_page(conn, case_id)
+    statuses = Records(ws).show("case", case_id)["document"].get("statuses", [])
+    return data.model_copy(update={"workbench": part, "statuses": statuses})
 
 
 @page(router, "/sources", "sources.html", m.SourcesPage)
