@@ -126,7 +126,14 @@ def _client(app: FastAPI, role: str | None) -> TestClient:
 
 @pytest.mark.parametrize("role", [None, *(r.value for r in Role)])
 def test_role_route_matrix(role: str | None, app: FastAPI, registry: Workspace) -> None:
-    ids = {**_ids(registry), "name": "documenter", "token_id": "1", "row_id": "1", "incident_id": "1", "value_id": "1"}
+    ids = {
+        **_ids(registry),
+        "name": "documenter",
+        "token_id": "1",
+        "row_id": "1",
+        "incident_id": "1",
+        "value_id": "1",
+    }
     create_token(registry, "documenter", label="matrix")
     client = _client(app, role)
     wrong = []
