@@ -12,15 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.web.test_browser import CHROMIUM, _page, _shot, browser, server  # noqa: F401 - fixtures
+from tests.web import test_browser as tb
 
 from unforgotten.records import Records
 from unforgotten.store.workspace import Workspace
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no /usr/bin/chromium"),
+    pytest.mark.skipif(not Path(tb.CHROMIUM).exists(), reason="no /usr/bin/chromium"),
 ]
+server, browser = tb.server, tb.browser  # the same served registry and Chromium as test_browser
+_page, _shot = tb._page, tb._shot
 
 SOURCE = "Families association"
 
@@ -44,7 +46,7 @@ def _enter_person(page: Any, server: str, *, name: str = "Kim Chol-su", hangul: 
 
 def test_enter_correct_see_the_difference_and_restore(
     server: str, browser: Any, sqlite_ws: Workspace
-) -> None:  # noqa: F811
+) -> None:
     page = _page(browser, server, "documenter")
     person = _enter_person(page, server)
     assert page.locator("#state").inner_text() == "draft"
@@ -66,7 +68,7 @@ def test_enter_correct_see_the_difference_and_restore(
     assert page.locator("#v3 tr[data-field=birth_date] td.new").inner_text() == "1977-08"
 
 
-def test_a_stale_save_is_refused_and_carried_over(server: str, browser: Any, sqlite_ws: Workspace) -> None:  # noqa: F811
+def test_a_stale_save_is_refused_and_carried_over(server: str, browser: Any, sqlite_ws: Workspace) -> None:
     first = _page(browser, server, "documenter")
     person = _enter_person(first, server)
     second = _page(browser, server, "admin", lang="ko")  # another person, another browser context
@@ -93,7 +95,7 @@ def test_a_stale_save_is_refused_and_carried_over(server: str, browser: Any, sql
     assert (document["birth_date"], document["aliases"]) == ("1978-08", "Kim Cheol-su|Gim Cheolsu")
 
 
-def test_a_documenter_cannot_approve_their_own_draft(server: str, browser: Any) -> None:  # noqa: F811
+def test_a_documenter_cannot_approve_their_own_draft(server: str, browser: Any) -> None:
     documenter = _page(browser, server, "documenter")
     person = _enter_person(documenter, server)
     documenter.goto("/drafts")
@@ -109,7 +111,7 @@ def test_a_documenter_cannot_approve_their_own_draft(server: str, browser: Any) 
     assert admin.locator("#state").inner_text() == "approved"
 
 
-def test_a_viewer_sees_no_edit_control_and_a_forged_post_is_refused(server: str, browser: Any) -> None:  # noqa: F811
+def test_a_viewer_sees_no_edit_control_and_a_forged_post_is_refused(server: str, browser: Any) -> None:
     documenter = _page(browser, server, "documenter")
     draft = _enter_person(documenter, server)
     viewer = _page(browser, server, "viewer")
@@ -136,7 +138,7 @@ def _no_overflow(page: Any) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_forms_at_desktop_and_phone_width(server: str, browser: Any, lang: str) -> None:  # noqa: F811
+def test_forms_at_desktop_and_phone_width(server: str, browser: Any, lang: str) -> None:
     documenter = _page(browser, server, "documenter", lang=lang)
     person = _enter_person(documenter, server)
     for width, label in ((1280, "desktop"), (390, "phone")):
