@@ -275,6 +275,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "conf_possible": ("possible", "가능성 있음"),
     "conf_contested": ("contested", "이견 있음"),
     "citation": ("Citation (page, paragraph, minute)", "인용 위치(쪽, 단락, 녹음 시각)"),
+    "citation_col": ("Citation", "인용 위치"),
     "h_citation": (
         "Where in the source the value is found.",
         "출처의 어느 부분에 이 값이 있는지 적으십시오.",
@@ -314,6 +315,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "theirs": ("Saved since", "새로 저장된 값"),
     "yours": ("Yours", "내가 입력한 값"),
     "both_changed": ("both changed", "양쪽 모두 변경"),
+    "unchanged": ("not changed by you", "변경하지 않음"),
     "save_carry": ("Save my changes on the new version", "새 버전에 내 변경 사항 저장"),
     "fs_person": ("Person", "인물"),
     "fs_case": ("Case", "사건"),

@@ -212,13 +212,16 @@ def _stale(  # noqa: PLR0917 - private helper; the call site reads in this order
         mine = typed[f.name]
         old, new = _text(base.get(f.field)), _text(theirs.get(f.field))
         carried[f.name] = mine if f.field in changes else new
+        if old == new and f.field not in changes:
+            continue  # neither side changed it
+        shown = dict(fm.options(f, form.lang)) if f.widget == "select" else {}
         rows.append(
             {
                 "label": f.label,
                 "name": f.name,
-                "base": old,
-                "theirs": new,
-                "mine": mine,
+                "base": shown.get(old, old) if old else "",
+                "theirs": shown.get(new, new) if new else "",
+                "mine": shown.get(mine, mine) if mine else "",
                 "they_changed": old != new,
                 "you_changed": f.field in changes,
                 "conflict": old != new and f.field in changes and mine != new,
