@@ -8,6 +8,7 @@ vocabulary with their labels in the user's language.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -190,25 +191,38 @@ def form_errors(
     return inline, rest
 
 
-_KO_MESSAGES = (
-    ("is required", "필수 항목입니다"),
-    ("is not a date", "날짜가 아닙니다 (예: 1977, 1977-08, 1977-08-15, 1977년 8월, c. 1977, 1950~1953)"),
-    ("nothing to change", "바뀐 값이 없습니다"),
-    ("characters; at most", "너무 깁니다"),
-    ("is not a known", "목록에 없는 값입니다"),
-    ("exists already", "같은 이름의 출처가 이미 있습니다"),
-    ("does not exist", "없는 출처입니다"),
-    ("use one of", "목록의 값 중 하나를 고르십시오"),
-    ("is not a person id", "인물 번호가 아닙니다"),
+_KO_MESSAGES: tuple[tuple[str, str, bool], ...] = (  # (English, Korean, keep the English details)
+    ("is required", "필수 항목입니다", False),
+    (
+        "is not a date",
+        "날짜로 읽을 수 없습니다 (예: 1977, 1977-08, 1977-08-15, 1977년 8월, c. 1977, 1950~1953)",
+        False,
+    ),
+    ("nothing to change", "바뀐 값이 없습니다", False),
+    ("is not a known", "목록에 없는 값입니다", True),
+    ("exists already", "같은 이름의 출처가 이미 있습니다", False),
+    ("does not exist", "등록되지 않은 출처입니다", False),
+    ("use one of", "목록의 값 중 하나를 고르십시오", False),
+    ("is not a person id", "인물 번호(숫자)가 아닙니다", False),
+    (
+        "a second person must approve it",
+        "직접 입력하거나 마지막으로 고친 기록은 다른 사람이 승인해야 합니다",
+        True,
+    ),
+    ("has the same fields as the current one", "이 버전은 현재 버전과 같습니다", False),
 )
+_TOO_LONG = re.compile(r"([\d,]+) characters; at most ([\d,]+) are accepted")
 
 
 def localise(lang: str, message: str) -> str:
-    """A service message about a field in ``lang``: Korean for the rules a form can break (the
-    English original is kept after it, for the details it names)."""
+    """A service message about a field in ``lang``: Korean for the rules a form can break (with
+    the English details, such as suggested codes, only where the Korean does not say them)."""
     if lang != "ko":
         return message
-    for english, korean in _KO_MESSAGES:
+    long = _TOO_LONG.search(message)
+    if long:
+        return f"너무 깁니다: {long.group(1)}자 (최대 {long.group(2)}자)"
+    for english, korean, details in _KO_MESSAGES:
         if english in message:
-            return f"{korean} — {message}"
+            return f"{korean} — {message}" if details else korean
     return message

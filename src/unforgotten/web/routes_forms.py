@@ -807,7 +807,7 @@ def _drafts(
         status=status,
         queue=queue,
         hidden=hidden,
-        refused=refused,
+        refused=fm.localise(lang, refused),
         plural=_PLURAL,
         api_url="/api/drafts",
     )
