@@ -141,6 +141,13 @@ def _no_overflow(page: Any) -> None:
 def test_forms_at_desktop_and_phone_width(server: str, browser: Any, lang: str) -> None:
     documenter = _page(browser, server, "documenter", lang=lang)
     person = _enter_person(documenter, server)
+    documenter.goto(f"/persons/{person}/cases/new")
+    documenter.select_option("#f-case_type", "abductee_postwar")
+    documenter.fill("#f-event_date", "1977-08")
+    documenter.fill("#f-reason", "testimony")
+    documenter.click("#save")
+    documenter.wait_for_url(re.compile(r".*/cases/\d+\?saved=1$"))
+    case = int(re.search(r"/cases/(\d+)", documenter.url).group(1))  # type: ignore[union-attr]
     for width, label in ((1280, "desktop"), (390, "phone")):
         page = _page(
             browser, server, "documenter", width=width, height=900 if width > 400 else 844, lang=lang
@@ -170,6 +177,11 @@ def test_forms_at_desktop_and_phone_width(server: str, browser: Any, lang: str) 
         page.goto(f"/persons/{person}/cases/new")
         _no_overflow(page)
         _shot(page, f"case-form-{lang}-{label}")
+        page.goto(f"/cases/{case}/incidents/new")
+        _no_overflow(page)
+        _shot(page, f"incident-form-{lang}-{label}")
+        page.goto(f"/cases/{case}")
+        _no_overflow(page)
         page.goto("/sources/new")
         _no_overflow(page)
         _shot(page, f"source-form-{lang}-{label}")
