@@ -64,6 +64,7 @@ def _confidential(ws: Workspace, tmp: Path) -> dict[str, str]:
         "code": "ko",
         "row_id": str(rec["person_id"]),
         "incident_id": "1",
+        "value_id": "1",
     }
 
 

@@ -41,12 +41,13 @@ def _ids(ws: Workspace) -> dict[str, str]:
         "pair_id": "1",
         "decision_id": "1",
         "round_id": str(round_id),
+        "row_id": str(rec["person_id"]),  # the workbench's routes: /persons/{row_id}/edit, ...
+        "incident_id": "1",
+        "value_id": "1",
         "what": "records",
         "name": "viewer",
         "token_id": "1",
         "code": "ko",
-        "row_id": str(rec["person_id"]),  # the workbench's routes: /api/persons/{row_id}/record …
-        "incident_id": "1",
     }
 
 

@@ -61,6 +61,29 @@ EXPECTED: dict[tuple[str, str], list[str]] = {
     },
     ("POST", "/api/cases/{case_id}/statuses"): ["edit"],
     ("POST", "/api/incidents/{incident_id}/acts"): ["edit"],
+    # the workbench's HTML forms (a GET shows the form, a POST saves it and redirects)
+    **{
+        (method, path): ["edit"]
+        for path in (
+            "/persons/new",
+            "/persons/{row_id}/edit",
+            "/persons/{person_id}/cases/new",
+            "/cases/{row_id}/edit",
+            "/cases/{case_id}/statuses/new",
+            "/cases/{case_id}/incidents/new",
+            "/incidents/{row_id}/edit",
+            "/incidents/{incident_id}/acts/new",
+            "/sources/new",
+            "/sources/{row_id}/edit",
+        )
+        for method in ("GET", "POST")
+    },
+    **{
+        ("POST", f"/{plural}/{{row_id}}/{action}"): ["review" if action == "approve" else "edit"]
+        for plural in ("persons", "cases", "incidents", "sources")
+        for action in ("restore", "retire", "approve")
+    },
+    ("POST", "/values/{value_id}/prefer"): ["edit"],
 }
 
 
@@ -103,7 +126,14 @@ def _client(app: FastAPI, role: str | None) -> TestClient:
 
 @pytest.mark.parametrize("role", [None, *(r.value for r in Role)])
 def test_role_route_matrix(role: str | None, app: FastAPI, registry: Workspace) -> None:
-    ids = {**_ids(registry), "name": "documenter", "token_id": "1", "row_id": "1", "incident_id": "1"}
+    ids = {
+        **_ids(registry),
+        "name": "documenter",
+        "token_id": "1",
+        "row_id": "1",
+        "incident_id": "1",
+        "value_id": "1",
+    }
     create_token(registry, "documenter", label="matrix")
     client = _client(app, role)
     wrong = []

@@ -19,7 +19,7 @@ from typing import Any
 
 from unforgotten.domain.dates import parse_partial_date
 from unforgotten.domain.invisible import bidi_control, strip_invisible
-from unforgotten.domain.limits import check_length
+from unforgotten.domain.limits import check_length, limit_of
 from unforgotten.domain.vocab import CASE_STATUSES, CASE_TYPES, CONFIDENCE, SEX, Vocabulary, violations
 from unforgotten.errors import FieldErrors
 from unforgotten.korean.romanize import SYSTEMS
@@ -33,6 +33,7 @@ __all__ = [
     "check_text",
     "clean",
     "errors_of",
+    "limit_for",
 ]
 
 KINDS = ("person", "case", "incident", "source")
@@ -130,6 +131,11 @@ def _checked(kind: str, values: Mapping[str, str], *, partial: bool) -> tuple[di
         if (not partial and not out.get(field)) or (field in out and not out[field]):
             errors.setdefault(field, "is required")
     return out, errors
+
+
+def limit_for(field: str) -> int:
+    """The most characters a workbench field accepts (the import's cap for the same field)."""
+    return limit_of(_LIMIT_KEY.get(field, field))
 
 
 def clean(kind: str, values: Mapping[str, str], *, partial: bool = False) -> dict[str, Any]:

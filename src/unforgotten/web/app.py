@@ -37,6 +37,7 @@ from unforgotten.web import (
     routes_admin,
     routes_analysis,
     routes_auth,
+    routes_forms,
     routes_records,
     routes_registry,
     routes_tracking,
@@ -182,6 +183,7 @@ def create_app(settings: WebSettings, *, engine: Any = None) -> FastAPI:
     for module in (
         routes_auth,
         routes_admin,
+        routes_forms,
         routes_records,
         routes_registry,
         routes_analysis,

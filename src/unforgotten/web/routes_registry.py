@@ -9,13 +9,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
+from sqlalchemy import Connection
 
 from unforgotten.domain.cells import neutralise_rows
 from unforgotten.domain.roles import Permission, may
 from unforgotten.errors import ValidationError
+from unforgotten.records import Records
 from unforgotten.store import queries
 from unforgotten.store.search import SearchFilters, index_is_stale, refresh_index, search
 from unforgotten.store.visibility import export_visibility, visibility
+from unforgotten.store.workspace import Workspace
 from unforgotten.web import schemas as m
 from unforgotten.web import views
 from unforgotten.web.deps import WorkspaceDep, require
@@ -44,6 +47,14 @@ def _date(value: str | None, name: str) -> dt.date | None:
         return dt.date.fromisoformat(value if len(value) > 4 else f"{value}-01-01")
     except ValueError:
         raise ValidationError(f"{name} must be a date (YYYY, YYYY-MM-DD)") from None
+
+
+def drafts_hidden_from(conn: Connection, ws: Workspace) -> frozenset[int]:
+    """Drafts, for a role that may not see them (viewers): left out of search like hidden persons."""
+    role = ws.settings.role
+    if may(role, Permission.EDIT) or may(role, Permission.LINK):
+        return frozenset()
+    return frozenset(int(p) for p in conn.execute(queries.withheld_persons("draft")).scalars())
 
 
 @page(router, "/persons", "search.html", m.SearchPage)
@@ -78,7 +89,9 @@ def persons(
         refresh_index(ws)
     with ws.read() as conn:
         hidden = visibility(conn, ws.settings.role)
-        found = search(conn, q, filters, limit=limit, offset=offset, hidden=hidden.persons)
+        found = search(
+            conn, q, filters, limit=limit, offset=offset, hidden=hidden.persons | drafts_hidden_from(conn, ws)
+        )
     shown = {
         "case_type": case_type,
         "province": province,
@@ -121,6 +134,7 @@ def person(ws: WorkspaceDep, person_id: int, reveal: bool = False) -> m.PersonPa
         live = views.live_person(conn, person_id)
         visibility(conn, ws.settings.role).check_person(live)
         data = views.person_page(conn, live, may_reveal=allowed)
+    data = data.model_copy(update={"workbench": views.workbench(ws, "person", live)})
     if reveal:
         ws.require(Permission.READ_PROTECTED)
         data = views.reveal_protected(ws, data)
@@ -130,10 +144,12 @@ def person(ws: WorkspaceDep, person_id: int, reveal: bool = False) -> m.PersonPa
 @page(router, "/cases/{case_id}", "case.html", m.CasePage)
 def case(ws: WorkspaceDep, case_id: int) -> m.CasePage:
     """One case with its incidents and acts and the record behind it."""
+    part = views.workbench(ws, "case", case_id)
     with ws.read() as conn:
         data = views.case_page(conn, case_id)
         visibility(conn, ws.settings.role).check_person(views.live_person(conn, data.case.person_id))
-        return data
+    statuses = Records(ws).show("case", case_id)["document"].get("statuses", [])
+    return data.model_copy(update={"workbench": part, "statuses": statuses})
 
 
 @page(router, "/sources", "sources.html", m.SourcesPage)

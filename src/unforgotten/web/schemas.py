@@ -188,6 +188,24 @@ class LinkEvidence(_Model):
     decided_at: str | None = None
 
 
+class WorkbenchPart(_Model):
+    """A record's state in the workbench: version, review state, sourced values, versions."""
+
+    kind: str
+    id: int
+    version: int
+    state: str
+    entered: bool  # has versions of its own (entered or edited in the workbench)
+    author: str | None = None
+    reviewed_by: str | None = None
+    reviewed_version: int | None = None
+    retired_reason: str | None = None
+    values: list[dict[str, Any]] = []
+    history: list[dict[str, Any]] = []
+    may_edit: bool = False
+    may_review: bool = False
+
+
 class PersonPage(_Model):
     person_id: int
     primary_name: str
@@ -205,6 +223,7 @@ class PersonPage(_Model):
     may_reveal: bool
     may_link: bool = False
     protected: list[ProtectedFields] | None = None
+    workbench: WorkbenchPart | None = None
 
 
 class SearchHitPublic(_Model):
@@ -240,6 +259,8 @@ class CasePage(_Model):
     person_name: str
     incidents: list[IncidentPublic]
     record: RecordPublic | None
+    workbench: WorkbenchPart | None = None
+    statuses: list[dict[str, Any]] = []
 
 
 class SourcePublic(_Model):

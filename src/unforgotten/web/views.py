@@ -11,8 +11,10 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from unforgotten.domain.roles import Permission, Role, may
 from unforgotten.domain.vocab import CASE_TYPES
 from unforgotten.errors import NotFoundError
+from unforgotten.records import Records
 from unforgotten.store import queries
 from unforgotten.store import schema as s
 from unforgotten.store.search import members_of
@@ -32,6 +34,7 @@ __all__ = [
     "reveal_protected",
     "source_page",
     "sources_page",
+    "workbench",
 ]
 
 
@@ -388,4 +391,29 @@ def batch_page(conn: Connection, batch_id: int) -> m.BatchPage:
         case_types=_case_types(conn, in_batch),
         provinces=dict(sorted(provinces.items(), key=lambda kv: -kv[1])),
         records=_records(conn, in_batch, limit=50),
+    )
+
+
+def workbench(ws: Workspace, kind: str, row_id: int) -> m.WorkbenchPart:
+    """The workbench state of a record; a draft is not found for a viewer (drafts are for the team)."""
+    records = Records(ws)
+    shown = records.show(kind, row_id)
+    role = ws.settings.role
+    if shown["state"] == "draft" and role == Role.VIEWER:
+        raise NotFoundError(f"{kind} {row_id} does not exist")
+    history = [{k: v for k, v in h.items() if k != "document"} for h in records.history(kind, row_id)]
+    return m.WorkbenchPart(
+        kind=kind,
+        id=row_id,
+        version=shown["version"],
+        state=shown["state"],
+        entered=shown["author"] is not None or shown["edited_by"] is not None,
+        author=shown["author"],
+        reviewed_by=shown["reviewed_by"],
+        reviewed_version=shown["reviewed_version"],
+        retired_reason=shown["retired_reason"],
+        values=shown["values"],
+        history=history,
+        may_edit=may(role, Permission.EDIT),
+        may_review=may(role, Permission.REVIEW),
     )
