@@ -85,7 +85,8 @@ def show(
     the start of its text, and each time it was received. Audited as viewed.
 
     Example:
-        unforgotten evidence show 3 --json
+        unforgotten evidence add photo.jpg --person 12 --how "handed over in Seoul"
+        unforgotten evidence show 1 --json
     """
     shown = _service(db, key_file, actor, role).show(evidence_id, protected=protected)
     if as_json:
@@ -119,7 +120,8 @@ def get(
     Audited as copied.
 
     Example:
-        unforgotten evidence get 3 --out copy.jpg
+        unforgotten evidence add photo.jpg --person 12 --how "handed over in Seoul"
+        unforgotten evidence get 1 --out copy.jpg
     """
     digests = _service(db, key_file, actor, role).get(evidence_id, out)
     console.print(f"Wrote {digests.size:,} bytes to {out} (sha256 {digests.sha256} checked)", highlight=False)
@@ -134,7 +136,8 @@ def custody(
     (received, viewed, copied, derived, shared, exported), with who, when and the event's hash.
 
     Example:
-        unforgotten evidence custody 3 --json
+        unforgotten evidence add photo.jpg --person 12 --how "handed over in Seoul"
+        unforgotten evidence custody 1 --json
     """
     report = _service(db, None, None, None).custody(evidence_id)
     if as_json:
@@ -165,7 +168,8 @@ def shareable(
     from the original, which is kept unchanged.
 
     Example:
-        unforgotten evidence shareable 3 --out photo-shareable.jpg
+        unforgotten evidence add photo.jpg --person 12 --how "handed over in Seoul"
+        unforgotten evidence shareable 1 --out photo-shareable.jpg
     """
     copy = _service(db, key_file, actor, role).shareable(evidence_id, out)
     if as_json:
@@ -234,6 +238,8 @@ def bundle_verify(
     was added. Needs no registry. Exits 7 when anything is wrong.
 
     Example:
+        unforgotten bundle create --case 4 --for "UN OHCHR Seoul" --scope publication --out bundle-4
+        unforgotten key export-public --out organisation-key.pem
         unforgotten bundle verify bundle-4 --public-key organisation-key.pem --json
     """
     result = verify_bundle(path, public_key=public_key)

@@ -40,6 +40,7 @@ COMMANDS = {
     **dict.fromkeys(("person", "case", "incident", "source", "drafts", "consent"), "unforgotten.cli.records"),
     **dict.fromkeys(("verify", "checkpoint"), "unforgotten.cli.audit"),
     **dict.fromkeys(("backup", "restore"), "unforgotten.cli.backup"),
+    **dict.fromkeys(("evidence", "bundle"), "unforgotten.cli.evidence"),
     **dict.fromkeys(("link", "merge", "split", "review"), "unforgotten.cli.link"),
     "names": "unforgotten.cli.names",
     "estimate": "unforgotten.cli.estimate",
