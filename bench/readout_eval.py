@@ -31,6 +31,8 @@ READOUTS = ROOT / "tests" / "tracking" / "readouts"
 RESULTS = ROOT / "bench" / "results" / "readout.md"
 KINDS = ("participants", "agreed", "next_steps", "references", "topics")
 TEXT_MATCH = 0.5
+DEV_SET = "development"
+HELD_OUT_SET = "held-out-2022-2024"
 HELD_OUT = """
 ## Held-out check (one-off, texts not stored)
 
@@ -132,7 +134,8 @@ def _predicted(draft: DraftRound) -> dict[str, list[dict[str, Any]]]:
 
 
 def _expected(exp: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    return {**{k: exp[k] for k in KINDS[:-1]}, "topics": [{"code": c} for c in exp["topics"]]}
+    out = {k: exp.get(k, []) for k in KINDS[:-1]}
+    return {**out, "topics": [{"code": c} for c in exp.get("topics", [])]}
 
 
 def _fields(kind: str, got: dict[str, Any], want: dict[str, Any], score: Score) -> None:
@@ -163,22 +166,38 @@ def _match(kind: str, got: list[dict[str, Any]], want: list[dict[str, Any]], sco
     score.misses += [f"{doc}: missed {want[j]}" for j in range(len(want)) if j not in used_w]
 
 
-def evaluate() -> tuple[dict[str, Score], list[dict[str, Any]]]:
-    """Score every readout that has an expectation file; also date/place/format per readout."""
+def _range(exp: dict[str, Any], data: dict[str, Any]) -> bool | None:
+    """Whether the extracted date range is the expected one (``None``: the record gives none)."""
+    if "date_range" not in exp:
+        return None
+    got = data.get("date_range")
+    return [got["from"], got["to"]] == exp["date_range"] if got else exp["date_range"] is None
+
+
+def evaluate(test_set: str = DEV_SET) -> tuple[dict[str, Score], list[dict[str, Any]]]:
+    """Score every readout of ``test_set`` that has an expectation file; also date/place/format.
+
+    A record's ``"scored"`` list (default: every kind) names the kinds written by hand for it;
+    the others are not scored for that readout.
+    """
     scores = {k: Score() for k in KINDS}
     per_doc: list[dict[str, Any]] = []
     for path in sorted(EXPECTED.glob("*.json")):
         exp = json.loads(path.read_text(encoding="utf-8"))
+        if exp.get("set", DEV_SET) != test_set:
+            continue
         text = (READOUTS / exp["source"]).read_text(encoding="utf-8")
         draft = parse_readout(text, source=exp["source"])
         got, want = _predicted(draft), _expected(exp)
-        for kind in KINDS:
+        for kind in exp.get("scored", KINDS):
             _match(kind, got[kind], want[kind], scores[kind], exp["source"])
         data = draft.to_dict()
         per_doc.append({
             "source": exp["source"],
             "date": data["date"] == exp["date"],
+            "range": _range(exp, data),
             "place": data["place"] == exp["place"],
+            "place_named": exp["place"] is not None,
             "format": draft.format == exp["format"],
         })  # fmt: skip
     return scores, per_doc
