@@ -336,7 +336,9 @@ def parse_readout(text: str, *, source: str | None = None) -> DraftRound:
     when, date_ev = _find_date(doc, source)
     place, place_ev = _find_place(doc)
     first, last, range_ev = _find_range(doc, source)
-    if first and when and not first <= when <= last:  # type: ignore[operator]
+    if first and when is None:  # only the range gives the year ("October 17 to 20, 2024")
+        when, date_ev = first, range_ev
+    if first and when and last and not first <= when <= last:
         first = last = range_ev = None
     fmt, fmt_ev = _find_format(doc)
     agreed = find_agreed(doc.sentences)
