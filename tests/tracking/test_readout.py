@@ -16,7 +16,8 @@ HERE = Path(__file__).parent
 # the development set (the rules were written against it; the test set of 2022-2024 readouts is
 # scored in test_readout_testset.py)
 EXPECTED = sorted(
-    p for p in (HERE / "expected").glob("*.json")
+    p
+    for p in (HERE / "expected").glob("*.json")
     if json.loads(p.read_text(encoding="utf-8")).get("set", "development") == "development"
 )
 

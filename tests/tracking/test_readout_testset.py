@@ -36,7 +36,9 @@ def test_floor_participant_recall_and_places() -> None:
 
 
 def test_hangul_names_get_their_latin_form() -> None:
-    text = (HERE / "readouts" / "2022-12-12_mofa_amb-lee-shin-wha-tokyo-visit_ko.txt").read_text(encoding="utf-8")
+    text = (HERE / "readouts" / "2022-12-12_mofa_amb-lee-shin-wha-tokyo-visit_ko.txt").read_text(
+        encoding="utf-8"
+    )
     draft = parse_readout(text)
     names = [p.name for p in draft.participants]
     assert "엘리자베스 살몬 (Elizabeth Salmón)" in names
@@ -56,12 +58,18 @@ def test_place_from_the_headline_and_range_from_the_lead() -> None:
     draft = parse_readout(text)
     assert draft.place == "Washington, D.C."
     assert draft.place_evidence is not None and draft.place_evidence.paragraph == 0
-    assert (draft.date, draft.date_from, draft.date_to) == (date(2024, 10, 17), date(2024, 10, 17), date(2024, 10, 20))
+    assert (draft.date, draft.date_from, draft.date_to) == (
+        date(2024, 10, 17),
+        date(2024, 10, 17),
+        date(2024, 10, 20),
+    )
     assert [p.name for p in draft.participants] == ["Kurt Campbell"]
 
 
 def test_return_day_is_not_the_meeting_day() -> None:
-    draft = parse_readout("장관은 워싱턴을 방문하고 7.26.(금) 귀국한다.\n- 장관은 7.22.(월) 면담을 가졌다.\n", source="2024")
+    draft = parse_readout(
+        "장관은 워싱턴을 방문하고 7.26.(금) 귀국한다.\n- 장관은 7.22.(월) 면담을 가졌다.\n", source="2024"
+    )
     assert draft.date == date(2024, 7, 22)
 
 

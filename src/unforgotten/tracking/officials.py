@@ -59,9 +59,17 @@ def officials() -> tuple[Official, ...]:
     with data_path("un", "officials.csv").open(encoding="utf-8", newline="") as fh:
         return tuple(
             Official(
-                r["name_latin"], r["name_ko"], tuple(a for a in r["aliases"].split("|") if a),
-                r["country"], r["organization"], r["title_en"], r["title_ko"],
-                r["term_from"], r["term_to"], r["attested_on"], r["source"],
+                r["name_latin"],
+                r["name_ko"],
+                tuple(a for a in r["aliases"].split("|") if a),
+                r["country"],
+                r["organization"],
+                r["title_en"],
+                r["title_ko"],
+                r["term_from"],
+                r["term_to"],
+                r["attested_on"],
+                r["source"],
             )  # fmt: skip
             for r in csv.DictReader(fh)
         )

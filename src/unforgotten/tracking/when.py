@@ -291,7 +291,10 @@ def find_ranges(text: str) -> list[FoundRange]:
             m2 = month_number(g["month2"]) if g.get("month2") else int(g["m2"]) if g.get("m2") else m1
             year = int(g["year"]) if g.get("year") else None
             d1, d2 = int(g["d1"]), int(g["d2"])
-            ok = all(1 <= mm <= 12 and 1 <= dd <= calendar.monthrange(2000, mm)[1] for mm, dd in ((m1, d1), (m2, d2)))
+            ok = all(
+                1 <= mm <= 12 and 1 <= dd <= calendar.monthrange(2000, mm)[1]
+                for mm, dd in ((m1, d1), (m2, d2))
+            )
             if not ok or (m2, d2) <= (m1, d1) and m2 >= m1:
                 continue
             first = FoundDate(year, m1, d1, m.start(), m.start("d1"), rule_id)
