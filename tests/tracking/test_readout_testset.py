@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from bench.readout_eval import HELD_OUT_SET, evaluate
+
 from unforgotten.data import data_path
 from unforgotten.tracking.officials import find_official, officials
 from unforgotten.tracking.readout import parse_readout

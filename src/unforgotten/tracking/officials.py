@@ -56,23 +56,23 @@ def _fold(name: str) -> str:
 @cache
 def officials() -> tuple[Official, ...]:
     """Every row of ``data/un/officials.csv``."""
-    with data_path("un", "officials.csv").open(encoding="utf-8", newline="") as fh:
-        return tuple(
-            Official(
-                r["name_latin"],
-                r["name_ko"],
-                tuple(a for a in r["aliases"].split("|") if a),
-                r["country"],
-                r["organization"],
-                r["title_en"],
-                r["title_ko"],
-                r["term_from"],
-                r["term_to"],
-                r["attested_on"],
-                r["source"],
-            )  # fmt: skip
-            for r in csv.DictReader(fh)
+    text = data_path("un", "officials.csv").read_text(encoding="utf-8")
+    return tuple(
+        Official(
+            r["name_latin"],
+            r["name_ko"],
+            tuple(a for a in r["aliases"].split("|") if a),
+            r["country"],
+            r["organization"],
+            r["title_en"],
+            r["title_ko"],
+            r["term_from"],
+            r["term_to"],
+            r["attested_on"],
+            r["source"],
         )
+        for r in csv.DictReader(text.splitlines())
+    )
 
 
 @cache

@@ -90,7 +90,22 @@ _KO_FOREIGN = re.compile(
     r"(?=[은는이가의을를와과께도\s,]|$)"
 )
 _KO_STOP = frozenset(
-    "동안 기간 방문기간 이번 또한 아울러 한편 등 및 그리고 당시 오후 오전 현지시간 패널".split()
+    {
+        "동안",
+        "기간",
+        "방문기간",
+        "이번",
+        "또한",
+        "아울러",
+        "한편",
+        "등",
+        "및",
+        "그리고",
+        "당시",
+        "오후",
+        "오전",
+    }
+    | {"현지시간", "패널"}
 )
 _KO_NOT_NAME = re.compile(rf"^(?:{_KO_ORG})$|[여며고서는은을를의에와과도로가다면해]$")
 _KO_JOIN = re.compile(r"^\s*(?:및|와|과|,)?\s*$")
@@ -305,8 +320,8 @@ def find_people(sentences: tuple[Sentence, ...]) -> list[Mention]:
         korean = bool(re.search(r"[가-힣]", sentence.text))
         if not (_CUE_KO if korean else _CUE_EN).search(sentence.text):
             continue
-        for mention in _korean(sentence) if korean else _english(sentence):
-            mention = _with_latin(mention)
+        for found in _korean(sentence) if korean else _english(sentence):
+            mention = _with_latin(found)
             if mention.key not in seen:
                 seen.add(mention.key)
                 people.append(mention)

@@ -38,6 +38,9 @@ __all__ = [
 ]
 
 
+_Day = date  # the field ``DraftRound.date`` hides the type name inside that class
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """Where a value came from: paragraph number (0 = title or header), sentence, span, rule.
@@ -129,8 +132,8 @@ class DraftRound:
     place_evidence: Evidence | None = None
     format_evidence: Evidence | None = None
     text_sha256: str | None = None  # of the readout text (see :func:`text_hash`), to find it saved twice
-    date_from: date | None = None  # first day of a visit or multi-day meeting the lead gives
-    date_to: date | None = None  # last day of a visit or multi-day meeting the lead gives
+    date_from: _Day | None = None  # first day of a visit or multi-day meeting the lead gives
+    date_to: _Day | None = None  # last day of a visit or multi-day meeting the lead gives
     date_range_evidence: Evidence | None = None
 
     def to_dict(self) -> dict[str, Any]:

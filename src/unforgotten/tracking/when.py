@@ -295,7 +295,7 @@ def find_ranges(text: str) -> list[FoundRange]:
                 1 <= mm <= 12 and 1 <= dd <= calendar.monthrange(2000, mm)[1]
                 for mm, dd in ((m1, d1), (m2, d2))
             )
-            if not ok or (m2, d2) <= (m1, d1) and m2 >= m1:
+            if not ok or ((m2, d2) <= (m1, d1) and m2 >= m1):
                 continue
             first = FoundDate(year, m1, d1, m.start(), m.start("d1"), rule_id)
             last = FoundDate(year, m2, d2, m.start("d2"), m.end(), rule_id)
