@@ -13,7 +13,13 @@ from unforgotten.tracking.readout import DraftRound, parse_readout
 from unforgotten.tracking.text import segment
 
 HERE = Path(__file__).parent
-EXPECTED = sorted((HERE / "expected").glob("*.json"))
+# the development set (the rules were written against it; the test set of 2022-2024 readouts is
+# scored in test_readout_testset.py)
+EXPECTED = sorted(
+    p
+    for p in (HERE / "expected").glob("*.json")
+    if json.loads(p.read_text(encoding="utf-8")).get("set", "development") == "development"
+)
 
 
 def _load(path: Path) -> tuple[dict[str, Any], str, DraftRound]:
@@ -29,7 +35,7 @@ def case(request: pytest.FixtureRequest) -> tuple[dict[str, Any], str, DraftRoun
 
 def test_all_four_readouts_have_expectations() -> None:
     assert len(EXPECTED) == 4
-    assert len(list((HERE / "readouts").glob("*.txt"))) == 4
+    assert len(list((HERE / "readouts").glob("*.txt"))) == 14
 
 
 def test_date_place_format(case: tuple[dict[str, Any], str, DraftRound]) -> None:
@@ -88,6 +94,7 @@ def test_json_shape_is_the_issues_shape(case: tuple[dict[str, Any], str, DraftRo
     data = draft.to_dict()
     assert list(data) == [
         "date",
+        "date_range",
         "place",
         "participants",
         "topics",

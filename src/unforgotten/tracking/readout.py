@@ -23,7 +23,7 @@ from unforgotten.tracking.items import Found, find_agreed, find_next_steps, find
 from unforgotten.tracking.people import Mention, find_people
 from unforgotten.tracking.rules import apply_rules, place_rules, topic_rules
 from unforgotten.tracking.text import Document, Sentence, segment
-from unforgotten.tracking.when import FoundDate, find_dates
+from unforgotten.tracking.when import FoundDate, find_dates, find_ranges
 
 __all__ = [
     "AgreedItem",
@@ -36,6 +36,9 @@ __all__ = [
     "parse_readout",
     "text_hash",
 ]
+
+
+_Day = date  # the field ``DraftRound.date`` hides the type name inside that class
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,11 +132,15 @@ class DraftRound:
     place_evidence: Evidence | None = None
     format_evidence: Evidence | None = None
     text_sha256: str | None = None  # of the readout text (see :func:`text_hash`), to find it saved twice
+    date_from: _Day | None = None  # first day of a visit or multi-day meeting the lead gives
+    date_to: _Day | None = None  # last day of a visit or multi-day meeting the lead gives
+    date_range_evidence: Evidence | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The issue's JSON shape, plus one top-level ``"evidence"`` object parallel to it."""
         return {
             "date": self.date.isoformat() if self.date else None,
+            "date_range": self._range_dict(),
             "place": self.place,
             "participants": [
                 {"name": p.name, "title": p.title, "organization": p.organization} for p in self.participants
@@ -145,6 +152,12 @@ class DraftRound:
             "evidence": self._evidence_dict(),
         }
 
+    def _range_dict(self) -> dict[str, str] | None:
+        if self.date_to is None or self.date is None:
+            return None
+        first = self.date_from or self.date
+        return {"from": first.isoformat(), "to": self.date_to.isoformat()}
+
     def _evidence_dict(self) -> dict[str, Any]:
         def one(ev: Evidence | None) -> dict[str, Any] | None:
             return ev.to_dict() if ev else None
@@ -154,6 +167,7 @@ class DraftRound:
             "language": self.language,
             "format": {"value": self.format, "evidence": one(self.format_evidence)},
             "date": one(self.date_evidence),
+            "date_range": one(self.date_range_evidence),
             "place": one(self.place_evidence),
             "participants": [p.evidence.to_dict() for p in self.participants],
             "topics": [t.evidence.to_dict() for t in self.topics],
@@ -204,6 +218,8 @@ def _resolve(found: FoundDate, doc: Document, source: str | None) -> date | None
 def _find_date(doc: Document, source: str | None) -> tuple[date | None, Evidence | None]:
     for sentence in (*doc.lead, *doc.opening):
         for found in find_dates(sentence.text):
+            if _RETURN.match(sentence.text, found.end):
+                continue  # the day of the return flight is not the meeting's
             when = _resolve(found, doc, source)
             if when:
                 return when, Evidence.of(sentence, found.rule)
@@ -214,13 +230,38 @@ def _find_date(doc: Document, source: str | None) -> tuple[date | None, Evidence
     return issued, _header_evidence(doc, doc.metadata[label], "D-METADATA")
 
 
+_RETURN = re.compile(r"\s*(?:귀국|귀환)")
+
+
+def _find_range(doc: Document, source: str | None) -> tuple[date | None, date | None, Evidence | None]:
+    """The first span of days in the lead (a visit "12.10(토)-12(월)", "from October 16th to 18th")."""
+    for sentence in doc.lead:
+        for found in find_ranges(sentence.text):
+            first, last = _resolve(found.first, doc, source), _resolve(found.last, doc, source)
+            if first and last:
+                if last < first:  # a span over the new year ("12.30-1.2")
+                    last = date(last.year + 1, last.month, last.day)
+                return first, last, Evidence.of(sentence, found.rule)
+    return None, None, None
+
+
 def _header_evidence(doc: Document, line: str, rule: str) -> Evidence:
     start = doc.text.find(line)
     return Evidence(0, line, (start, start + len(line)), rule)
 
 
 def _find_place(doc: Document) -> tuple[str | None, Evidence | None]:
+    """The place: from the lead, else the headline ("(October 17 to 20, Washington D.C.)"),
+    else the first body sentence that names one."""
     for sentence in doc.lead:
+        hits = apply_rules(place_rules(), sentence.text)
+        if hits:
+            return hits[0].rule.code, Evidence.of(sentence, hits[0].rule.rule_id)
+    if doc.title:
+        hits = apply_rules(place_rules(), doc.title)
+        if hits:
+            return hits[0].rule.code, _header_evidence(doc, doc.title, hits[0].rule.rule_id)
+    for sentence in doc.sentences:
         hits = apply_rules(place_rules(), sentence.text)
         if hits:
             return hits[0].rule.code, Evidence.of(sentence, hits[0].rule.rule_id)
@@ -297,6 +338,11 @@ def parse_readout(text: str, *, source: str | None = None) -> DraftRound:
     doc = segment(text)
     when, date_ev = _find_date(doc, source)
     place, place_ev = _find_place(doc)
+    first, last, range_ev = _find_range(doc, source)
+    if first and when is None:  # only the range gives the year ("October 17 to 20, 2024")
+        when, date_ev = first, range_ev
+    if first and when and last and not first <= when <= last:
+        first = last = range_ev = None
     fmt, fmt_ev = _find_format(doc)
     agreed = find_agreed(doc.sentences)
     steps = find_next_steps(doc.sentences, agreed, anchor=when)
@@ -315,4 +361,7 @@ def parse_readout(text: str, *, source: str | None = None) -> DraftRound:
         place_evidence=place_ev,
         format_evidence=fmt_ev,
         text_sha256=text_hash(text),
+        date_from=first,
+        date_to=last,
+        date_range_evidence=range_ev,
     )

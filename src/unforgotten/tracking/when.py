@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-__all__ = ["DueWindow", "FoundDate", "find_dates", "find_window", "month_number"]
+__all__ = ["DueWindow", "FoundDate", "FoundRange", "find_dates", "find_ranges", "find_window", "month_number"]
 
 _MONTHS = tuple(calendar.month_name[1:])
 _MONTH = r"(?P<month>" + "|".join(_MONTHS) + r")"
@@ -243,3 +243,61 @@ def find_dates(text: str) -> list[FoundDate]:
     """
     found = [_found(rule_id, m) for rule_id, p in _DATE_RULES for m in p.finditer(text)]
     return sorted((f for f in found if f), key=lambda f: f.start)
+
+
+@dataclass(frozen=True, slots=True)
+class FoundRange:
+    """A span of days written in the text ("12.10(토)-12(월)", "from October 16th to 18th");
+    the years are None when the text leaves them out."""
+
+    first: FoundDate
+    last: FoundDate
+    rule: str
+
+
+_KO_DAY = r"\.?\s*(?:\([월화수목금토일]\))?"
+_RANGE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "R-KO-DOT",
+        re.compile(
+            rf"(?<![\d.])(?P<m1>\d{{1,2}})\.\s?(?P<d1>\d{{1,2}}){_KO_DAY}\s*[-~–]\s*"
+            rf"(?:(?P<m2>\d{{1,2}})\.\s?)?(?P<d2>\d{{1,2}}){_KO_DAY}"
+        ),
+    ),
+    (
+        "R-EN",
+        re.compile(
+            rf"\b{_MONTH}\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:to|through|-|–)\s*"
+            rf"(?:(?P<month2>{'|'.join(_MONTHS)})\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b"
+            rf"(?:,\s*(?P<year>(?:19|20)\d{{2}}))?"
+        ),
+    ),
+)
+
+
+def find_ranges(text: str) -> list[FoundRange]:
+    """Every span of days (a visit, a multi-day meeting) written in ``text``, in order.
+
+    >>> [(r.first.day, r.last.month, r.last.day) for r in find_ranges("대사는 11.6(월)-8(수)간 방문")]
+    [(6, 11, 8)]
+    >>> [(r.first.month, r.last.day) for r in find_ranges("(October 17 to 20, Washington D.C.)")]
+    [(10, 20)]
+    """
+    out: list[FoundRange] = []
+    for rule_id, pattern in _RANGE_RULES:
+        for m in pattern.finditer(text):
+            g = m.groupdict()
+            m1 = month_number(g["month"]) if g.get("month") else int(g["m1"])
+            m2 = month_number(g["month2"]) if g.get("month2") else int(g["m2"]) if g.get("m2") else m1
+            year = int(g["year"]) if g.get("year") else None
+            d1, d2 = int(g["d1"]), int(g["d2"])
+            ok = all(
+                1 <= mm <= 12 and 1 <= dd <= calendar.monthrange(2000, mm)[1]
+                for mm, dd in ((m1, d1), (m2, d2))
+            )
+            if not ok or ((m2, d2) <= (m1, d1) and m2 >= m1):
+                continue
+            first = FoundDate(year, m1, d1, m.start(), m.start("d1"), rule_id)
+            last = FoundDate(year, m2, d2, m.start("d2"), m.end(), rule_id)
+            out.append(FoundRange(first, last, rule_id))
+    return sorted(out, key=lambda r: r.first.start)
