@@ -132,7 +132,8 @@ def _facility_keys(row: Any) -> set[str]:
     for column in ("name_en", "name_hangul", "name_rr", "name_mr"):
         value = str(row[column] or "")
         value = re.sub(r"\((spelling )?unverified\)", "", value)
-        for part in (value, *re.findall(r"\(([^)]*)\)", value), re.sub(r"\([^)]*\)", "", value)):
+        first = value.split()[0].split("/")[0] if value.split() else ""
+        for part in (value, first, *re.findall(r"\(([^)]*)\)", value), re.sub(r"\([^)]*\)", "", value)):
             if match_key(part):
                 keys.add(match_key(part))
     return keys

@@ -20,6 +20,7 @@ __all__ = ["COMMANDS", "COMMAND_MODULES", "build_app", "run"]  # and ``app``, bu
 COMMAND_MODULES = [
     "unforgotten.cli.registry",
     "unforgotten.cli.records",
+    "unforgotten.cli.accountability",
     "unforgotten.cli.audit",
     "unforgotten.cli.backup",
     "unforgotten.cli.link",
@@ -37,6 +38,9 @@ COMMAND_MODULES = [
 COMMANDS = {
     **dict.fromkeys(("init", "import", "history", "stats", "export", "key"), "unforgotten.cli.registry"),
     **dict.fromkeys(("person", "case", "incident", "source", "drafts", "consent"), "unforgotten.cli.records"),
+    **dict.fromkeys(
+        ("org", "post", "facility", "attribute", "chain", "dossier"), "unforgotten.cli.accountability"
+    ),
     **dict.fromkeys(("verify", "checkpoint"), "unforgotten.cli.audit"),
     **dict.fromkeys(("backup", "restore"), "unforgotten.cli.backup"),
     **dict.fromkeys(("link", "merge", "split", "review"), "unforgotten.cli.link"),
