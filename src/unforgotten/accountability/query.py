@@ -28,6 +28,7 @@ from unforgotten.accountability.matching import (
 from unforgotten.domain.roles import Permission, may
 from unforgotten.errors import NotFoundError, PermissionDenied
 from unforgotten.store import schema as s
+from unforgotten.store.perpetrators import perpetrator_ids
 from unforgotten.store.schema_accountability import (
     attribution,
     facility,
@@ -85,13 +86,6 @@ def _basis(row: Any, sources: dict[int, str]) -> dict[str, Any]:
         "citation": row["citation"],
         "confidence": row["confidence"],
     }
-
-
-def perpetrator_ids(conn: Connection) -> set[int]:
-    """Every person who holds a post or an attribution (an alleged perpetrator)."""
-    ids = set(conn.execute(select(post.c.person_id)).scalars())
-    ids |= {p for p in conn.execute(select(attribution.c.person_id)).scalars() if p is not None}
-    return {int(p) for p in ids}
 
 
 class _Names:

@@ -8,7 +8,7 @@ registry, by name) with a citation and a confidence; an attribution without a so
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -137,7 +137,7 @@ class Accountability:
         key: str,
         *,
         kind: str,
-        names: list[Mapping[str, str]],
+        names: Sequence[Mapping[str, str]],
         note: str = "",
         reason: str = "organisation added",
     ) -> int:

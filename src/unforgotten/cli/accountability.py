@@ -100,7 +100,8 @@ def org_add(
     """Add an organisation or unit with its names (and its parent).
 
     Example:
-        unforgotten org add onsong-ssd --kind state_security --hangul "온성군 보위부" --english "Onsong County SSD" --parent mss --source "COI 2014"
+        unforgotten org load-starter
+        unforgotten org add onsong-ssd --kind state_security --hangul "온성군 보위부" --parent mss
     """
     service = _service(db, actor, role)
     org_id = service.add_org(
@@ -128,6 +129,7 @@ def org_show(
     """Show an organisation: names over time, parents and units, posts, facilities.
 
     Example:
+        unforgotten org load-starter
         unforgotten org show bowibu --json
     """
     data = q.org_show(open_workspace(db, None, actor, role), ref, _day(at, "--at"))
@@ -158,6 +160,7 @@ def org_list(
     """List organisations with their current names.
 
     Example:
+        unforgotten org load-starter
         unforgotten org list --json
     """
     rows = q.org_list(open_workspace(db, None, actor, role))
@@ -186,7 +189,8 @@ def org_rename(
     """Record a renaming: the current name of that kind ends the day before; both stay names.
 
     Example:
-        unforgotten org rename mss 국가보위성 --on 2016 --source "COI 2014"
+        unforgotten org add unit-a --kind other --hangul 가부
+        unforgotten org rename unit-a 나부 --on 2010-05 --source ngo_db
     """
     _service(db, actor, role).rename(ref, new_name, on=on, kind=kind, source=source, citation=citation)
     console.print(f"renamed: {new_name} from {on}", highlight=False)
@@ -206,7 +210,8 @@ def org_name(
     """Add another name (an alias, an abbreviation, a former name with its dates).
 
     Example:
-        unforgotten org name mss "SSD" --kind abbreviation --to 2016
+        unforgotten org load-starter
+        unforgotten org name mss "State Security Ministry" --kind alias
     """
     _service(db, actor, role).add_name(
         ref, {"text": text, "kind": kind, "from": start, "to": end, "source": source or ""}
@@ -229,7 +234,9 @@ def org_parent(
     """Record that a unit was below another from a date to a date.
 
     Example:
-        unforgotten org parent mss-bureau7 mss --from 1990 --source "COI 2014"
+        unforgotten org load-starter
+        unforgotten org add unit-b --kind other --english "Unit B"
+        unforgotten org parent unit-b mss --from 1990 --source ngo_db
     """
     _service(db, actor, role).set_parent(
         ref, parent, start=start, end=end, source=source, citation=citation, confidence=confidence
@@ -285,7 +292,8 @@ def post_add(
     """Record that a person held a post in an organisation from a date to a date (source required).
 
     Example:
-        unforgotten post add 12 --org mss-bureau7 --title "head of bureau" --command --from 1995 --to 2004 --source "Testimonies 2024"
+        unforgotten org load-starter
+        unforgotten post add 3 --org "Bureau 7" --title head --command --from 1995 --source ngo_db
     """
     post_id = _service(db, actor, role).add_post(
         person,
@@ -311,6 +319,7 @@ def facility_list(
     """List detention facilities.
 
     Example:
+        unforgotten org load-starter
         unforgotten facility list --json
     """
     rows = q.facility_list(open_workspace(db, None, actor, role))
@@ -341,6 +350,7 @@ def facility_show(
     """Show a facility: names in every script, coordinates, operating period, who ran it.
 
     Example:
+        unforgotten org load-starter
         unforgotten facility show "Camp 15" --json
     """
     data = q.facility_show(open_workspace(db, None, actor, role), ref)
@@ -365,6 +375,7 @@ def facility_place(
     """Record that an act happened at a facility.
 
     Example:
+        unforgotten org load-starter
         unforgotten facility place 3 "Camp 15"
     """
     _service(db, actor, role).place_act(act, ref, reason=reason)
@@ -394,7 +405,8 @@ def attribute(
     """Attribute an act to a person and/or an organisation, with the source that says so (required).
 
     Example:
-        unforgotten attribute 3 --org bowibu --text "two agents" --involvement member_of --source "Testimonies 2024"
+        unforgotten org load-starter
+        unforgotten attribute 3 --org bowibu --text "two agents" --involvement member_of --source ngo_db
     """
     row_id = _service(db, actor, role).attribute(
         act,
@@ -423,6 +435,8 @@ def chain(
     who held command posts in each — who may bear command responsibility, never asserted.
 
     Example:
+        unforgotten org load-starter
+        unforgotten attribute 3 --org "Bureau 7" --involvement member_of --source ngo_db
         unforgotten chain 3 --json
     """
     data = q.command_chain(open_workspace(db, None, actor, role), act)
@@ -460,7 +474,9 @@ def dossier(
     year, victims (counted), sources, the derived chain and the gaps.
 
     Example:
-        unforgotten dossier unit 국가보위성 --json
+        unforgotten org load-starter
+        unforgotten attribute 3 --org bowibu --involvement member_of --source ngo_db
+        unforgotten dossier unit 국가보위성 --json --out dossier
     """
     last = parse_partial_date(end or None).end if end.strip() else None
     if end.strip() and last is None:
