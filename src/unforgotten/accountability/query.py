@@ -558,7 +558,12 @@ def dossier(  # noqa: PLR0912, PLR0915 - one report, read top to bottom
                     and _facility_places(conn).get(int(act["place_id"]), (0,))[0] == fac_id
                 ):
                     roots = [int(o["organisation_id"]) for o in operators if active(o, act["when"])]
-                    chosen.append((act, [{"basis": "place"}], roots))
+                    bases = [{"basis": "place"}]
+                    bases += [
+                        {"basis": "attribution", "attribution": a}
+                        for a in attributions.get(int(act["id"]), [])
+                    ]
+                    chosen.append((act, bases, roots))
         places = _facility_places(conn)
         facility_of = {loc: name for loc, (_, name) in places.items()}
         state = {

@@ -88,12 +88,19 @@ def dates_of(start: str = "", end: str = "", *, field: str = "dates") -> dict[st
     }
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 def source_id(conn: Connection, name: str | None, *, what: str, required: bool) -> int | None:
     """The id of the source called ``name``; a clear refusal when it is missing and required."""
     if not (name or "").strip():
         if required:
             raise FieldErrors(
-                {"source": f"a {what} needs the source that says so (--source NAME); nothing was saved"},
+                {
+                    "source": f"{_article(what)} {what} needs the source that says so (--source NAME); "
+                    "nothing saved"
+                },
                 what=what,
             )
         return None
