@@ -296,3 +296,19 @@ def test_verify_covers_the_new_tables(world: World) -> None:
     with world.ws.engine.begin() as conn:
         conn.execute(text("UPDATE attribution SET involvement = 'direct' WHERE id = 1"))
     assert not world.ws.verify().ok
+
+
+def test_exports_for_outside_recipients_leave_alleged_perpetrators_out(world: World, tmp_path: Path) -> None:
+    from unforgotten.records.consent import set_consent
+    from unforgotten.store.export import export
+
+    with world.ws.read() as conn:
+        victim = int(
+            conn.execute(select(s.person.c.id).where(s.person.c.primary_name == "김영희")).scalar_one()
+        )
+    for person in (victim, world.people["박영수"]):
+        set_consent(world.ws, person, scope="un", granted=True, given_by="the person", reason="signed form")
+    out = tmp_path / "persons.json"
+    export(world.ws, "persons", out, fmt="json", scope="un", recipient="UN WGEID")
+    exported = {int(r["person_id"]) for r in json.loads(out.read_text(encoding="utf-8"))}
+    assert victim in exported and world.people["박영수"] not in exported
