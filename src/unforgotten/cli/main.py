@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "unforgotten.cli.registry",
     "unforgotten.cli.records",
     "unforgotten.cli.evidence",
+    "unforgotten.cli.accountability",
     "unforgotten.cli.audit",
     "unforgotten.cli.backup",
     "unforgotten.cli.link",
@@ -38,6 +39,9 @@ COMMAND_MODULES = [
 COMMANDS = {
     **dict.fromkeys(("init", "import", "history", "stats", "export", "key"), "unforgotten.cli.registry"),
     **dict.fromkeys(("person", "case", "incident", "source", "drafts", "consent"), "unforgotten.cli.records"),
+    **dict.fromkeys(
+        ("org", "post", "facility", "attribute", "chain", "dossier"), "unforgotten.cli.accountability"
+    ),
     **dict.fromkeys(("verify", "checkpoint"), "unforgotten.cli.audit"),
     **dict.fromkeys(("backup", "restore"), "unforgotten.cli.backup"),
     **dict.fromkeys(("evidence", "bundle"), "unforgotten.cli.evidence"),

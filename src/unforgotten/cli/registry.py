@@ -167,14 +167,34 @@ def history(
     console.print(table)
 
 
-def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Counts by source, case type and province.
+def stats(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="unit or facility: acts by organisation/facility, violation, year."),
+    ] = None,
+) -> None:
+    """Counts by source, case type and province (or, with --by, acts by unit or facility).
 
     Example:
         unforgotten stats --json
+        unforgotten stats --by unit --json
     """
     ws = open_workspace(db)
     ws.require(Permission.READ)
+    if by is not None:
+        from unforgotten.accountability.query import stats_by  # noqa: PLC0415 - only when asked
+
+        counted = stats_by(ws, by)
+        if as_json:
+            print_json(counted)
+            return
+        table = Table(by, "violation", "year", "acts")
+        for row in counted["rows"]:
+            table.add_row(row[by], row["violation"], row["year"], str(row["acts"]))
+        console.print(table)
+        return
     with ws.read() as conn:
         data = queries.stats(conn)
     if as_json:

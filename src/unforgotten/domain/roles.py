@@ -30,6 +30,7 @@ class Permission(StrEnum):
     EDIT = "edit"  # enter and correct records, record consent
     REVIEW = "review"  # approve another person's draft
     READ_PROTECTED = "read_protected"  # informant names and contacts (audited)
+    READ_PERPETRATORS = "read_perpetrators"  # names of alleged perpetrators (every view audited)
     LINK = "link"  # run linkage, decide review pairs, merge and split
     ESTIMATE = "estimate"  # run estimates
     EXPORT = "export"  # export without protected fields (audited)
@@ -43,8 +44,10 @@ ROLES: tuple[Role, ...] = tuple(Role)
 _P = Permission
 MATRIX: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.ANALYST: frozenset({_P.READ, _P.LINK, _P.ESTIMATE, _P.EXPORT, _P.VERIFY}),
-    Role.DOCUMENTER: frozenset({_P.READ, _P.IMPORT, _P.EDIT, _P.REVIEW, _P.READ_PROTECTED, _P.VERIFY}),
+    Role.ANALYST: frozenset({_P.READ, _P.READ_PERPETRATORS, _P.LINK, _P.ESTIMATE, _P.EXPORT, _P.VERIFY}),
+    Role.DOCUMENTER: frozenset(
+        {_P.READ, _P.IMPORT, _P.EDIT, _P.REVIEW, _P.READ_PROTECTED, _P.READ_PERPETRATORS, _P.VERIFY}
+    ),
     Role.VIEWER: frozenset({_P.READ}),
 }
 

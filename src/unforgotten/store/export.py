@@ -20,6 +20,7 @@ from unforgotten.domain.roles import Permission, may_see
 from unforgotten.errors import PermissionDenied, ValidationError
 from unforgotten.store import schema as s
 from unforgotten.store.consents import consented, record_disclosure
+from unforgotten.store.perpetrators import perpetrator_ids
 from unforgotten.store.queries import cluster_rows, person_rows, protected_of_records, record_rows
 from unforgotten.store.visibility import export_visibility
 from unforgotten.store.workspace import Workspace
@@ -86,7 +87,7 @@ def export(
             root_of = {
                 int(p): int(m or p) for p, m in conn.execute(select(s.person.c.id, s.person.c.merged_into))
             }
-            allowed = consented(conn, scope)
+            allowed = consented(conn, scope) - perpetrator_ids(conn)  # alleged perpetrators never leave
             rows = [r for r in rows if "person_id" not in r or root_of.get(int(r["person_id"])) in allowed]
         if include_protected and what == "records":
             secret = protected_of_records(conn, ws.keyring, [r["_id"] for r in rows])

@@ -270,6 +270,7 @@ VERSIONED_TABLES: dict[str, Table] = {
 # their versioned tables above; importing them here makes the schema whole.
 # --- capability tables (one import line each) ---
 from unforgotten.store import (
+    schema_accountability,  # noqa: F401
     schema_estimates,  # noqa: F401
     schema_evidence,  # noqa: F401
     schema_linkage,  # noqa: F401
