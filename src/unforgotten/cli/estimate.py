@@ -244,6 +244,7 @@ def estimate(
     if save and (table is not None or dataset is not None):
         raise ValidationError("--save keeps estimates of the registry; not with --table or --dataset")
     _check_draws(linkage_draws, table=table, dataset=dataset, by=by)
+    draw_inputs = _draw_inputs(db) if linkage_draws is not None else None
     tables = load_tables(table, db=db, by=by, drop=drop_list, dataset=dataset)
     methods = list(METHODS) if method is Method.all else [method.value]
     settings = Settings(
@@ -266,8 +267,10 @@ def estimate(
     )
     runs = run_methods(tables, methods, settings, keep_going=method is Method.all or len(tables) > 1)
     linkage = (
-        _linkage_draws(db, runs, tables, settings, draws=linkage_draws, seed=linkage_seed, drop=drop_list)
-        if linkage_draws is not None
+        _linkage_draws(
+            draw_inputs, runs, tables, settings, draws=linkage_draws, seed=linkage_seed, drop=drop_list
+        )
+        if linkage_draws is not None and draw_inputs is not None
         else {}
     )
     if report is not None:
@@ -303,8 +306,16 @@ def _check_draws(draws: int | None, *, table: Path | None, dataset: str | None, 
         raise ValidationError(f"--linkage-draws must be at least {MIN_DRAWS} (got {draws})")
 
 
+def _draw_inputs(db: str | None) -> dict[str, Any]:
+    from unforgotten.cli.context import open_workspace  # noqa: PLC0415
+    from unforgotten.store.queries import linkage_draw_inputs  # noqa: PLC0415
+
+    with open_workspace(db).read() as conn:
+        return linkage_draw_inputs(conn)
+
+
 def _linkage_draws(
-    db: str | None,
+    got: dict[str, Any],
     runs: list[MethodRun],
     tables: dict[str, CaptureTable],
     settings: Settings,
@@ -318,14 +329,10 @@ def _linkage_draws(
 
     import numpy as np  # noqa: PLC0415
 
-    from unforgotten.cli.context import open_workspace  # noqa: PLC0415
     from unforgotten.estimate.linkage_draws import LinkageSpace, draw_tables, linkage_summary  # noqa: PLC0415
     from unforgotten.estimate.methods import make_estimator  # noqa: PLC0415
     from unforgotten.estimate.result import EstimateWarning  # noqa: PLC0415
-    from unforgotten.store.queries import linkage_draw_inputs  # noqa: PLC0415
 
-    with open_workspace(db).read() as conn:
-        got = linkage_draw_inputs(conn)
     dropped = set(drop or ())
     records = [r for r in got["records"] if r[1] not in dropped]
     pairs = got["pairs"]

@@ -19,7 +19,7 @@ Pure functions over pairs and memberships: no database, no linker.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,7 @@ __all__ = [
     "LinkageSpace",
     "combine_mixture",
     "combine_rubin",
+    "draw_persons",
     "draw_tables",
     "linkage_summary",
 ]
@@ -199,19 +200,29 @@ def _table(prep: _Prepared, roots: NDArray[np.int64]) -> CaptureTable:
     return CaptureTable(prep.lists, tuple(int(c) for c in counts))
 
 
-def draw_tables(
-    space: LinkageSpace, lists: Sequence[str], draws: int, *, seed: int = 0
-) -> list[CaptureTable]:
-    """``draws`` capture tables, one per linkage drawn from the pairs' match probabilities."""
+def _draws(
+    space: LinkageSpace, lists: Sequence[str], draws: int, seed: int
+) -> Iterator[tuple[_Prepared, NDArray[np.int64]]]:
     if draws < MIN_DRAWS:
         raise ValidationError(f"--linkage-draws must be at least {MIN_DRAWS} (got {draws})")
     prep = _prepare(space, lists)
     rng = np.random.default_rng(seed)
-    tables = []
     for _ in range(draws):
         kept = rng.random(len(prep.probability)) < prep.probability
-        tables.append(_table(prep, _cluster(prep, kept)))
-    return tables
+        yield prep, _cluster(prep, kept)
+
+
+def draw_persons(space: LinkageSpace, draws: int, *, seed: int = 0) -> list[NDArray[np.int64]]:
+    """Per drawn linkage, the person of every record of ``space.records`` (its smallest record id)."""
+    lists = sorted(set(space.sources))
+    return [space.records[roots] for _, roots in _draws(space, lists, draws, seed)]
+
+
+def draw_tables(
+    space: LinkageSpace, lists: Sequence[str], draws: int, *, seed: int = 0
+) -> list[CaptureTable]:
+    """``draws`` capture tables, one per linkage drawn from the pairs' match probabilities."""
+    return [_table(prep, roots) for prep, roots in _draws(space, lists, draws, seed)]
 
 
 @dataclass(frozen=True)
@@ -262,10 +273,10 @@ def combine_rubin(
     df = math.inf if extra == 0.0 else (m - 1) * (1.0 + within / extra) ** 2
     t = _t_quantile(0.5 + level / 2.0, df)
     if extra == 0.0 and np.all(lo == lo[0]) and np.all(hi == hi[0]):
-        lower, upper = float(np.exp(lo[0])), float(np.exp(hi[0]))
-    else:
-        lower = float(np.exp(q_bar - t * math.sqrt(w_low + extra)))
-        upper = float(np.exp(q_bar + t * math.sqrt(w_high + extra)))
+        first = (float(estimates[0]), float(lowers[0]), float(uppers[0]))
+        return Combined(*first, within, between, within + extra, df)
+    lower = float(np.exp(q_bar - t * math.sqrt(w_low + extra)))
+    upper = float(np.exp(q_bar + t * math.sqrt(w_high + extra)))
     return Combined(float(np.exp(q_bar)), lower, upper, within, between, within + extra, df)
 
 
