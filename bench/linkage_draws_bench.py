@@ -5,7 +5,8 @@ stepwise estimate on the linker's own clusters versus the one combined over link
 the pairs' match probabilities (pairs in the match and review bands). Two settings: the records as
 made (good linkage) and a harder one with birth dates and Hangul names blanked.
 
-    python bench/linkage_draws_bench.py --populations 10 --persons 2000 --draws 20 --out bench/results/linkage_draws.md
+    python bench/linkage_draws_bench.py --populations 10 --draws 20 \
+        --out bench/results/linkage_draws.md
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from coverage_bench import capture_table, design, linkage_input, memberships  # noqa: E402
+from coverage_bench import capture_table, design, linkage_input, memberships
 
-from unforgotten.estimate.linkage_draws import LinkageSpace, draw_tables, linkage_summary  # noqa: E402
-from unforgotten.estimate.methods import Settings, make_estimator  # noqa: E402
-from unforgotten.linkage import LinkageConfig, link_records  # noqa: E402
-from unforgotten.synth import generate_population, make_lists  # noqa: E402
+from unforgotten.estimate.linkage_draws import LinkageSpace, draw_tables, linkage_summary
+from unforgotten.estimate.methods import Settings, make_estimator
+from unforgotten.linkage import LinkageConfig, link_records
+from unforgotten.synth import generate_population, make_lists
 
 HARD = ("birth_date", "birth_year", "birth_month", "birth_day", "name_hangul")
 
@@ -33,7 +34,7 @@ def one(index: int, args: argparse.Namespace, hard: bool) -> dict[str, float]:
     lists = make_lists(
         generate_population(args.persons, seed=plan.population_seed), plan.model, seed=plan.lists_seed
     )
-    records, truth = linkage_input(lists)
+    records, _ = linkage_input(lists)
     if hard:
         for column in HARD:
             records[column] = None
@@ -92,14 +93,14 @@ def main() -> None:
     lines = [
         "# Linkage uncertainty: coverage with and without `--linkage-draws`",
         "",
-        f"Command: `python bench/linkage_draws_bench.py --populations {args.populations} --persons {args.persons} "
+        f"Command: `python bench/linkage_draws_bench.py --populations {args.populations} --persons {args.persons} "  # noqa: E501
         f"--draws {args.draws}`",
         "",
-        f"{args.populations} populations of {args.persons:,} persons, {args.lists} lists (coverage_bench's random "
+        f"{args.populations} populations of {args.persons:,} persons, {args.lists} lists (coverage_bench's random "  # noqa: E501
         "designs, dependence cycling 0–2), linked by `link_records` (Korean profile, defaults); stepwise "
         "(skip-disjoint) at 95 %. 'hard': birth dates and Hangul names blanked before linkage.",
         "",
-        "| setting | populations | coverage without | coverage with | median width without | median width with "
+        "| setting | populations | coverage without | coverage with | median width without | median width with "  # noqa: E501
         "| median share of width from linkage | median rel. error | draw seconds (median) |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
