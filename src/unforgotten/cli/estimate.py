@@ -18,7 +18,8 @@ from unforgotten.cli.options import DbOption, JsonOption, console, err_console, 
 from unforgotten.errors import ValidationError
 
 if TYPE_CHECKING:
-    from unforgotten.estimate.methods import MethodRun
+    from unforgotten.estimate.linkage_draws import LinkageDraws
+    from unforgotten.estimate.methods import MethodRun, Settings
     from unforgotten.estimate.table import CaptureTable
 
 __all__ = ["estimate", "load_tables", "register"]
@@ -100,9 +101,40 @@ def _print_runs(runs: list[MethodRun]) -> None:
     console.print(view)
 
 
-def _json_payload(runs: list[MethodRun], several: bool) -> object:
+def _print_linkage(runs: list[MethodRun], linkage: dict[int, LinkageDraws]) -> None:
+    view = Table("method", "without linkage uncertainty", "with", "share of width", "draws")
+    for i, r in enumerate(runs):
+        if i not in linkage:
+            continue
+        d = linkage[i]
+        (a, b), (c, e) = d.interval_without, d.interval_with
+        view.add_row(
+            r.method,
+            f"{d.estimate_without:,.0f} ({a:,.0f} – {b:,.0f})",
+            f"{d.estimate_with:,.0f} ({c:,.0f} – {e:,.0f})",
+            f"{d.share_of_width:.0%}",
+            f"{d.draws} ({d.distinct_tables} distinct tables; {d.combining})",
+        )
+    console.print(
+        f"Linkage uncertainty, {next(iter(linkage.values())).draws} draws from link run "
+        f"{next(iter(linkage.values())).run_id}:"
+    )
+    console.print(view)
+
+
+def _json_payload(
+    runs: list[MethodRun], several: bool, linkage: dict[int, LinkageDraws] | None = None
+) -> object:
     strata = list(dict.fromkeys(r.stratum for r in runs))
-    by = {s: [r.to_dict() for r in runs if r.stratum == s] for s in strata}
+    linkage = linkage or {}
+
+    def shown(i: int, r: MethodRun) -> dict[str, Any]:
+        out = r.to_dict()
+        if i in linkage:
+            out["linkage"] = linkage[i].to_dict()
+        return out
+
+    by = {s: [shown(i, r) for i, r in enumerate(runs) if r.stratum == s] for s in strata}
     shaped = {s: (v if several else v[0]) for s, v in by.items()}
     return shaped[strata[0]] if len(strata) == 1 else shaped
 
@@ -181,6 +213,16 @@ def estimate(
     save: Annotated[
         bool, typer.Option("--save", help="From the registry: keep the run; the web estimates page shows it.")
     ] = False,
+    linkage_draws: Annotated[
+        int | None,
+        typer.Option(
+            "--linkage-draws",
+            help="From the registry: draw this many linkages from the newest link run's match "
+            "probabilities (reviewed pairs fixed), re-estimate on each and report the interval with "
+            "and without the linkage's uncertainty (docs/estimation.md).",
+        ),
+    ] = None,
+    linkage_seed: Annotated[int, typer.Option(help="Seed of the linkage draws.")] = 0,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -195,11 +237,14 @@ def estimate(
         unforgotten estimate --table my_lists.csv --method all
         unforgotten estimate --db registry.db --by case_type --method stepwise --json
         unforgotten estimate --db registry.db --method all --save
+        unforgotten estimate --db registry.db --method stepwise --linkage-draws 50
     """
     from unforgotten.estimate.methods import METHODS, Settings, run_methods  # noqa: PLC0415
 
     if save and (table is not None or dataset is not None):
         raise ValidationError("--save keeps estimates of the registry; not with --table or --dataset")
+    _check_draws(linkage_draws, table=table, dataset=dataset, by=by)
+    draw_inputs = _draw_inputs(db) if linkage_draws is not None else None
     tables = load_tables(table, db=db, by=by, drop=drop_list, dataset=dataset)
     methods = list(METHODS) if method is Method.all else [method.value]
     settings = Settings(
@@ -221,34 +266,130 @@ def estimate(
         keep_non_estimable=keep_non_estimable,
     )
     runs = run_methods(tables, methods, settings, keep_going=method is Method.all or len(tables) > 1)
+    linkage = (
+        _linkage_draws(
+            draw_inputs, runs, tables, settings, draws=linkage_draws, seed=linkage_seed, drop=drop_list
+        )
+        if linkage_draws is not None and draw_inputs is not None
+        else {}
+    )
     if report is not None:
         from unforgotten.estimate.report import render_report  # noqa: PLC0415
 
         report.write_text(render_report(runs, tables), encoding="utf-8")
     if save:
         lists = list(dict.fromkeys(name for t in tables.values() for name in t.lists))
-        run_id = _save(db, runs, stratify=by or "all", lists=lists, settings=asdict(settings))
+        kept = asdict(settings)
+        if linkage_draws is not None:
+            kept.update(linkage_draws=linkage_draws, linkage_seed=linkage_seed)
+        run_id = _save(db, runs, stratify=by or "all", lists=lists, settings=kept, linkage=linkage)
         shown = f"/estimates?by={by or 'all'}"
         err_console.print(f"Saved estimate run {run_id}; the web application shows it at {shown}.")
     if as_json:
-        print_json(_json_payload(runs, several=method is Method.all))
+        print_json(_json_payload(runs, several=method is Method.all, linkage=linkage))
     else:
         _print_runs(runs)
+        if linkage:
+            _print_linkage(runs, linkage)
+
+
+def _check_draws(draws: int | None, *, table: Path | None, dataset: str | None, by: str | None) -> None:
+    from unforgotten.estimate.linkage_draws import MIN_DRAWS  # noqa: PLC0415
+
+    if draws is None:
+        return
+    if table is not None or dataset is not None:
+        raise ValidationError("--linkage-draws draws linkages of the registry; not with --table or --dataset")
+    if by is not None:
+        raise ValidationError("--linkage-draws estimates the whole registry; not with --by")
+    if draws < MIN_DRAWS:
+        raise ValidationError(f"--linkage-draws must be at least {MIN_DRAWS} (got {draws})")
+
+
+def _draw_inputs(db: str | None) -> dict[str, Any]:
+    from unforgotten.cli.context import open_workspace  # noqa: PLC0415
+    from unforgotten.store.queries import linkage_draw_inputs  # noqa: PLC0415
+
+    with open_workspace(db).read() as conn:
+        return linkage_draw_inputs(conn)
+
+
+def _linkage_draws(
+    got: dict[str, Any],
+    runs: list[MethodRun],
+    tables: dict[str, CaptureTable],
+    settings: Settings,
+    *,
+    draws: int,
+    seed: int,
+    drop: list[str] | None,
+) -> dict[int, LinkageDraws]:
+    """Run index → the run's estimate with and without the linkage's uncertainty."""
+    import warnings  # noqa: PLC0415
+
+    import numpy as np  # noqa: PLC0415
+
+    from unforgotten.estimate.linkage_draws import LinkageSpace, draw_tables, linkage_summary  # noqa: PLC0415
+    from unforgotten.estimate.methods import make_estimator  # noqa: PLC0415
+    from unforgotten.estimate.result import EstimateWarning  # noqa: PLC0415
+
+    dropped = set(drop or ())
+    records = [r for r in got["records"] if r[1] not in dropped]
+    pairs = got["pairs"]
+    space = LinkageSpace(
+        run_id=got["run_id"],
+        records=np.array([r[0] for r in records], dtype=np.int64),
+        sources=tuple(r[1] for r in records),
+        anchors=np.array([r[2] for r in records], dtype=np.int64),
+        left=np.array([p[0] for p in pairs], dtype=np.int64),
+        right=np.array([p[1] for p in pairs], dtype=np.int64),
+        probability=np.array([p[2] for p in pairs], dtype=np.float64),
+        accepted=tuple(got["accepted"]),
+        rejected=tuple(got["rejected"]),
+        one_per_source=got["one_per_source"],
+    )
+    plain_table = tables["all"]
+    drawn = draw_tables(space, plain_table.lists, draws, seed=seed)
+    out: dict[int, LinkageDraws] = {}
+    for i, run in enumerate(runs):
+        if run.estimator is None:
+            continue
+
+        def fit(table: CaptureTable, method: str = run.method) -> Any:
+            est = make_estimator(method, settings)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", EstimateWarning)
+                est.fit(table)
+            return est
+
+        out[i] = linkage_summary(
+            run.method, run.estimator, plain_table, drawn, fit, run_id=space.run_id, seed=seed
+        )
+    return out
 
 
 def _save(
-    db: str | None, runs: list[MethodRun], *, stratify: str, lists: list[str], settings: dict[str, Any]
+    db: str | None,
+    runs: list[MethodRun],
+    *,
+    stratify: str,
+    lists: list[str],
+    settings: dict[str, Any],
+    linkage: dict[int, LinkageDraws] | None = None,
 ) -> int:
     from unforgotten.cli.context import open_workspace  # noqa: PLC0415
     from unforgotten.estimate.summary import posterior_draws, run_rows  # noqa: PLC0415
     from unforgotten.store.estimates import save_estimate  # noqa: PLC0415
 
+    rows = run_rows(runs)
+    for i, d in (linkage or {}).items():
+        rows[i]["linkage"] = d.to_dict()
     return save_estimate(
         open_workspace(db),
         stratify=stratify,
         origin="cli",
         lists=lists,
-        rows=run_rows(runs),
+        rows=rows,
         posterior=posterior_draws(runs),
         settings=settings,
     )

@@ -24,6 +24,7 @@ __all__ = [
     "case_events",
     "cluster_rows",
     "history",
+    "linkage_draw_inputs",
     "members",
     "person_detail",
     "person_rows",
@@ -507,3 +508,53 @@ def shared_persons(conn: Connection, source_id: int) -> dict[int, int]:
         .group_by(other)
     )
     return {int(sid): int(n) for sid, n in conn.execute(query)}
+
+
+def linkage_draw_inputs(conn: Connection) -> dict[str, Any]:
+    """What drawing linkages needs from the newest link run (estimate/linkage_draws.py).
+
+    The records counted in estimates (the person and root of each not withheld) with their list
+    and the person each was imported as; the run's pairs in the ``match`` and ``review`` bands
+    with their match probability; reviewers' standing decisions; and the run's clustering rule.
+    """
+    from unforgotten.store.schema_linkage import link_decision, link_pair, link_run  # noqa: PLC0415
+
+    newest = select(link_run.c.id, link_run.c.config).order_by(link_run.c.id.desc()).limit(1)
+    run = conn.execute(newest).first()
+    if run is None:
+        raise NotFoundError("no linkage run yet: --linkage-draws needs one; run `unforgotten link` first")
+    root_of = {int(p): int(m or p) for p, m in conn.execute(select(s.person.c.id, s.person.c.merged_into))}
+    withheld = {int(p) for p in conn.execute(withheld_persons()).scalars()}
+    records: list[tuple[int, str, int]] = []
+    query = (
+        select(s.source_record.c.id, s.source.c.name, s.source_record.c.person_id)
+        .join(s.source)
+        .order_by(s.source_record.c.id)
+    )
+    for record, source, person in conn.execute(query):
+        if int(person) not in withheld and root_of[int(person)] not in withheld:
+            records.append((int(record), str(source), int(person)))
+    pairs = [
+        (int(a), int(b), float(p))
+        for a, b, p in conn.execute(
+            select(link_pair.c.record_l, link_pair.c.record_r, link_pair.c.match_probability)
+            .where(link_pair.c.run_id == run.id, link_pair.c.band.in_(("match", "review")))
+            .order_by(link_pair.c.id)
+        )
+    ]
+    decisions: dict[str, list[tuple[int, int]]] = {"accepted": [], "rejected": []}
+    for a, b, decision in conn.execute(
+        select(link_decision.c.record_l, link_decision.c.record_r, link_decision.c.decision).where(
+            link_decision.c.decision.in_(("accepted", "rejected"))
+        )
+    ):
+        decisions[str(decision)].append((int(a), int(b)))
+    config = run.config or {}
+    return {
+        "run_id": int(run.id),
+        "records": records,
+        "pairs": pairs,
+        "accepted": decisions["accepted"],
+        "rejected": decisions["rejected"],
+        "one_per_source": config.get("clustering") == "one_per_source",
+    }
