@@ -115,7 +115,7 @@ def import_file(
         _refuse_duplicate(conn, sha, path.name)
         existing = _existing_ids(conn, source)
     table = read_table(data, name=path.name, fmt=detect_format(path), sheet=sheet)
-    rules = Mapping.load(mapping) if mapping else Mapping()
+    rules = (Mapping.load(mapping) if mapping else Mapping()).aliased(table.columns)
     if dry_run:
         validator = Validator(table, rules, existing_ids=existing)
         for row, cells in table.rows:
