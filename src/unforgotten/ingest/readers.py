@@ -87,7 +87,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         try:
             return data.decode(wide).removeprefix("\ufeff"), "utf-16"
         except UnicodeDecodeError:
-            raise ValidationError(f"{name}: starts as UTF-16 but is not valid UTF-16 text") from None
+            pass
     if data.startswith(b"\xef\xbb\xbf"):
         candidates: tuple[str, ...] = ("utf-8-sig",)
     else:
@@ -97,7 +97,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    raise ValidationError(f"{name}: not UTF-8, UTF-16 or CP949/EUC-KR text; save it as UTF-8 CSV")
+    raise ValidationError(f"{name}: not UTF-8 and not CP949/EUC-KR text; save it as UTF-8 CSV")
 
 
 def _header(columns: list[str], name: str) -> tuple[str, ...]:
