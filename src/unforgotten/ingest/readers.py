@@ -187,17 +187,17 @@ def sheet_names(data: bytes, name: str) -> list[str]:
     return list(_workbook(data, name).sheet_names)
 
 
-def _workbook(data: bytes, name: str) -> Any:
+def _workbook(data: bytes, name: str, fmt: str = "xlsx") -> Any:
     from python_calamine import CalamineWorkbook  # noqa: PLC0415 — loaded only for spreadsheets
 
     try:
         return CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:
-        raise ValidationError(f"{name}: not a readable workbook ({exc})") from exc
+        raise ValidationError(f"{name}: not a readable {fmt.upper()} workbook ({exc})") from exc
 
 
 def _read_sheet(data: bytes, name: str, fmt: str, sheet: str | None) -> RawTable:
-    book = _workbook(data, name)
+    book = _workbook(data, name, fmt)
     names = list(book.sheet_names)
     if sheet is not None and sheet not in names:
         raise ValidationError(f"{name}: no sheet {sheet!r}; sheets are {names}")
