@@ -119,10 +119,25 @@ def import_(
         print_json(report.to_dict())
         return
     verb = "would import" if dry_run else "imported"
+    read = report.format.upper() + (f", {report.encoding}" if report.encoding else "")
+    read += f", sheet {report.sheet!r}" if report.sheet else ""
     console.print(
-        f"{report.file}: {verb} {report.rows} rows into {report.source!r}"
-        + (f" (batch {report.batch_id})" if report.batch_id else "")
+        f"{report.file} ({read}): {verb} {report.rows} rows into {report.source!r}"
+        + (f" (batch {report.batch_id})" if report.batch_id else ""),
+        highlight=False,
     )
+    diff = report.difference
+    console.print(
+        f"  added {len(diff.added)}, changed {len(diff.changed)}, unchanged {diff.unchanged}, "
+        f"withdrawn {len(diff.withdrawn)}",
+        highlight=False,
+    )
+    if dry_run:
+        for record_id, fields in diff.changed:
+            changes = "; ".join(f"{k}: {old!r} → {new!r}" for k, (old, new) in fields.items())
+            console.print(f"  changed {record_id}: {changes}", highlight=False, markup=False)
+        for record_id in diff.withdrawn:
+            console.print(f"  withdrawn {record_id}", highlight=False, markup=False)
     for warning in report.warnings:
         err_console.print(f"  warning: {warning}", highlight=False)
 
