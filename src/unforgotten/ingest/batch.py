@@ -62,7 +62,8 @@ class ImportReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data: what was read, then the difference with what the
-        source held (with one entry per row for a dry run, counts only otherwise)."""
+        source held. A dry run ends with ``rows``: one entry per added, changed and withdrawn row
+        (``rows_read`` is the number of rows read); a real import keeps ``rows`` as that number."""
         return {
             "file": self.file,
             "source": self.source,
@@ -71,6 +72,7 @@ class ImportReport:
             **({"encoding": self.encoding} if self.encoding else {}),
             **({"sheet": self.sheet} if self.sheet else {}),
             "rows": self.rows,
+            "rows_read": self.rows,
             "batch_id": self.batch_id,
             "dry_run": self.dry_run,
             "warnings": [str(w) for w in self.warnings],

@@ -71,9 +71,7 @@ def stored_records(conn: Connection, source: str) -> dict[str, Stored]:
     """The records ``source`` holds, by ``record_id``."""
     sr, e = s.source_record, record_entry
     withdrawn = set(
-        conn.execute(
-            select(e.c.row_id).where(e.c.table_name == "person", e.c.state == "withdrawn")
-        ).scalars()
+        conn.execute(select(e.c.row_id).where(e.c.table_name == "person", e.c.state == "withdrawn")).scalars()
     )
     query = (
         select(sr.c.record_id, sr.c.id, sr.c.person_id, sr.c.raw)
@@ -144,9 +142,11 @@ def _update_if_changed(writer: Writer, table: Any, row_id: int, wanted: dict[str
 
 def _set_state(writer: Writer, person_id: int, state: str, reason: str, actor: str) -> None:
     e = record_entry
-    entry = writer.conn.execute(
-        select(e).where(e.c.table_name == "person", e.c.row_id == person_id)
-    ).mappings().first()
+    entry = (
+        writer.conn.execute(select(e).where(e.c.table_name == "person", e.c.row_id == person_id))
+        .mappings()
+        .first()
+    )
     if entry is None:
         entry_id = writer.allocate(e)
         writer.insert(
@@ -232,4 +232,6 @@ def apply_difference(  # noqa: PLR0913 - one call site
         if old.withdrawn:
             _set_state(writer, old.person_id, "approved", reason, actor)
     for record_id in diff.withdrawn:
-        _set_state(writer, stored[record_id].person_id, "withdrawn", f"{reason}: withdrawn by the source", actor)
+        _set_state(
+            writer, stored[record_id].person_id, "withdrawn", f"{reason}: withdrawn by the source", actor
+        )
