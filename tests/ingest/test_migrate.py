@@ -21,7 +21,10 @@ from unforgotten.store.verify import verify_store
 from unforgotten.store.workspace import Workspace
 
 KOREAN = "번호,성명,한자,성별,생년월일,출생지,납북일,납북장소,피해유형,비고,가족관계\n"
-KOREAN_ROWS = "1,김철수,金哲洙,남,1930년 3월 5일,개성,1950-07,서울,납북자,메모,형\n2,이영희,李英姬,여,1932,평양,1950-08,수원,국군포로,,누나\n"
+KOREAN_ROWS = (
+    "1,김철수,金哲洙,남,1930년 3월 5일,개성,1950-07,서울,납북자,메모,형\n"
+    "2,이영희,李英姬,여,1932,평양,1950-08,수원,국군포로,,누나\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -92,8 +95,9 @@ def _ods(rows: list[list[str]]) -> bytes:
     )
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?>'
-        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
         "</manifest:manifest>"
     )

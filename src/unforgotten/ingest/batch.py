@@ -123,14 +123,23 @@ def import_file(
         stored = stored_records(conn, source)
     table = read_table(data, name=path.name, fmt=detect_format(path), sheet=sheet)
     rules = (Mapping.load(mapping) if mapping else Mapping()).aliased(table.columns)
-    read = {"format": table.format, "encoding": table.encoding, "sheet": table.sheet}
     if dry_run:
         validator = Validator(table, rules)
         plans = [validator.check(row, cells) for row, cells in table.rows]
         validator.raise_if_rejected()
         diff = difference(plans, stored)
         return ImportReport(
-            path.name, source, sha, len(table.rows), None, True, validator.warnings, diff, **read
+            path.name,
+            source,
+            sha,
+            len(table.rows),
+            None,
+            True,
+            validator.warnings,
+            diff,
+            table.format,
+            table.encoding,
+            table.sheet,
         )
     with ws.write(action="import", subject=f"source:{source}") as writer:
         _refuse_duplicate(writer.conn, sha, path.name)
@@ -173,7 +182,19 @@ def import_file(
                 **diff.to_dict(rows=False),
             }
         )
-    return ImportReport(path.name, source, sha, len(table.rows), batch_id, False, warnings, diff, **read)
+    return ImportReport(
+        path.name,
+        source,
+        sha,
+        len(table.rows),
+        batch_id,
+        False,
+        warnings,
+        diff,
+        table.format,
+        table.encoding,
+        table.sheet,
+    )
 
 
 def _source_id(

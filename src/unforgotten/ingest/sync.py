@@ -180,7 +180,7 @@ def _set_state(writer: Writer, person_id: int, state: str, reason: str, actor: s
     writer.update(e, int(entry["id"]), changes, reason=reason)
 
 
-def apply_difference(  # noqa: PLR0913 - one call site
+def apply_difference(
     writer: Writer,
     plans: Sequence[RowPlan],
     stored: dict[str, Stored],
