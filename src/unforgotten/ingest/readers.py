@@ -1,9 +1,10 @@
 """Readers: turn a file's bytes into a header and rows of text cells, keeping cells verbatim.
 
-CSV in any common delimiter, UTF-8 with or without BOM, UTF-16, or CP949/EUC-KR (what
-Korean spreadsheets save); XLSX, XLS and ODS through calamine (first sheet, or the one
-named); JSON (a list of objects, or an object with a ``records`` list); NDJSON (one object per line). Row numbers are what a person sees:
-the spreadsheet line for CSV/XLSX (header = 1), the position (from 1) for JSON and NDJSON.
+CSV in any common delimiter, UTF-8 with or without BOM, UTF-16, or CP949/EUC-KR (what Korean
+spreadsheets save); XLSX, XLS and ODS through calamine (first sheet, or the one named); JSON (a
+list of objects, or an object with a ``records`` list); NDJSON (one object per line). Row numbers
+are what a person sees: the spreadsheet line for CSV and sheets (header = 1), the position (from
+1) for JSON and NDJSON.
 """
 
 from __future__ import annotations
