@@ -55,10 +55,10 @@ def init(db: DbOption = None, key_file: KeyFileOption = None, as_json: JsonOptio
 
 
 def import_(
-    file: Annotated[Path, typer.Argument(help="CSV, XLSX, JSON or NDJSON file.")],
+    file: Annotated[Path, typer.Argument(help="CSV, XLSX, XLS, ODS, JSON or NDJSON file.")],
     source: Annotated[str, typer.Option("--source", help="Name of the source (list) this file comes from.")],
     mapping: Annotated[Path | None, typer.Option("--mapping", help="TOML column mapping.")] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", help="XLSX sheet (default: first).")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Workbook sheet (default: first).")] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate only; write nothing (and take no write lock).")
     ] = False,
@@ -81,9 +81,10 @@ def import_(
 
     Every bad row is found (row, column, reason) and nothing is written; the first --max-errors
     problems are shown with a count of the rest, and --report FILE (or --json) gives them all.
-    The same file is never imported twice. Rows are checked as they are written, inside one
-    transaction that holds the registry's write lock until the end; check a large, doubtful file
-    with --dry-run first.
+    The same file is never imported twice; a newer file from the same source updates it (rows
+    matched by record_id; --dry-run shows what would be added, changed and withdrawn). Rows are
+    checked as they are written, inside one transaction that holds the registry's write lock
+    until the end; check a large, doubtful file with --dry-run first.
 
     Example:
         unforgotten import families_2023.csv --source "Families association 2023"
