@@ -85,7 +85,7 @@ def test_record_ids_already_in_the_source_are_matched_not_duplicated(ws: Workspa
     import_file(ws, write_csv(tmp_path / "a.csv", canonical_rows(3)), source="S")
     report = import_file(ws, write_csv(tmp_path / "b.csv", canonical_rows(1, start=3)), source="S")
     assert report.difference.to_dict(rows=False) == {"added": 0, "changed": 0, "unchanged": 1, "withdrawn": 2}
-    assert import_file(ws, write_csv(tmp_path / "c.csv", canonical_rows(1, start=3)), source="T").rows == 1
+    assert import_file(ws, write_csv(tmp_path / "c.csv", canonical_rows(2, start=3)), source="T").rows == 2
 
 
 def test_dry_run_writes_nothing(ws: Workspace, tmp_path: Path) -> None:
