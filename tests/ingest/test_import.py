@@ -81,11 +81,11 @@ def test_same_file_twice_is_refused_and_changes_nothing(ws: Workspace, tmp_path:
     assert _snapshot(ws) == before
 
 
-def test_record_ids_already_in_the_source_are_refused(ws: Workspace, tmp_path: Path) -> None:
+def test_record_ids_already_in_the_source_are_matched_not_duplicated(ws: Workspace, tmp_path: Path) -> None:
     import_file(ws, write_csv(tmp_path / "a.csv", canonical_rows(3)), source="S")
-    with pytest.raises(BatchRejected, match="1 bad row"):
-        import_file(ws, write_csv(tmp_path / "b.csv", canonical_rows(1, start=3)), source="S")
-    assert import_file(ws, write_csv(tmp_path / "c.csv", canonical_rows(1, start=3)), source="T").rows == 1
+    report = import_file(ws, write_csv(tmp_path / "b.csv", canonical_rows(1, start=3)), source="S")
+    assert report.difference.to_dict(rows=False) == {"added": 0, "changed": 0, "unchanged": 1, "withdrawn": 2}
+    assert import_file(ws, write_csv(tmp_path / "c.csv", canonical_rows(2, start=3)), source="T").rows == 2
 
 
 def test_dry_run_writes_nothing(ws: Workspace, tmp_path: Path) -> None:

@@ -56,10 +56,10 @@ def init(db: DbOption = None, key_file: KeyFileOption = None, as_json: JsonOptio
 
 
 def import_(
-    file: Annotated[Path, typer.Argument(help="CSV, XLSX, JSON or NDJSON file.")],
+    file: Annotated[Path, typer.Argument(help="CSV, XLSX, XLS, ODS, JSON or NDJSON file.")],
     source: Annotated[str, typer.Option("--source", help="Name of the source (list) this file comes from.")],
     mapping: Annotated[Path | None, typer.Option("--mapping", help="TOML column mapping.")] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", help="XLSX sheet (default: first).")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Workbook sheet (default: first).")] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate only; write nothing (and take no write lock).")
     ] = False,
@@ -89,9 +89,10 @@ def import_(
 
     Every bad row is found (row, column, reason) and nothing is written; the first --max-errors
     problems are shown with a count of the rest, and --report FILE (or --json) gives them all.
-    The same file is never imported twice. Rows are checked as they are written, inside one
-    transaction that holds the registry's write lock until the end; check a large, doubtful file
-    with --dry-run first.
+    The same file is never imported twice; a newer file from the same source updates it (rows
+    matched by record_id; --dry-run shows what would be added, changed and withdrawn). Rows are
+    checked as they are written, inside one transaction that holds the registry's write lock
+    until the end; check a large, doubtful file with --dry-run first.
 
     Example:
         unforgotten import families_2023.csv --source "Families association 2023"
@@ -128,10 +129,25 @@ def import_(
         print_json(report.to_dict())
         return
     verb = "would import" if dry_run else "imported"
+    read = report.format.upper() + (f", {report.encoding}" if report.encoding else "")
+    read += f", sheet {report.sheet!r}" if report.sheet else ""
     console.print(
-        f"{report.file}: {verb} {report.rows} rows into {report.source!r}"
-        + (f" (batch {report.batch_id})" if report.batch_id else "")
+        f"{report.file} ({read}): {verb} {report.rows} rows into {report.source!r}"
+        + (f" (batch {report.batch_id})" if report.batch_id else ""),
+        highlight=False,
     )
+    diff = report.difference
+    console.print(
+        f"  added {len(diff.added)}, changed {len(diff.changed)}, unchanged {diff.unchanged}, "
+        f"withdrawn {len(diff.withdrawn)}",
+        highlight=False,
+    )
+    if dry_run:
+        for record_id, fields in diff.changed:
+            changes = "; ".join(f"{k}: {old!r} → {new!r}" for k, (old, new) in fields.items())
+            console.print(f"  changed {record_id}: {changes}", highlight=False, markup=False)
+        for record_id in diff.withdrawn:
+            console.print(f"  withdrawn {record_id}", highlight=False, markup=False)
     for warning in report.warnings:
         err_console.print(f"  warning: {warning}", highlight=False)
 

@@ -26,6 +26,7 @@ from unforgotten.domain.vocab import CASE_TYPES, case_type_violation
 from unforgotten.errors import DuplicateBatchError, NotFoundError, Problem, ValidationError
 from unforgotten.ingest.mapping import Mapping
 from unforgotten.ingest.readers import RawTable, detect_format, read_table
+from unforgotten.ingest.sync import Difference, apply_difference, difference, stored_records
 from unforgotten.ingest.validate import RowPlan, Validator
 from unforgotten.store import schema as s
 from unforgotten.store.crypto import Keyring
@@ -54,17 +55,28 @@ class ImportReport:
     batch_id: int | None
     dry_run: bool
     warnings: list[Problem] = field(default_factory=list)
+    difference: Difference = field(default_factory=Difference)
+    format: str = ""
+    encoding: str = ""
+    sheet: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as JSON-ready data."""
+        """The report as JSON-ready data: what was read, then the difference with what the
+        source held. A dry run ends with ``rows``: one entry per added, changed and withdrawn row
+        (``rows_read`` is the number of rows read); a real import keeps ``rows`` as that number."""
         return {
             "file": self.file,
             "source": self.source,
             "sha256": self.sha256,
+            "format": self.format,
+            **({"encoding": self.encoding} if self.encoding else {}),
+            **({"sheet": self.sheet} if self.sheet else {}),
             "rows": self.rows,
+            "rows_read": self.rows,
             "batch_id": self.batch_id,
             "dry_run": self.dry_run,
             "warnings": [str(w) for w in self.warnings],
+            **self.difference.to_dict(rows=self.dry_run),
         }
 
 
@@ -83,11 +95,6 @@ def _refuse_duplicate(conn: Connection, sha: str, file: str) -> None:
             f"{file}: this exact file (SHA-256 {sha[:12]}…) was already imported as batch "
             f"{previous.id} into source {previous.name!r} on {previous.imported_at[:10]}; nothing was changed"
         )
-
-
-def _existing_ids(conn: Connection, source: str) -> set[str]:
-    query = select(s.source_record.c.record_id).join(s.source).where(s.source.c.name == source)
-    return set(conn.execute(query).scalars())
 
 
 def import_file(
@@ -115,15 +122,27 @@ def import_file(
     sha = hashlib.sha256(data).hexdigest()
     with ws.read() as conn:
         _refuse_duplicate(conn, sha, path.name)
-        existing = _existing_ids(conn, source)
+        stored = stored_records(conn, source)
     table = read_table(data, name=path.name, fmt=detect_format(path), sheet=sheet)
-    rules = Mapping.load(mapping) if mapping else Mapping()
+    rules = (Mapping.load(mapping) if mapping else Mapping()).aliased(table.columns)
     if dry_run:
-        validator = Validator(table, rules, existing_ids=existing)
-        for row, cells in table.rows:
-            validator.check(row, cells)
+        validator = Validator(table, rules)
+        plans = [validator.check(row, cells) for row, cells in table.rows]
         validator.raise_if_rejected()
-        return ImportReport(path.name, source, sha, len(table.rows), None, True, validator.warnings)
+        diff = difference(plans, stored)
+        return ImportReport(
+            path.name,
+            source,
+            sha,
+            len(table.rows),
+            None,
+            True,
+            validator.warnings,
+            diff,
+            table.format,
+            table.encoding,
+            table.sheet,
+        )
     with ws.write(action="import", subject=f"source:{source}") as writer:
         _refuse_duplicate(writer.conn, sha, path.name)
         source_id = _source_id(
@@ -135,18 +154,49 @@ def import_file(
         job = _BatchJob(
             table=table,
             rules=rules,
-            existing=existing,
+            existing=frozenset(stored),
             keyring=ws.keyring,
             places=places,
             source_id=source_id,
             sha256=sha,
             actor=ws.settings.actor,
         )
-        batch_id, warnings = run_prepared(
+        batch_id, warnings, kept, added = run_prepared(
             writer, job.run, progress=progress, fork=len(table.rows) >= FORK_ROWS
         )
-        writer.detail.update({"batch": batch_id, "file": path.name, "sha256": sha, "rows": len(table.rows)})
-    return ImportReport(path.name, source, sha, len(table.rows), batch_id, False, warnings)
+        diff = difference(kept, stored, added)
+        if diff.changed or diff.withdrawn:
+            apply_difference(
+                writer,
+                kept,
+                stored,
+                diff,
+                parsed=lambda plan: _parsed(_Rows(ws.keyring, places, source_id=0, batch_id=0), plan),
+                reason=f"import batch {batch_id} ({path.name})",
+                actor=ws.settings.actor,
+            )
+        writer.detail.update(
+            {
+                "batch": batch_id,
+                "file": path.name,
+                "sha256": sha,
+                "rows": len(table.rows),
+                **diff.to_dict(rows=False),
+            }
+        )
+    return ImportReport(
+        path.name,
+        source,
+        sha,
+        len(table.rows),
+        batch_id,
+        False,
+        warnings,
+        diff,
+        table.format,
+        table.encoding,
+        table.sheet,
+    )
 
 
 def _source_id(
@@ -282,27 +332,36 @@ class _BatchJob:
 
     table: RawTable
     rules: Mapping
-    existing: set[str]
+    existing: frozenset[str]
     keyring: Keyring
     places: PlaceResolver
     source_id: int
     sha256: str
     actor: str
 
-    def run(self, writer: Writer, flush: Flush) -> tuple[int, list[Problem]]:
-        """Write the batch through ``writer``; returns its id and the warnings."""
+    def run(self, writer: Writer, flush: Flush) -> tuple[int, list[Problem], list[RowPlan], list[str]]:
+        """Write the new rows of the batch through ``writer``; returns its id, the warnings, the
+        plans of the rows the source already held (compared and updated by the caller) and the
+        record ids of the new rows."""
         _check_columns()
         batch_id = self._insert_batch(writer)
-        validator = Validator(self.table, self.rules, existing_ids=self.existing)
+        validator = Validator(self.table, self.rules)
         rows = _Rows(self.keyring, self.places, source_id=self.source_id, batch_id=batch_id)
+        kept: list[RowPlan] = []
+        added: list[str] = []
+        existing = self.existing
         for chunk in _chunks(self.table.rows):
             plans = [validator.check(row, cells) for row, cells in chunk]
-            if not validator.has_errors:
+            if existing:
+                kept += [p for p in plans if p.record_id in existing]
+                plans = [p for p in plans if p.record_id not in existing]
+            added += [p.record_id for p in plans]
+            if plans and not validator.has_errors:
                 self.places.ensure(p.values[c] for p in plans for c in ("birth_place", "event_place"))
                 _write_chunk(writer, rows, plans)
             flush(len(chunk))
         validator.raise_if_rejected()
-        return batch_id, validator.warnings
+        return batch_id, validator.warnings, kept, added
 
     def _insert_batch(self, writer: Writer) -> int:
         batch_id = writer.allocate(s.import_batch)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["CANONICAL_COLUMNS", "PROTECTED_COLUMNS"]
+__all__ = ["CANONICAL_COLUMNS", "HEADER_ALIASES", "PROTECTED_COLUMNS", "header_key"]
 
 CANONICAL_COLUMNS: dict[str, str] = {
     "record_id": "the source's own id of the row, unique in that source (required)",
@@ -25,3 +25,60 @@ CANONICAL_COLUMNS: dict[str, str] = {
 }
 
 PROTECTED_COLUMNS: frozenset[str] = frozenset({"informant_name", "informant_contact"})
+
+# Headers that lists keep (Korean and English) and the canonical column each one means; used
+# for a column the mapping does not name, when the file has no column of the canonical name.
+HEADER_ALIASES: dict[str, str] = {
+    "번호": "record_id",
+    "연번": "record_id",
+    "일련번호": "record_id",
+    "관리번호": "record_id",
+    "id": "record_id",
+    "no": "record_id",
+    "no.": "record_id",
+    "성명": "full_name",
+    "이름": "full_name",
+    "성명(한글)": "name_hangul",
+    "한글": "name_hangul",
+    "한글성명": "name_hangul",
+    "성": "family_name",
+    "surname": "family_name",
+    "family name": "family_name",
+    "given name": "given_name",
+    "한자": "aliases",
+    "한자성명": "aliases",
+    "이명": "aliases",
+    "별명": "aliases",
+    "성별": "sex",
+    "gender": "sex",
+    "생년월일": "birth_date",
+    "출생일": "birth_date",
+    "생년": "birth_date",
+    "date of birth": "birth_date",
+    "출생지": "birth_place",
+    "본적": "birth_place",
+    "place of birth": "birth_place",
+    "피해유형": "case_type",
+    "피해 유형": "case_type",
+    "구분": "case_type",
+    "납북일": "event_date",
+    "납북일자": "event_date",
+    "피랍일": "event_date",
+    "납북장소": "event_place",
+    "납북 장소": "event_place",
+    "피랍장소": "event_place",
+    "생사": "status",
+    "생사여부": "status",
+    "현황": "status",
+    "비고": "notes",
+    "메모": "notes",
+    "remarks": "notes",
+    "제보자": "informant_name",
+    "제보자 연락처": "informant_contact",
+    "연락처": "informant_contact",
+}
+
+
+def header_key(column: str) -> str:
+    """A header as :data:`HEADER_ALIASES` keys it: trimmed, lower case, single spaces."""
+    return " ".join(column.strip().lower().split())

@@ -26,14 +26,14 @@ unknown ones are kept verbatim with the record.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from unforgotten.domain.dates import CALENDARS
 from unforgotten.errors import ValidationError
-from unforgotten.ingest.columns import CANONICAL_COLUMNS, PROTECTED_COLUMNS
+from unforgotten.ingest.columns import CANONICAL_COLUMNS, HEADER_ALIASES, PROTECTED_COLUMNS, header_key
 
 __all__ = ["Mapping"]
 
@@ -85,6 +85,22 @@ class Mapping:
                 f"{origin}: calendar = {calendar!r} is not known; use one of {', '.join(CALENDARS)}"
             )
         return cls(columns, values, defaults, frozenset(protected), origin, calendar)
+
+    def aliased(self, header: tuple[str, ...]) -> Mapping:
+        """This mapping with the known headers (:data:`HEADER_ALIASES`: 성명, 생년월일, 납북일 …) of
+        ``header`` mapped to their canonical columns, where the mapping and the header leave one open."""
+        columns = dict(self.columns)
+        taken = set(columns.values())
+        for column in header:
+            canonical = HEADER_ALIASES.get(header_key(column))
+            if canonical and canonical not in columns and canonical not in header and column not in taken:
+                columns[canonical] = column
+                taken.add(column)
+        return self if columns == self.columns else replace(self, columns=columns)
+
+    def unknown_columns(self, header: tuple[str, ...]) -> list[str]:
+        """The columns of ``header`` that feed no canonical column (kept verbatim with the record)."""
+        return [c for c in header if c not in self._skip]
 
     def canonical_row(self, cells: dict[str, str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         """Split one row into canonical values, kept extra cells and protected extra cells."""

@@ -1,9 +1,10 @@
 """Readers: turn a file's bytes into a header and rows of text cells, keeping cells verbatim.
 
-CSV in any common delimiter, UTF-8 with or without BOM, or CP949/EUC-KR (what Korean
-spreadsheets save); XLSX (first sheet, or the one named); JSON (a list of objects, or an object
-with a ``records`` list); NDJSON (one object per line). Row numbers are what a person sees:
-the spreadsheet line for CSV/XLSX (header = 1), the position (from 1) for JSON and NDJSON.
+CSV in any common delimiter, UTF-8 with or without BOM, UTF-16, or CP949/EUC-KR (what Korean
+spreadsheets save); XLSX, XLS and ODS through calamine (first sheet, or the one named); JSON (a
+list of objects, or an object with a ``records`` list); NDJSON (one object per line). Row numbers
+are what a person sees: the spreadsheet line for CSV and sheets (header = 1), the position (from
+1) for JSON and NDJSON.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -18,9 +20,9 @@ from typing import Any
 
 from unforgotten.errors import ValidationError
 
-__all__ = ["MAX_CELL", "RawTable", "detect_format", "read_table"]
+__all__ = ["MAX_CELL", "SPREADSHEETS", "RawTable", "detect_format", "read_table", "sheet_names"]
 
-FORMATS = ("csv", "xlsx", "json", "ndjson")
+FORMATS = ("csv", "xlsx", "xls", "ods", "json", "ndjson")
 MAX_CELL = 100_000
 """The most characters one CSV cell may hold (a longer one is an error that names its row and column)."""
 
@@ -34,6 +36,7 @@ class RawTable:
     columns: tuple[str, ...]
     rows: tuple[tuple[int, dict[str, str]], ...]
     encoding: str = "utf-8"
+    sheet: str | None = None
 
 
 def detect_format(path: Path) -> str:
@@ -42,7 +45,7 @@ def detect_format(path: Path) -> str:
     fmt = {"tsv": "csv", "txt": "csv", "jsonl": "ndjson", "xlsm": "xlsx"}.get(suffix, suffix)
     if fmt not in FORMATS:
         raise ValidationError(
-            f"{path.name}: unknown file type {path.suffix!r}; use CSV, XLSX, JSON or NDJSON"
+            f"{path.name}: unknown file type {path.suffix!r}; use CSV, XLSX, XLS, ODS, JSON or NDJSON"
         )
     return fmt
 
@@ -63,8 +66,34 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _utf16(data: bytes) -> str | None:
+    """``utf-16-le`` / ``utf-16-be`` when the bytes start with a UTF-16 byte order mark
+    (or look like BOM-less UTF-16: every other byte of ASCII text NUL)."""
+    if data[:2] == b"\xff\xfe":
+        return "utf-16-le"
+    if data[:2] == b"\xfe\xff":
+        return "utf-16-be"
+    sample = data[:2000]
+    if len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 3 and sample[::2].count(0) == 0:
+        return "utf-16-le"
+    if len(sample) >= 4 and sample[::2].count(0) > len(sample) // 3 and sample[1::2].count(0) == 0:
+        return "utf-16-be"
+    return None
+
+
 def _decode(data: bytes, name: str) -> tuple[str, str]:
-    for encoding in ("utf-8-sig", "cp949"):
+    """The text and the encoding it was read in: UTF-8 (``utf-8-sig`` when it has a BOM), UTF-16,
+    or CP949 (which includes EUC-KR)."""
+    if wide := _utf16(data):
+        try:
+            return data.decode(wide).removeprefix("\ufeff"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates: tuple[str, ...] = ("utf-8-sig",)
+    else:
+        candidates = ("utf-8", "cp949")
+    for encoding in candidates:
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
@@ -138,31 +167,68 @@ def _read_csv(data: bytes, name: str) -> RawTable:
     return RawTable(name, "csv", columns, tuple(rows), encoding)
 
 
-def _read_xlsx(data: bytes, name: str, sheet: str | None) -> RawTable:
-    from openpyxl import load_workbook  # noqa: PLC0415 — loaded only when an XLSX file is read
+SPREADSHEETS = ("xlsx", "xls", "ods")
+
+
+def _header_cells(values: list[str]) -> list[str]:
+    """The header row with the cells a merged header cell left empty named after it (``Name (2)``)."""
+    while values and not values[-1].strip():
+        values.pop()
+    named: list[str] = []
+    for value in values:
+        if value.strip() or not named:
+            named.append(value)
+            continue
+        base = re.sub(r" \(\d+\)$", "", named[-1])
+        count = sum(1 for n in named if n == base or re.fullmatch(re.escape(base) + r" \(\d+\)", n))
+        named.append(f"{base} ({count + 1})")
+    return named
+
+
+def sheet_names(data: bytes, name: str) -> list[str]:
+    """The sheets of a workbook, in order."""
+    return list(_workbook(data, name).sheet_names)
+
+
+def _workbook(data: bytes, name: str, fmt: str = "xlsx") -> Any:
+    from python_calamine import CalamineWorkbook  # noqa: PLC0415 — loaded only for spreadsheets
 
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:
-        raise ValidationError(f"{name}: not a readable XLSX workbook ({exc})") from exc
-    if sheet is not None and sheet not in book.sheetnames:
-        raise ValidationError(f"{name}: no sheet {sheet!r}; sheets are {book.sheetnames}")
-    rows_iter = (book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True)
+        raise ValidationError(f"{name}: not a readable {fmt.upper()} workbook ({exc})") from exc
+
+
+def _read_sheet(data: bytes, name: str, fmt: str, sheet: str | None) -> RawTable:
+    book = _workbook(data, name, fmt)
+    names = list(book.sheet_names)
+    if sheet is not None and sheet not in names:
+        raise ValidationError(f"{name}: no sheet {sheet!r}; sheets are {names}")
+    if not names:
+        raise ValidationError(f"{name}: the workbook has no sheets")
+    chosen = sheet or names[0]
     try:
-        header = [_cell(v) for v in next(rows_iter)]
+        values = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise ValidationError(f"{name}: sheet {chosen!r} is not readable ({exc})") from exc
+    label = f"{name} [sheet {chosen}]" if len(names) > 1 or sheet else name
+    rows_iter = iter(values)
+    try:
+        first = next(rows_iter)
+        while not any(_cell(v).strip() for v in first):
+            first = next(rows_iter)
     except StopIteration:
         raise ValidationError(f"{name}: the sheet is empty") from None
-    while header and not header[-1]:
-        header.pop()
-    columns = _header(header, name)
+    header_line = values.index(first) + 1
+    columns = _header(_header_cells([_cell(v) for v in first]), label)
     rows = []
-    for line, values in enumerate(rows_iter, start=2):
-        cells = [_cell(v) for v in values]
+    for line, raw in enumerate(rows_iter, start=header_line + 1):
+        cells = [_cell(v) for v in raw]
         if not any(c.strip() for c in cells):
             continue
         cells = (cells + [""] * len(columns))[: len(columns)]
         rows.append((line, dict(zip(columns, cells, strict=True))))
-    return RawTable(name, "xlsx", columns, tuple(rows))
+    return RawTable(label, fmt, columns, tuple(rows), "", chosen)
 
 
 def _objects_to_table(objects: list[Any], name: str, fmt: str, numbers: list[int]) -> RawTable:
@@ -218,8 +284,8 @@ def _not_text(data: bytes) -> bool:
 def _read(data: bytes, name: str, fmt: str, sheet: str | None) -> RawTable:
     if fmt == "csv":
         return _read_csv(data, name)
-    if fmt == "xlsx":
-        return _read_xlsx(data, name, sheet)
+    if fmt in SPREADSHEETS:
+        return _read_sheet(data, name, fmt, sheet)
     if fmt == "json":
         return _read_json(data, name)
     if fmt == "ndjson":
@@ -232,10 +298,10 @@ def read_table(data: bytes, *, name: str, fmt: str, sheet: str | None = None) ->
 
     A file that is not a table (binary bytes in a text format) or holds no data rows is an error.
     """
-    if fmt != "xlsx" and data and _not_text(data):
+    if fmt not in SPREADSHEETS and data and _not_text(data) and _utf16(data) is None:
         raise ValidationError(f"{name}: not a {fmt.upper()} text file (it holds binary data)")
     table = _read(data, name, fmt, sheet)
     if not table.rows:
-        what = "only a header" if fmt in ("csv", "xlsx") else "no records"
+        what = "only a header" if fmt in ("csv", *SPREADSHEETS) else "no records"
         raise ValidationError(f"{name}: the file holds {what}, no data rows; nothing was imported")
     return table

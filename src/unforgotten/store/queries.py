@@ -52,10 +52,11 @@ def _counts(
 
 
 def withheld_persons(state: str | None = None) -> Any:
-    """The ids of persons entered but not yet approved (drafts) and of retired persons (or of one
-    ``state``): left out of estimates and statistics until approved (docs/editing.md)."""
+    """The ids of persons entered but not yet approved (drafts), of retired persons and of persons
+    whose source withdrew them by re-import (or of one ``state``): left out of estimates and
+    statistics (docs/editing.md, docs/migrating.md)."""
     e = record_entry
-    states = (state,) if state else ("draft", "retired")
+    states = (state,) if state else ("draft", "retired", "withdrawn")
     return select(e.c.row_id).where(e.c.table_name == "person", e.c.state.in_(states))
 
 
