@@ -16,6 +16,7 @@ import pyotp
 import pytest
 from sqlalchemy import Connection, select, text
 from tests.helpers import canonical_rows, write_csv
+from tests.web.conftest import setup_code
 
 from unforgotten.errors import ConfigError, CryptoError
 from unforgotten.ingest import import_file
@@ -43,7 +44,7 @@ def _fill(ws: Workspace, tmp: Path, *, rows: int = 20) -> None:
     import_file(ws, write_csv(tmp / "list.csv", data), source="S", mapping=mapping)
     user, _ = accounts.add_user(ws, "kim", role="analyst", password="long enough password 1")
     secret = pyotp.random_base32()
-    accounts.enable_totp(ws, user.id, secret, pyotp.TOTP(secret).now())
+    accounts.enable_totp(ws, user.id, secret, setup_code(secret))
 
 
 def _ciphertexts(conn: Connection) -> dict[str, list[tuple[str, str]]]:
@@ -125,9 +126,13 @@ def test_verify_catches_an_edited_reencrypted_version(ws: Workspace, tmp_path: P
     rotate_key(ws)
     rv = s.record_version
     with ws.engine.begin() as conn:  # replay a newer ciphertext of the same cell into an old version
-        old, new = conn.execute(
-            select(rv).where(rv.c.table_name == "informant", rv.c.row_id == 1).order_by(rv.c.version)
-        ).mappings().all()
+        old, new = (
+            conn.execute(
+                select(rv).where(rv.c.table_name == "informant", rv.c.row_id == 1).order_by(rv.c.version)
+            )
+            .mappings()
+            .all()
+        )
         rekeyed = select(s.version_rekey.c.id).where(s.version_rekey.c.version_id == old["id"])
         assert conn.execute(rekeyed).all()
         edited = {**orjson.loads(old["data"]), "name_enc": orjson.loads(new["data"])["name_enc"]}

@@ -11,10 +11,10 @@ import pyotp
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.web.conftest import PASSWORD, _session_csrf, login
+from tests.web.conftest import PASSWORD, _session_csrf, login, setup_code
 from typer.testing import CliRunner
 
-from unforgotten.errors import ConfigError
+from unforgotten.errors import ConfigError, ValidationError
 from unforgotten.store.workspace import Workspace
 from unforgotten.web import accounts
 from unforgotten.web.config import WebSettings, load_secret
@@ -81,7 +81,7 @@ def test_totp_second_factor(app: FastAPI, registry: Workspace) -> None:
     secret = pyotp.random_base32()
     with registry.read() as conn:
         uid = next(u.id for u in accounts.list_users(conn) if u.name == "analyst")
-    accounts.enable_totp(registry, uid, secret, pyotp.TOTP(secret).now())
+    accounts.enable_totp(registry, uid, secret, setup_code(secret))
     client = TestClient(app)
     login(client, "analyst")
     assert client.get("/api/persons").status_code == 401
@@ -96,7 +96,7 @@ def test_a_totp_code_works_once(app: FastAPI, registry: Workspace) -> None:
     secret = pyotp.random_base32()
     with registry.read() as conn:
         uid = next(u.id for u in accounts.list_users(conn) if u.name == "analyst")
-    accounts.enable_totp(registry, uid, secret, pyotp.TOTP(secret).now())
+    accounts.enable_totp(registry, uid, secret, setup_code(secret))
     code = pyotp.TOTP(secret).now()
     first = TestClient(app)
     login(first, "analyst")
@@ -109,6 +109,20 @@ def test_a_totp_code_works_once(app: FastAPI, registry: Workspace) -> None:
     assert accounts.check_totp(registry, uid, code) == "bad"
     previous = pyotp.TOTP(secret).at(dt.datetime.now(dt.UTC) - dt.timedelta(seconds=30))
     assert accounts.check_totp(registry, uid, previous) == "bad"  # an older code after a newer one
+
+
+def test_the_code_shown_at_set_up_cannot_sign_in(app: FastAPI, registry: Workspace) -> None:
+    secret = pyotp.random_base32()
+    with registry.read() as conn:
+        uid = next(u.id for u in accounts.list_users(conn) if u.name == "analyst")
+    code = pyotp.TOTP(secret).now()
+    accounts.enable_totp(registry, uid, secret, code)
+    with pytest.raises(ValidationError, match="used already"):
+        accounts.enable_totp(registry, uid, secret, code)
+    client = TestClient(app)
+    login(client, "analyst")
+    replay = client.post("/login/totp", data={"code": code, "csrf": _session_csrf(client)})
+    assert replay.status_code == 401 and client.get("/api/persons").status_code == 401
 
 
 def test_bearer_token_from_the_cli(app: FastAPI, registry: Workspace) -> None:

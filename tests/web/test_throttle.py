@@ -11,7 +11,7 @@ import pyotp
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
-from tests.web.conftest import PASSWORD, _session_csrf, login
+from tests.web.conftest import PASSWORD, _session_csrf, login, setup_code
 from tests.web.live import live_server
 
 from unforgotten.store import schema as s
@@ -61,7 +61,7 @@ def test_wrong_codes_lock_the_second_factor_even_after_a_new_password_log_in(
     secret = pyotp.random_base32()
     with registry.read() as conn:
         uid = next(u.id for u in accounts.list_users(conn) if u.name == "analyst")
-    accounts.enable_totp(registry, uid, secret, pyotp.TOTP(secret).now())
+    accounts.enable_totp(registry, uid, secret, setup_code(secret))
     client = TestClient(app)
     login(client, "analyst")
     csrf = _session_csrf(client)

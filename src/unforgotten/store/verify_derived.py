@@ -14,6 +14,12 @@
   lift a lock-out is reported. The second factor's used time steps (``totp-step:``) are not
   audited one by one either. Wrong API tokens count on the client address only and are not
   audited one by one, so the address counts are not covered.
+- ``web_session`` (the web app's sessions) holds, sealed with the registry key and bound to its
+  row, the session's user, start and end (:data:`SESSION_CONTEXT`); the web app trusts only the
+  sealed values. :func:`check_sessions` names an open row whose columns differ from its sealed
+  values, one that does not open, one cleared of ``revoked`` (revocation drops the sealed data), a
+  session the audit log says was logged out that is open again, and a session older than a password
+  change or a disabling of its user that is still open.
 """
 
 from __future__ import annotations
@@ -22,18 +28,23 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, select
 
+from unforgotten.errors import ConfigError, CryptoError
 from unforgotten.korean import name_keys
 from unforgotten.store import schema as s
 from unforgotten.store.audit import canonical_json
+from unforgotten.store.crypto import Keyring
 from unforgotten.store.schema_linkage import link_pair
-from unforgotten.store.schema_web import credential_attempt, search_key, search_state
+from unforgotten.store.schema_web import credential_attempt, search_key, search_state, web_session, web_user
 
-__all__ = ["check_derived", "pair_digest", "search_keys_of"]
+__all__ = ["SESSION_CONTEXT", "check_derived", "check_sessions", "pair_digest", "search_keys_of"]
+
+SESSION_CONTEXT = "web_session.data_enc.{}"
+"""The encryption context of a session's sealed data (``{}``: the row's ``sid_hash``)."""
 
 _PAIR_FIELDS = (
     "id",
@@ -165,3 +176,74 @@ def check_derived(
     _check_search(conn, breaks)
     _check_pairs(conn, link_events, breaks, notes)
     _check_attempts(conn, breaks, now or dt.datetime.now(dt.UTC))
+
+
+_ENDS_SESSIONS = ("user_password", "user_active")
+
+
+def _session_ends(conn: Connection) -> tuple[set[str], dict[int, str]]:
+    """Sessions logged out (their keys) and, per user id, the last time all its sessions ended."""
+    ids = {str(n): int(i) for i, n in conn.execute(select(web_user.c.id, web_user.c.name))}
+    logged_out: set[str] = set()
+    ended: dict[int, str] = {}
+    query = select(
+        s.audit_event.c.action, s.audit_event.c.subject, s.audit_event.c.at, s.audit_event.c.detail
+    )
+    for action, subject, at, text in conn.execute(
+        query.where(s.audit_event.c.action.in_(["logout", *_ENDS_SESSIONS]))
+    ):
+        detail = json.loads(text) if isinstance(text, str) else dict(text or {})
+        if action == "logout":
+            if isinstance(detail.get("session"), str):
+                logged_out.add(detail["session"])
+        elif "sessions_ended" in detail and str(subject).startswith("user:"):
+            uid = ids.get(str(subject)[5:])
+            if uid is not None:
+                ended[uid] = max(ended.get(uid, ""), str(at))
+    return logged_out, ended
+
+
+def check_sessions(
+    conn: Connection, keyring: Callable[[], Keyring], breaks: list[str], notes: list[str]
+) -> None:
+    """Check the open rows of ``web_session`` against their sealed values and the audit log."""
+    rows = conn.execute(select(web_session).where(web_session.c.revoked.is_(False))).mappings().all()
+    if not rows:
+        return
+    try:
+        ring = keyring()
+    except (ConfigError, CryptoError) as exc:
+        notes.append(f"web_session not checked: {exc}")
+        return
+    logged_out, ended = _session_ends(conn)
+    old = 0
+    for row in rows:
+        key = str(row["sid_hash"])
+        short = key[:12]
+        if row["data_enc"] is None:
+            breaks.append(f"web_session {short}…: open but holds no sealed data (revocation undone)")
+            continue
+        try:
+            text = ring.decrypt(row["data_enc"], context=SESSION_CONTEXT.format(key))
+        except CryptoError:
+            breaks.append(
+                f"web_session {short}…: its sealed data do not open (edited or moved from another row)"
+            )
+            continue
+        sealed = json.loads(text or "null")
+        if not isinstance(sealed, dict) or sealed.get("v") != 2:
+            old += 1
+            continue
+        columns = {"uid": row["user_id"], "created": row["created_at"], "expires": row["expires_at"]}
+        edited = sorted(k for k, v in columns.items() if sealed.get(k) != v)
+        if edited:
+            breaks.append(f"web_session {short}…: {', '.join(edited)} differ from the sealed values (edited)")
+        elif key in logged_out:
+            breaks.append(f"web_session {short}…: logged out (audit log) but open again")
+        elif row["user_id"] in ended and str(sealed["created"]) < ended[row["user_id"]]:
+            breaks.append(
+                f"web_session {short}…: began before its user's password change or disabling "
+                f"({ended[row['user_id']]}) but is open again"
+            )
+    if old:
+        notes.append(f"web_session: {old} open session(s) sealed in an older form (they open nothing)")

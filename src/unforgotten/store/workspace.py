@@ -35,6 +35,7 @@ from unforgotten.store.db import (
 )
 from unforgotten.store.files import FileStore
 from unforgotten.store.verify import VerifyReport, verify_files, verify_store
+from unforgotten.store.verify_derived import check_sessions
 from unforgotten.store.writer import Writer, append_event, head_event, lock_chain
 
 __all__ = ["InitReport", "Workspace"]
@@ -248,6 +249,8 @@ class Workspace:
                 copies=copies,
             )
             files, problems = verify_files(conn, self.files, lambda: self.keyring)
+            if not report.breaks:
+                check_sessions(conn, lambda: self.keyring, report.breaks, report.notes)
         report.breaks.extend(problems)
         return dataclasses.replace(report, files=files)
 

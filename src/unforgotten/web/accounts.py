@@ -242,9 +242,15 @@ def _totp_context(user_id: int) -> str:
 
 
 def enable_totp(ws: Workspace, user_id: int, secret: str, code: str) -> None:
-    """Turn on the second factor once the user shows a code from the new secret."""
-    if not pyotp.TOTP(secret).verify(code, valid_window=1):
+    """Turn on the second factor once the user shows a code from the new secret. That code's
+    time step is claimed as a log-in's is, so the code shown at set-up cannot sign in afterwards."""
+    with ws.read() as conn:
+        name = conn.execute(select(web_user.c.name).where(web_user.c.id == user_id)).scalar_one()
+    step = _matching_step(secret, code.strip())
+    if step is None:
         raise ValidationError("the code does not match; check the clock of the device")
+    if not throttle.claim_step(ws, name=str(name), step=step):
+        raise ValidationError("this code was used already; wait for the next one")
     with ws.write(action="user_totp", subject=f"user:{user_id}") as writer:
         enc = ws.keyring.encrypt(secret, context=_totp_context(user_id))
         writer.update(web_user, user_id, {"totp_enc": enc}, reason="second factor on")

@@ -99,6 +99,7 @@ class ServerSessions:
         loaded = await to_thread.run_sync(self.store.load, sid) if sid else None
         if loaded is not None:
             scope["session"] = dict(loaded.data)
+            scope["session_key"] = loaded.sid_hash  # named in the log-out's audit event
         else:
             token = self.store.open_anonymous(_cookie(scope, ANON_COOKIE) or "")
             scope["session"] = {"csrf": token} if token else {}

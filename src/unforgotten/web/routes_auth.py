@@ -110,7 +110,9 @@ def logout(request: Request) -> RedirectResponse:
     """End the session: its row is revoked, so the cookie opens nothing afterwards."""
     uid = request.session.get("uid")
     if isinstance(uid, int):
-        state(request).base.audit(action="logout", subject=f"user:{uid}", detail={})
+        key = request.scope.get("session_key")
+        detail = {"session": key} if isinstance(key, str) else {}
+        state(request).base.audit(action="logout", subject=f"user:{uid}", detail=detail)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

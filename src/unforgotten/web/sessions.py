@@ -5,6 +5,12 @@ of the table opens no session), holds the user, when the session began, was last
 whether it was revoked, and the session's data encrypted with the registry's key (the CSRF token,
 a password shown once, a second-factor secret being set up). Log-out, a password change and
 disabling a user revoke rows, so a replayed cookie is refused at once.
+
+The sealed data also hold the session's user, start and end, bound to the row by the encryption's
+context: a database writer who clears ``revoked`` (revocation also drops the sealed data), moves
+``expires_at`` or changes ``user_id`` opens nothing, since only the sealed values count. Putting
+back an older sealed copy can still revive a revoked session within its lifetime; `verify` names
+such a row (see :mod:`unforgotten.store.verify_derived`).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from sqlalchemy import Connection, delete, select, update
 
 from unforgotten.errors import CryptoError
 from unforgotten.store.schema_web import web_session
+from unforgotten.store.verify_derived import SESSION_CONTEXT
 from unforgotten.store.workspace import Workspace
 
 __all__ = ["Loaded", "SessionStore", "revoke_sessions"]
@@ -45,6 +52,7 @@ class Loaded:
     user_id: int | None
     data: dict[str, Any]
     last_seen: dt.datetime
+    bounds: dict[str, Any]
 
 
 def _iso(moment: dt.datetime) -> str:
@@ -74,9 +82,10 @@ class SessionStore:
             return None
         return token if hmac.compare_digest(self.seal_anonymous(token), value[:200]) else None
 
-    def _seal(self, sid_hash: str, data: dict[str, Any]) -> str | None:
-        text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-        return self.ws.keyring.encrypt(text, context=f"web_session.data_enc.{sid_hash}")
+    def _seal(self, sid_hash: str, data: dict[str, Any], bounds: dict[str, Any]) -> str | None:
+        sealed = {"v": 2, "data": data, **bounds}
+        text = json.dumps(sealed, ensure_ascii=False, sort_keys=True)
+        return self.ws.keyring.encrypt(text, context=SESSION_CONTEXT.format(sid_hash))
 
     def load(self, sid: str) -> Loaded | None:
         """The open session of cookie value ``sid`` (not revoked, not expired), else ``None``."""
@@ -89,25 +98,33 @@ class SessionStore:
             return None
         r = row._mapping
         try:
-            text = self.ws.keyring.decrypt(r["data_enc"], context=f"web_session.data_enc.{key}")
+            text = self.ws.keyring.decrypt(r["data_enc"], context=SESSION_CONTEXT.format(key))
         except CryptoError:
             return None
-        data = json.loads(text) if text else {}
-        return Loaded(key, r["user_id"], data, dt.datetime.fromisoformat(r["last_seen"]))
+        sealed = json.loads(text) if text else None
+        if not isinstance(sealed, dict) or sealed.get("v") != 2:
+            return None  # revoked (no sealed data), or sealed before the bounds were
+        if sealed.get("uid") != r["user_id"] or str(sealed.get("expires", "")) <= now:
+            return None  # the row's user or end was edited, or the sealed end has passed
+        bounds = {k: sealed[k] for k in ("uid", "created", "expires")}
+        return Loaded(
+            key, r["user_id"], dict(sealed["data"]), dt.datetime.fromisoformat(r["last_seen"]), bounds
+        )
 
     def create(self, data: dict[str, Any], *, replaces: Loaded | None) -> str:
         """A new session holding ``data`` (the old one revoked); returns the cookie value."""
         sid, now = secrets.token_urlsafe(32), dt.datetime.now(dt.UTC)
         key = self._hash(sid)
         uid = data.get("uid") if isinstance(data.get("uid"), int) else None
+        bounds = {"uid": uid, "created": _iso(now), "expires": _iso(now + self.lifetime)}
         row = {
             "sid_hash": key,
             "user_id": uid,
-            "created_at": _iso(now),
+            "created_at": bounds["created"],
             "last_seen": _iso(now),
-            "expires_at": _iso(now + self.lifetime),
+            "expires_at": bounds["expires"],
             "revoked": False,
-            "data_enc": self._seal(key, data),
+            "data_enc": self._seal(key, data, bounds),
         }
         with self.ws.state_write() as conn:
             conn.execute(delete(_s).where(_s.c.expires_at < _iso(now - dt.timedelta(days=1))))
@@ -120,7 +137,7 @@ class SessionStore:
         """Store new data of a session (only while it is open), or only note that it was seen."""
         values: dict[str, Any] = {"last_seen": _iso(dt.datetime.now(dt.UTC))}
         if data is not None:
-            values["data_enc"] = self._seal(loaded.sid_hash, data)
+            values["data_enc"] = self._seal(loaded.sid_hash, data, loaded.bounds)
         with self.ws.state_write() as conn:
             conn.execute(
                 update(_s).where(_s.c.sid_hash == loaded.sid_hash, _s.c.revoked.is_(False)).values(**values)
