@@ -30,7 +30,10 @@ def demo(
     serve: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Serve the web application at the end.")
     ] = True,
-    port: Annotated[int, typer.Option("--port", help="Port of the web application.")] = 8000,
+    port: Annotated[
+        int | None,
+        typer.Option("--port", help="Port of the web application [default: 8000, or the next free one]."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Build a demo registry from synthetic lists with known truth and summarise it.
@@ -107,9 +110,14 @@ def _demo_login(ws: Workspace) -> tuple[str, str]:
     return create_demo_user(ws)
 
 
-def _serve(ws: Workspace, port: int, login: tuple[str, str]) -> None:
+def _serve(ws: Workspace, port: int | None, login: tuple[str, str]) -> None:
+    from unforgotten.web import free_port  # noqa: PLC0415
     from unforgotten.web import serve as serve_web  # noqa: PLC0415
 
+    if port is None:
+        port = free_port("127.0.0.1", 8000)
+        if port != 8000:
+            console.print(f"Port 8000 is in use; serving on {port}.")
     name, password = login
     console.print(
         f"\n[bold]Web application:[/] http://127.0.0.1:{port}/  log in as [bold]{name}[/] "

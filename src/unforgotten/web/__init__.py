@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import secrets
 
+from unforgotten.errors import ConfigError
 from unforgotten.store.workspace import Workspace
 
 __all__ = ["create_demo_user", "log_without_data", "serve"]
@@ -64,11 +65,36 @@ def log_without_data() -> None:
         access.addFilter(_drop_query)
 
 
+def port_free(host: str, port: int) -> bool:
+    """Whether a server could listen on ``host:port`` now (nothing else listens there)."""
+    import socket  # noqa: PLC0415
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(host: str, first: int, *, tries: int = 20) -> int:
+    """The first port from ``first`` on that is free (see :func:`port_free`)."""
+    for port in range(first, first + tries):
+        if port_free(host, port):
+            return port
+    raise ConfigError(f"ports {first}–{first + tries - 1} on {host} are all in use; choose one with --port")
+
+
 def serve(
     ws: Workspace, host: str = "127.0.0.1", port: int = 8000, *, development: bool | None = None
 ) -> None:
-    """Serve the registry of ``ws`` until interrupted (uvicorn)."""
+    """Serve the registry of ``ws`` until interrupted (uvicorn). A port in use is a clear error."""
     import uvicorn  # noqa: PLC0415
+
+    if not port_free(host, port):
+        raise ConfigError(f"port {port} on {host} is in use (another server?); choose another with --port")
 
     from unforgotten.web.app import create_app  # noqa: PLC0415
     from unforgotten.web.config import WebSettings  # noqa: PLC0415
