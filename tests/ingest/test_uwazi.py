@@ -21,6 +21,12 @@ from unforgotten.store.workspace import Workspace
 HERE = Path(__file__).parent / "uwazi"
 
 
+@pytest.fixture(autouse=True)
+def _evidence_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Evidence files of a PostgreSQL registry go to a folder of the test's own."""
+    monkeypatch.setenv("UNFORGOTTEN_EVIDENCE_DIR", str(tmp_path / "evidence-store"))
+
+
 def _records(ws: Workspace, source: str) -> dict[str, dict[str, str]]:
     query = select(s.source_record.c.record_id, s.source_record.c.raw).join(s.source).where(s.source.c.name == source)
     with ws.read() as conn:

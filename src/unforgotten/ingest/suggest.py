@@ -15,7 +15,7 @@ from unforgotten.ingest.columns import CANONICAL_COLUMNS, HEADER_ALIASES, header
 
 __all__ = ["guess", "suggest_mapping"]
 
-_STRONG, _WEAK = 0.85, 0.5
+_STRONG, _WEAK = 0.85, 0.6
 _HINTS: dict[str, str] = {
     **{c.replace("_", " "): c for c in CANONICAL_COLUMNS},
     **HEADER_ALIASES,
