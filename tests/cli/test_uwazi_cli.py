@@ -7,8 +7,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
 from tests.cli.test_registry_cli import _invoke
+
 from unforgotten.ingest.mapping import Mapping
 from unforgotten.ingest.suggest import guess, suggest_mapping
 
@@ -44,7 +44,9 @@ def test_import_needs_a_source_and_a_known_origin(db: str) -> None:
 
 def test_suggest_mapping_prints_a_mapping_file_the_importer_reads(tmp_path: Path) -> None:
     table = tmp_path / "list.csv"
-    table.write_text("No.,Full Name,Gender,Abduction date,Village,Comments\n1,Kim,M,1977,Hamhung,x\n", encoding="utf-8")
+    table.write_text(
+        "No.,Full Name,Gender,Abduction date,Village,Comments\n1,Kim,M,1977,Hamhung,x\n", encoding="utf-8"
+    )
     code, out, _ = _invoke("import", str(table), "--suggest-mapping")
     assert code == 0
     mapping = Mapping.from_dict(tomllib.loads(out), origin="suggested")

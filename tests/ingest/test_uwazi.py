@@ -28,7 +28,11 @@ def _evidence_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _records(ws: Workspace, source: str) -> dict[str, dict[str, str]]:
-    query = select(s.source_record.c.record_id, s.source_record.c.raw).join(s.source).where(s.source.c.name == source)
+    query = (
+        select(s.source_record.c.record_id, s.source_record.c.raw)
+        .join(s.source)
+        .where(s.source.c.name == source)
+    )
     with ws.read() as conn:
         return {r.record_id: dict(r.raw) for r in conn.execute(query)}
 
@@ -37,13 +41,17 @@ def _relations(ws: Workspace) -> list[tuple[str, str, str, str | None]]:
     """(record id, property, title, primary name of the linked person) for every relation."""
     sr, p = s.source_record, s.person
     query = (
-        select(sr.c.record_id, relation.c.property, relation.c.target_text, relation.c.state, p.c.primary_name)
+        select(
+            sr.c.record_id, relation.c.property, relation.c.target_text, relation.c.state, p.c.primary_name
+        )
         .join(sr, sr.c.id == relation.c.source_record_id)
         .outerjoin(p, p.c.id == relation.c.person_id)
         .order_by(relation.c.id)
     )
     with ws.read() as conn:
-        return [(r.record_id, r.property, r.target_text, r.state, r.primary_name) for r in conn.execute(query)]
+        return [
+            (r.record_id, r.property, r.target_text, r.state, r.primary_name) for r in conn.execute(query)
+        ]
 
 
 def _seed(ws: Workspace, tmp_path: Path) -> None:
@@ -62,7 +70,9 @@ def test_english_collection_export_every_property_type(ws: Workspace, tmp_path: 
     assert report.details["evidence"] == 2
     assert [w.code for w in report.warnings] == ["template_skipped", "template_skipped", "file_missing"]
     kim = _records(ws, "Uwazi EN")["Kim Chol-su"]
-    assert {k: kim[k] for k in ("full_name", "sex", "birth_date", "birth_place", "case_type", "event_date")} == {
+    assert {
+        k: kim[k] for k in ("full_name", "sex", "birth_date", "birth_place", "case_type", "event_date")
+    } == {
         "full_name": "Kim Chol-su",
         "sex": "Male",
         "birth_date": "1950-03-14",
@@ -84,10 +94,16 @@ def test_english_collection_export_every_property_type(ws: Workspace, tmp_path: 
         ("Pak Sun-ok", "Related victims", "최민호", "linked", "Choi Min-ho"),
     ]
     with ws.read() as conn:
-        assert conn.execute(select(func.count()).select_from(s.person)).scalar() == 4  # no person from a title
+        assert (
+            conn.execute(select(func.count()).select_from(s.person)).scalar() == 4
+        )  # no person from a title
         cases = dict(conn.execute(select(s.person.c.primary_name, s.case.c.case_type).join(s.case)).all())
         files = conn.execute(select(evidence_link.c.file_name).order_by(evidence_link.c.id)).scalars().all()
-    assert cases == {"Kim Chol-su": "abductee_postwar", "Lee Young-hee": "detainee", "Pak Sun-ok": "abductee_postwar"}
+    assert cases == {
+        "Kim Chol-su": "abductee_postwar",
+        "Lee Young-hee": "detainee",
+        "Pak Sun-ok": "abductee_postwar",
+    }
     assert files == ["testimony-kim.txt", "letter-kim.txt"]
 
 
@@ -117,7 +133,9 @@ def test_korean_collection_with_translated_headers_and_day_first_dates(ws: Works
         ("정미란", "관련 피해자", "없는 사람", "proposed", None),
     ]
     with ws.read() as conn:
-        born = conn.execute(select(s.person.c.birth_date_start).where(s.person.c.primary_name == "최영수")).scalar()
+        born = conn.execute(
+            select(s.person.c.birth_date_start).where(s.person.c.primary_name == "최영수")
+        ).scalar()
     assert str(born) == "1948-03-14"
 
 
@@ -136,7 +154,9 @@ def test_csv_zip_files_become_evidence_of_their_person(ws: Workspace, tmp_path: 
             .order_by(evidence_link.c.id)
         ).all()
         events = conn.execute(
-            select(func.count()).select_from(s.audit_event).where(s.audit_event.c.action == "evidence_received")
+            select(func.count())
+            .select_from(s.audit_event)
+            .where(s.audit_event.c.action == "evidence_received")
         ).scalar()
     assert [tuple(r) for r in linked] == [
         ("Yun Dong-ho", "yun-testimony.txt", "Uwazi import (document)"),

@@ -67,7 +67,10 @@ def import_uwazi(
         progress=progress,
     )
     warnings = [*report.warnings, *_skipped_warnings(collection.file, skipped)]
-    imported = [e for e in collection.entities if e.record_id in set(report.difference.added)]
+    added = set(report.difference.added)
+    imported = [
+        e for e in collection.entities if e.record_id in added and options.kind(e.template) == "person"
+    ]
     details: dict[str, Any] = {"skipped": skipped, "relationships": sorted(collection.relationships)}
     if not dry_run and report.batch_id is not None:
         persons = _persons_of(ws, source, [e.record_id for e in imported])
