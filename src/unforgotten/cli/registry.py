@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -15,8 +15,10 @@ from unforgotten.cli.context import ActorOption, KeyFileOption, RoleOption, open
 from unforgotten.cli.options import DbOption, JsonOption, RawCellsOption, console, err_console, print_json
 from unforgotten.domain.roles import Permission
 from unforgotten.errors import BatchRejected, ConfigError, ValidationError
-from unforgotten.ingest import import_file
+from unforgotten.ingest import ImportReport, import_file
 from unforgotten.ingest.report import write_problem_report
+from unforgotten.ingest.suggest_file import suggested_mapping
+from unforgotten.ingest.uwazi_import import import_uwazi
 from unforgotten.store import queries
 from unforgotten.store.export import export
 from unforgotten.store.keys import rotate_key
@@ -56,8 +58,33 @@ def init(db: DbOption = None, key_file: KeyFileOption = None, as_json: JsonOptio
 
 
 def import_(
-    file: Annotated[Path, typer.Argument(help="CSV, XLSX, XLS, ODS, JSON or NDJSON file.")],
-    source: Annotated[str, typer.Option("--source", help="Name of the source (list) this file comes from.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV, XLSX, XLS, ODS, JSON or NDJSON file (with --from uwazi: CSV, ZIP or JSON)."
+        ),
+    ],
+    source: Annotated[
+        str | None, typer.Option("--source", help="Name of the source (list) this file comes from.")
+    ] = None,
+    origin: Annotated[
+        str,
+        typer.Option(
+            "--from", help="table (default) or uwazi: an Uwazi CSV export, CSV+ZIP or entities JSON."
+        ),
+    ] = "table",
+    files: Annotated[
+        Path | None,
+        typer.Option(
+            "--files", help="With --from uwazi: the folder holding the export's documents and attachments."
+        ),
+    ] = None,
+    suggest: Annotated[
+        bool,
+        typer.Option(
+            "--suggest-mapping", help="Print a mapping file for the headers not known; import nothing."
+        ),
+    ] = False,
     mapping: Annotated[Path | None, typer.Option("--mapping", help="TOML column mapping.")] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Workbook sheet (default: first).")] = None,
     dry_run: Annotated[
@@ -94,27 +121,55 @@ def import_(
     checked as they are written, inside one transaction that holds the registry's write lock
     until the end; check a large, doubtful file with --dry-run first.
 
+    --from uwazi reads an Uwazi collection (docs/migrating.md): its entities become persons, the
+    titles in relationship cells link to persons already here (or are proposed for review), and
+    the files of a CSV+ZIP (or of --files DIR) become evidence. --suggest-mapping prints a mapping
+    file with guesses for the headers it does not know, and writes nothing.
+
     Example:
         unforgotten import families_2023.csv --source "Families association 2023"
+        unforgotten import 가족명단_cp949.csv --suggest-mapping
+        unforgotten import uwazi_export.csv --from uwazi --source "TJWG Uwazi"
         unforgotten import 명단.xlsx --source KWAFU --mapping kwafu.toml --dry-run --max-errors 5
         unforgotten import 명단.xlsx --source KWAFU --mapping kwafu.toml --report problems.csv
     """
+    if origin not in ("table", "uwazi"):
+        raise ValidationError(f"--from {origin!r}: use table or uwazi")
+    if suggest:
+        sys.stdout.write(suggested_mapping(file, origin=origin, sheet=sheet))
+        return
+    if source is None:
+        raise ValidationError("--source NAME is needed: the name of the list this file comes from")
     ws = open_workspace(db, key_file, actor, role)
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err_console, transient=True, disable=as_json) as bar:
         task = bar.add_task("rows", total=None)
+        advance = lambda n: bar.advance(task, n)  # noqa: E731 - the progress callback
         try:
-            report = import_file(
-                ws,
-                file,
-                source=source,
-                mapping=mapping,
-                sheet=sheet,
-                dry_run=dry_run,
-                organisation=organisation,
-                confidentiality=confidentiality,
-                progress=lambda n: bar.advance(task, n),
-            )
+            if origin == "uwazi":
+                report = import_uwazi(
+                    ws,
+                    file,
+                    source=source,
+                    mapping=mapping,
+                    files=files,
+                    dry_run=dry_run,
+                    organisation=organisation,
+                    confidentiality=confidentiality,
+                    progress=advance,
+                )
+            else:
+                report = import_file(
+                    ws,
+                    file,
+                    source=source,
+                    mapping=mapping,
+                    sheet=sheet,
+                    dry_run=dry_run,
+                    organisation=organisation,
+                    confidentiality=confidentiality,
+                    progress=advance,
+                )
         except BatchRejected as exc:
             if report_file is not None:
                 write_problem_report(report_file, exc.problems, file=exc.file)
@@ -128,6 +183,10 @@ def import_(
     if as_json:
         print_json(report.to_dict())
         return
+    _print_report(report, dry_run=dry_run)
+
+
+def _print_report(report: ImportReport, *, dry_run: bool) -> None:
     verb = "would import" if dry_run else "imported"
     read = report.format.upper() + (f", {report.encoding}" if report.encoding else "")
     read += f", sheet {report.sheet!r}" if report.sheet else ""
@@ -136,6 +195,7 @@ def import_(
         + (f" (batch {report.batch_id})" if report.batch_id else ""),
         highlight=False,
     )
+    _print_uwazi(report.details)
     diff = report.difference
     console.print(
         f"  added {len(diff.added)}, changed {len(diff.changed)}, unchanged {diff.unchanged}, "
@@ -149,7 +209,19 @@ def import_(
         for record_id in diff.withdrawn:
             console.print(f"  withdrawn {record_id}", highlight=False, markup=False)
     for warning in report.warnings:
-        err_console.print(f"  warning: {warning}", highlight=False)
+        err_console.print(f"  warning: {warning}", highlight=False, markup=False)
+
+
+def _print_uwazi(details: dict[str, Any]) -> None:
+    if "relations" in details:
+        rel = details["relations"]
+        console.print(
+            f"  relationship titles: linked {rel['linked']}, proposed for review {rel['proposed']}; "
+            f"evidence files taken in {details['evidence']}",
+            highlight=False,
+        )
+    for template, count in sorted(details.get("skipped", {}).items()):
+        console.print(f"  left out: {count} entities of template {template!r}", highlight=False, markup=False)
 
 
 def history(

@@ -36,7 +36,7 @@ from unforgotten.store.places import PlaceResolver
 from unforgotten.store.workspace import Workspace
 from unforgotten.store.writer import Writer, now_iso
 
-__all__ = ["ImportReport", "import_file"]
+__all__ = ["ImportReport", "import_file", "import_table", "read_file"]
 
 CHUNK = 2000
 FORK_ROWS = 5000  # from this many rows, rows are prepared in a child process while this one writes
@@ -59,6 +59,7 @@ class ImportReport:
     format: str = ""
     encoding: str = ""
     sheet: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data: what was read, then the difference with what the
@@ -76,6 +77,7 @@ class ImportReport:
             "batch_id": self.batch_id,
             "dry_run": self.dry_run,
             "warnings": [str(w) for w in self.warnings],
+            **self.details,
             **self.difference.to_dict(rows=self.dry_run),
         }
 
@@ -111,9 +113,28 @@ def import_file(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import one file as one batch of ``source``; see the module docstring for the rules."""
+    data, sha = read_file(ws, path)
+    table = read_table(data, name=path.name, fmt=detect_format(path), sheet=sheet)
+    rules = (Mapping.load(mapping) if mapping else Mapping()).aliased(table.columns)
+    return import_table(
+        ws,
+        table,
+        rules=rules,
+        sha256=sha,
+        source=source,
+        file=path.name,
+        dry_run=dry_run,
+        kind=kind,
+        organisation=organisation,
+        confidentiality=confidentiality,
+        progress=progress,
+    )
+
+
+def read_file(ws: Workspace, path: Path) -> tuple[bytes, str]:
+    """The bytes of a file to import and their SHA-256, once the caller may import; a file
+    imported before is refused here."""
     ws.require(Permission.IMPORT)
-    if confidentiality not in CONFIDENTIALITY:
-        raise ValidationError(f"confidentiality {confidentiality!r}: use one of {', '.join(CONFIDENTIALITY)}")
     ws.ensure_ready()
     try:
         data = path.read_bytes()
@@ -122,16 +143,38 @@ def import_file(
     sha = hashlib.sha256(data).hexdigest()
     with ws.read() as conn:
         _refuse_duplicate(conn, sha, path.name)
+    return data, sha
+
+
+def import_table(
+    ws: Workspace,
+    table: RawTable,
+    *,
+    rules: Mapping,
+    sha256: str,
+    source: str,
+    file: str | None = None,
+    dry_run: bool = False,
+    kind: str = "list",
+    organisation: str | None = None,
+    confidentiality: str = "restricted",
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import the rows of a table read from a file (whose bytes hash to ``sha256``; ``file``: its
+    name, default the table's) as one batch."""
+    ws.require(Permission.IMPORT)
+    if confidentiality not in CONFIDENTIALITY:
+        raise ValidationError(f"confidentiality {confidentiality!r}: use one of {', '.join(CONFIDENTIALITY)}")
+    sha, name = sha256, file or table.file
+    with ws.read() as conn:
         stored = stored_records(conn, source)
-    table = read_table(data, name=path.name, fmt=detect_format(path), sheet=sheet)
-    rules = (Mapping.load(mapping) if mapping else Mapping()).aliased(table.columns)
     if dry_run:
         validator = Validator(table, rules)
         plans = [validator.check(row, cells) for row, cells in table.rows]
         validator.raise_if_rejected()
         diff = difference(plans, stored)
         return ImportReport(
-            path.name,
+            name,
             source,
             sha,
             len(table.rows),
@@ -144,7 +187,7 @@ def import_file(
             table.sheet,
         )
     with ws.write(action="import", subject=f"source:{source}") as writer:
-        _refuse_duplicate(writer.conn, sha, path.name)
+        _refuse_duplicate(writer.conn, sha, name)
         source_id = _source_id(
             writer, source, kind=kind, organisation=organisation, confidentiality=confidentiality
         )
@@ -172,20 +215,20 @@ def import_file(
                 stored,
                 diff,
                 parsed=lambda plan: _parsed(_Rows(ws.keyring, places, source_id=0, batch_id=0), plan),
-                reason=f"import batch {batch_id} ({path.name})",
+                reason=f"import batch {batch_id} ({name})",
                 actor=ws.settings.actor,
             )
         writer.detail.update(
             {
                 "batch": batch_id,
-                "file": path.name,
+                "file": name,
                 "sha256": sha,
                 "rows": len(table.rows),
                 **diff.to_dict(rows=False),
             }
         )
     return ImportReport(
-        path.name,
+        name,
         source,
         sha,
         len(table.rows),

@@ -275,6 +275,7 @@ from unforgotten.store import (
     schema_evidence,  # noqa: F401
     schema_linkage,  # noqa: F401
     schema_records,  # noqa: F401
+    schema_relations,  # noqa: F401
     schema_tracking,  # noqa: F401
     schema_web,  # noqa: F401
 )
