@@ -7,6 +7,7 @@ Each command group lives in its own module of this package and exposes
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
 from functools import cache
 
@@ -68,6 +69,28 @@ def _new_app() -> typer.Typer:
     )
 
 
+def _unwrapped(doc: str) -> str:
+    """Help text with the line breaks of prose paragraphs removed, so that the terminal wraps them
+    (examples, whose lines are indented, keep theirs)."""
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    kept = [
+        p if any(line[:1].isspace() for line in p.splitlines()) else " ".join(p.split("\n"))
+        for p in paragraphs
+    ]
+    return "\n\n".join(kept)
+
+
+def _unwrap_help(app: typer.Typer) -> None:
+    for info in app.registered_commands:
+        if info.help:
+            info.help = _unwrapped(info.help)
+        elif info.callback is not None and info.callback.__doc__:
+            info.callback.__doc__ = _unwrapped(info.callback.__doc__)
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            _unwrap_help(group.typer_instance)
+
+
 def build_app(modules: list[str] | None = None) -> typer.Typer:
     """The application with the command groups of ``modules`` (default: all of them)."""
     target = _new_app()
@@ -79,6 +102,7 @@ def build_app(modules: list[str] | None = None) -> typer.Typer:
                 raise
             continue
         module.register(target)
+    _unwrap_help(target)
     if modules is not None:
 
         @target.callback()
