@@ -222,9 +222,12 @@ def merge(
         if as_json:
             print_json(asdict(done))
             return
-        console.print(
-            f"merge undone (decision {done.decision_id}): persons {_ids(done.persons)} are as before"
+        who = (
+            f"person {_ids(done.persons)} is"
+            if len(done.persons) == 1
+            else f"persons {_ids(done.persons)} are"
         )
+        console.print(f"merge undone (decision {done.decision_id}): {who} as before")
         return
     if first is None or second is None:
         raise typer.BadParameter("give two person ids (or --undo DECISION)", param_hint="FIRST SECOND")
