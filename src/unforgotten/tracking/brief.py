@@ -20,19 +20,16 @@ Korean (``lang``); the HTML page is self-contained (inline style, no script, not
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, distinct, func, select
 
-from unforgotten.data import data_path
 from unforgotten.domain.roles import Permission
 from unforgotten.errors import ValidationError
 from unforgotten.store import queries as store_queries
@@ -40,7 +37,8 @@ from unforgotten.store import schema as s
 from unforgotten.store.estimates import latest_estimate
 from unforgotten.store.schema_tracking import commitment, consultation_round
 from unforgotten.store.workspace import Workspace
-from unforgotten.tracking.brief_text import LANGS, label, resolution_lines
+from unforgotten.tracking.brief_docs import to_docx, to_pdf
+from unforgotten.tracking.brief_text import LANGS, label, resolution_lines, topic_labels_ko
 from unforgotten.tracking.disclosure import Estimate
 from unforgotten.tracking.queries import round_detail, stored_recommendations
 from unforgotten.tracking.resolution_store import Bearing, bearing
@@ -142,6 +140,14 @@ class Brief:
     def to_html(self, lang: str = "en") -> str:
         """The brief as one self-contained HTML page."""
         return _html(self, lang)
+
+    def to_docx(self, lang: str = "en") -> bytes:
+        """The brief as a Word document (the bytes of a .docx file)."""
+        return to_docx(self.lines(lang), title=_title(self, lang), lang=lang)
+
+    def to_pdf(self, lang: str = "en", *, font: Path | None = None) -> bytes:
+        """The brief as a PDF; ``font`` (a TrueType file) is needed for Hangul."""
+        return to_pdf(self.lines(lang), title=_title(self, lang), font=font)
 
 
 def _iso(value: date | None) -> str | None:
@@ -393,7 +399,7 @@ def _title(b: Brief, lang: str = "en") -> str:
 
 
 def _topic_name(lang: str, code: str, english: str) -> str:
-    return (_KO_TOPICS().get(code) or english) if lang == "ko" else english
+    return (topic_labels_ko().get(code) or english) if lang == "ko" else english
 
 
 def _markdown(b: Brief, lang: str) -> list[str]:
@@ -462,12 +468,6 @@ def _markdown_recommendations(
             for r in t.recommendations
         ]
     return lines
-
-
-@cache
-def _KO_TOPICS() -> dict[str, str]:  # noqa: N802 - a cached table, named like one
-    text = data_path("un", "agenda_topics.csv").read_text(encoding="utf-8")
-    return {r["code"]: r["label_ko"] for r in csv.DictReader(io.StringIO(text))}
 
 
 _STYLE = (

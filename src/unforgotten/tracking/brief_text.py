@@ -7,15 +7,19 @@ Korean entry is a test failure, not an English fallback.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
+from functools import cache
 from typing import TYPE_CHECKING
 
+from unforgotten.data import data_path
 from unforgotten.tracking.resolutions import THEMES
 
 if TYPE_CHECKING:
     from unforgotten.tracking.resolution_store import Bearing
 
-__all__ = ["LABELS", "LANGS", "THEMES_KO", "label", "resolution_lines"]
+__all__ = ["LABELS", "LANGS", "THEMES_KO", "label", "resolution_lines", "topic_labels_ko"]
 
 LANGS = ("en", "ko")
 
@@ -84,6 +88,13 @@ THEMES_KO = {
     "NKV-C3": "탈북민 강제송환",
     "AGD-ACCOUNTABILITY": "책임 규명",
 }
+
+
+@cache
+def topic_labels_ko() -> dict[str, str]:
+    """Agenda topic code → Korean label (``data/un/agenda_topics.csv``)."""
+    text = data_path("un", "agenda_topics.csv").read_text(encoding="utf-8")
+    return {r["code"]: r["label_ko"] for r in csv.DictReader(io.StringIO(text))}
 
 
 def label(lang: str, key: str, **values: object) -> str:
