@@ -126,6 +126,7 @@ def resolution_show(
 
     Example:
 
+        unforgotten resolution load
         unforgotten resolution show A/RES/78/218
     """
     found = _stored(db, role, symbol)
