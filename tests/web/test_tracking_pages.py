@@ -48,3 +48,7 @@ def test_resolutions_page_lists_paragraphs_and_a_diff(
     assert 'id="resolution-diff"' in html and "Urges the release of all detainees" in html
     assert "유엔 결의" in viewer.get("/lang/ko?next=/resolutions", follow_redirects=True).text
     assert viewer.get("/api/resolutions?old=EX/2023&new=EX/9").status_code == 400
+    round_id = seed_demo(registry)
+    bearing = viewer.get(f"/api/rounds/{round_id}").json()["resolutions"]
+    assert {p["symbol"] for p in bearing} >= {"A/RES/78/218", "EX/2024"}
+    assert 'id="brief-resolutions"' in viewer.get(f"/rounds/{round_id}").text

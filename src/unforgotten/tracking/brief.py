@@ -364,11 +364,13 @@ def _saved_estimates(conn: Connection) -> dict[str, Estimate]:
     out = {}
     for stratify in ("all", "case_type"):
         run = latest_estimate(conn, stratify)
-        for row in (run or {}).get("rows", []):
+        if run is None:
+            continue
+        for row in run["rows"]:
             values = [row.get(k) for k in ("estimate", "lower", "upper")]
             if all(isinstance(v, int | float) for v in values):
                 point, lower, upper = (float(v) for v in values)
-                out[f"{row['stratum']}, run {run['id'] if run else ''}"] = Estimate(
+                out[f"{row['stratum']} (saved run {run['id']})"] = Estimate(
                     point, lower, upper, row["method"]
                 )
     return out

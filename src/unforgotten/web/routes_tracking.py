@@ -40,6 +40,8 @@ class BriefPage(BaseModel):
     changes: dict[str, Any]
     recommendations: list[dict[str, Any]]
     overall: dict[str, Any]
+    resolutions: list[dict[str, Any]] = []
+    adopted_since: list[dict[str, Any]] = []
     may_edit: bool = False
 
 
