@@ -93,3 +93,38 @@ def test_html_is_self_contained(ws: Workspace) -> None:
     assert '<li><span class="overdue">OVERDUE</span> hold the next consultations' in page
     assert "<tr><th>topic</th><th>total</th>" in page
     assert "<tr><td>NKV-A1 Access to information</td><td>7</td><td>1</td>" in page
+
+
+def test_brief_shows_the_newest_saved_estimates_with_intervals(ws: Workspace) -> None:
+    from unforgotten.store.estimates import save_estimate
+
+    round_id = seed_demo(ws)
+    rows = [
+        {
+            "stratum": "all",
+            "method": "lcmcr",
+            "observed": 400,
+            "estimate": 516.2,
+            "lower": 480.4,
+            "upper": 590.0,
+        },
+        {
+            "stratum": "all",
+            "method": "loglinear",
+            "observed": 400,
+            "estimate": None,
+            "lower": None,
+            "upper": None,
+        },
+    ]
+    for estimate in (500.0, 516.2):
+        rows[0]["estimate"] = estimate
+        save_estimate(
+            ws, stratify="all", origin="cli", lists=["A", "B"], rows=rows, posterior={}, settings={}
+        )
+    text = brief(ws, round_id, as_of=date(2025, 1, 1)).to_markdown()
+    assert "- Estimate, all (saved run 2): 516 (480–590), lcmcr\n" in text
+    assert "saved run 1" not in text and "loglinear" not in text
+    assert "- 추정, all (saved run 2): 516(480–590), lcmcr\n" in brief(
+        ws, round_id, as_of=date(2025, 1, 1)
+    ).to_markdown("ko")

@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "unforgotten.cli.names",
     "unforgotten.cli.estimate",
     "unforgotten.cli.tracking",
+    "unforgotten.cli.resolutions",
     "unforgotten.cli.synth",
     "unforgotten.cli.demo",
     "unforgotten.cli.web",
@@ -52,6 +53,7 @@ COMMANDS = {
     **dict.fromkeys(
         ("brief", "export-public", "readout", "round", "commitment", "upr"), "unforgotten.cli.tracking"
     ),
+    "resolution": "unforgotten.cli.resolutions",
     "synth": "unforgotten.cli.synth",
     "demo": "unforgotten.cli.demo",
     **dict.fromkeys(("serve", "user", "token"), "unforgotten.cli.web"),

@@ -343,12 +343,30 @@ class BriefFormat(StrEnum):
 
     md = "md"
     html = "html"
+    docx = "docx"
+    pdf = "pdf"
+
+
+class BriefLang(StrEnum):
+    """The brief's language."""
+
+    en = "en"
+    ko = "ko"
 
 
 def brief_command(
     round_id: Annotated[int, typer.Option("--round", help="The last round's id.")],
-    fmt: Annotated[BriefFormat, typer.Option("--format", help="md or html.")] = BriefFormat.md,
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file (default: print).")] = None,
+    fmt: Annotated[
+        BriefFormat, typer.Option("--format", help="md, html, docx (Word) or pdf.")
+    ] = BriefFormat.md,
+    lang: Annotated[BriefLang, typer.Option("--lang", help="en (English) or ko (Korean).")] = BriefLang.en,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write to this file (default: print; needed for docx and pdf)."),
+    ] = None,
+    font: Annotated[
+        Path | None, typer.Option("--font", help="pdf: a TrueType font file with Hangul (needed for Korean).")
+    ] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Judge overdue commitments at this date (YYYY-MM-DD).")
     ] = None,
@@ -358,17 +376,29 @@ def brief_command(
     """Brief a delegation before the next round: open commitments, changes, recommendations.
 
     Open commitments of this and earlier rounds (overdue ones marked), what the registry
-    gained since the round's date, and the UN recommendations on the round's topics with the
-    DPRK's responses, as Markdown or a self-contained HTML page.
+    gained since the round's date (with the latest saved estimates and their intervals), the
+    UN recommendations on the round's topics with the DPRK's responses, and the resolution
+    paragraphs bearing on open cases and commitments: Markdown, a self-contained HTML page, a
+    Word document or a PDF, in English or Korean.
 
     Example:
 
         unforgotten brief --round 1
         unforgotten brief --round 1 --format html --out brief.html
+        unforgotten brief --round 1 --format docx --lang ko --out brief-ko.docx
+        unforgotten brief --round 1 --format pdf --out brief.pdf
     """
     when = _date(as_of) if as_of else None
+    if fmt in {BriefFormat.docx, BriefFormat.pdf} and out is None:
+        raise ValidationError(f"--format {fmt.value} writes a file: give --out FILE")
     result = brief(open_workspace(db, None, None, role), round_id, as_of=when)
-    text = result.to_html() if fmt is BriefFormat.html else result.to_markdown()
+    if fmt is BriefFormat.docx or fmt is BriefFormat.pdf:
+        data = result.to_docx(lang.value) if fmt is BriefFormat.docx else result.to_pdf(lang.value, font=font)
+        assert out is not None
+        out.write_bytes(data)
+        console.print(f"Brief written to {out}")
+        return
+    text = result.to_html(lang.value) if fmt is BriefFormat.html else result.to_markdown(lang.value)
     if out is None:
         sys.stdout.write(text)
         return

@@ -10,8 +10,12 @@
 3. **Recommendations relevant to the round's topics**: for every topic that is a code of the
    violation vocabulary, the stored recommendations with that theme, their responses and the
    accepted share.
+4. **Resolution paragraphs** (stored with ``resolution load``) that bear on the open cases,
+   the open commitments or the round's topics (:mod:`unforgotten.tracking.resolution_store`).
 
-The HTML page is self-contained (inline style, no script, nothing fetched).
+Estimates not given by the caller come from the newest saved run (``estimate --save``), with
+their intervals. Every format (Markdown, HTML, Word, PDF) renders the same lines, in English or
+Korean (``lang``); the HTML page is self-contained (inline style, no script, nothing fetched).
 """
 
 from __future__ import annotations
@@ -21,17 +25,24 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, distinct, func, select
 
 from unforgotten.domain.roles import Permission
+from unforgotten.errors import ValidationError
 from unforgotten.store import queries as store_queries
 from unforgotten.store import schema as s
+from unforgotten.store.estimates import latest_estimate
 from unforgotten.store.schema_tracking import commitment, consultation_round
 from unforgotten.store.workspace import Workspace
+from unforgotten.tracking.brief_docs import to_docx, to_pdf
+from unforgotten.tracking.brief_text import LANGS, label, resolution_lines, topic_labels_ko
 from unforgotten.tracking.disclosure import Estimate
 from unforgotten.tracking.queries import round_detail, stored_recommendations
+from unforgotten.tracking.resolution_store import Bearing, bearing
+from unforgotten.tracking.resolutions import load_resolutions
 from unforgotten.tracking.rules import agenda_topics, violation_labels
 from unforgotten.tracking.upr import Recommendation, summarise
 
@@ -96,6 +107,8 @@ class Brief:
     changes: Changes
     recommendations: tuple[TopicRecommendations, ...]
     overall: TopicRecommendations
+    resolutions: tuple[Bearing, ...] = ()
+    adopted_since: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (dates as ISO text)."""
@@ -106,15 +119,35 @@ class Brief:
             "changes": _changes_dict(self.changes),
             "recommendations": [_topic_dict(t) for t in self.recommendations],
             "overall": _topic_dict(self.overall),
-        }
+            "resolutions": [
+                {**b.passage, "open_cases": b.open_cases, "linked_cases": list(b.linked_cases),
+                 "commitments": list(b.commitments)}
+                for b in self.resolutions
+            ],
+            "adopted_since": [{"symbol": sym, "adopted": day} for sym, day in self.adopted_since],
+        }  # fmt: skip
 
-    def to_markdown(self) -> str:
+    def lines(self, lang: str = "en") -> list[str]:
+        """The brief as Markdown lines, the structure every format renders."""
+        if lang not in LANGS:
+            raise ValidationError(f"--lang must be one of {', '.join(LANGS)}, not {lang!r}")
+        return _markdown(self, lang)
+
+    def to_markdown(self, lang: str = "en") -> str:
         """The brief as Markdown."""
-        return "\n".join(_markdown(self)) + "\n"
+        return "\n".join(self.lines(lang)) + "\n"
 
-    def to_html(self) -> str:
+    def to_html(self, lang: str = "en") -> str:
         """The brief as one self-contained HTML page."""
-        return _html(self)
+        return _html(self, lang)
+
+    def to_docx(self, lang: str = "en") -> bytes:
+        """The brief as a Word document (the bytes of a .docx file)."""
+        return to_docx(self.lines(lang), title=_title(self, lang), lang=lang)
+
+    def to_pdf(self, lang: str = "en", *, font: Path | None = None) -> bytes:
+        """The brief as a PDF; ``font`` (a TrueType file) is needed for Hangul."""
+        return to_pdf(self.lines(lang), title=_title(self, lang), font=font)
 
 
 def _iso(value: date | None) -> str | None:
@@ -300,24 +333,56 @@ def brief(
     with ws.read() as conn:
         detail = round_detail(conn, round_id)
         topics = [t["code"] for t in detail["topics"]]
-        recs = stored_recommendations(conn)
+        recs = [r for r in stored_recommendations(conn) if r.kind != "resolution"]
+        figures = _saved_estimates(conn) if estimates is None else estimates
         return Brief(
             round=_round_summary(detail),
             as_of=today,
             open_commitments=tuple(_open_commitments(conn, detail, today)),
-            changes=_changes(conn, detail["date"], estimates or {}),
+            changes=_changes(conn, detail["date"], figures),
             recommendations=tuple(_relevant(recs, topics)),
             overall=_overall(recs),
+            resolutions=tuple(b for b in bearing(conn) if _bears(b, topics)),
+            adopted_since=_adopted_since(detail["date"]),
         )
+
+
+def _bears(b: Bearing, topics: Sequence[str]) -> bool:
+    return bool(b.open_cases or b.linked_cases or b.commitments or set(b.passage["themes"]) & set(topics))
+
+
+def _adopted_since(since: date | None) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (r.symbol, r.adopted.isoformat())
+        for r in load_resolutions()
+        if r.adopted is not None and (since is None or r.adopted > since)
+    )
+
+
+def _saved_estimates(conn: Connection) -> dict[str, Estimate]:
+    """The estimates of the newest saved run (overall and by case type) that have an interval."""
+    out = {}
+    for stratify in ("all", "case_type"):
+        run = latest_estimate(conn, stratify)
+        if run is None:
+            continue
+        for row in run["rows"]:
+            values = [row.get(k) for k in ("estimate", "lower", "upper")]
+            if all(isinstance(v, int | float) for v in values):
+                point, lower, upper = (float(v) for v in values)
+                out[f"{row['stratum']} (saved run {run['id']})"] = Estimate(
+                    point, lower, upper, row["method"]
+                )
+    return out
 
 
 # --- rendering -----------------------------------------------------------------------------
 
 
-def _due(c: OpenCommitment) -> str:
+def _due(c: OpenCommitment, lang: str) -> str:
     if c.due_from is None and c.due_to is None:
-        return "no due window"
-    span = f"due {_iso(c.due_from) or '…'} – {_iso(c.due_to) or '…'}"
+        return label(lang, "no_window")
+    span = label(lang, "due", start=_iso(c.due_from) or "…", end=_iso(c.due_to) or "…")
     return f"{span} ({c.window})" if c.window else span
 
 
@@ -325,67 +390,83 @@ def _percent(share: float) -> str:
     return f"{100 * share:.1f}%"
 
 
-def _title(b: Brief) -> str:
+def _title(b: Brief, lang: str = "en") -> str:
     r = b.round
-    return f"Brief for the round after {r['date'] or 'an undated round'} ({r['place'] or 'place unknown'})"
+    return label(
+        lang,
+        "title",
+        date=r["date"] or label(lang, "undated"),
+        place=r["place"] or label(lang, "place_unknown"),
+    )
 
 
-def _markdown(b: Brief) -> list[str]:
+def _topic_name(lang: str, code: str, english: str) -> str:
+    return (topic_labels_ko().get(code) or english) if lang == "ko" else english
+
+
+def _markdown(b: Brief, lang: str) -> list[str]:
     r = b.round
-    lines = [
-        f"# {_title(b)}",
-        "",
-        f"Round {r['id']}: {r['format'] or 'format unknown'}, {r['status']}; "
-        f"source {r['source_name'] or 'not recorded'}. Brief as of {b.as_of.isoformat()}.",
-        "",
-    ]
-    lines += ["## Delegations", ""]
+    head = label(
+        lang, "round_line", id=r["id"], format=r["format"] or label(lang, "format_unknown"),
+        status=r["status"], source=r["source_name"] or label(lang, "not_recorded"), as_of=b.as_of.isoformat(),
+    )  # fmt: skip
+    lines = [f"# {_title(b, lang)}", "", head, "", f"## {label(lang, 'delegations')}", ""]
     lines += [
-        f"- {p['name']} — {p['title'] or ''}, {p['organisation'] or '—'} ({p['side'] or 'side unknown'})"
+        f"- {p['name']} — {p['title'] or ''}, {p['organisation'] or '—'} "
+        f"({p['side'] or label(lang, 'side_unknown')})"
         for p in r["participants"]
     ]
-    lines += ["", "## Topics", ""] + [f"- {t['code']} {t['label']}" for t in r["topics"]]
-    lines += ["", "## Open commitments", ""]
+    lines += ["", f"## {label(lang, 'topics')}", ""]
+    lines += [f"- {t['code']} {_topic_name(lang, t['code'], t['label'])}" for t in r["topics"]]
+    lines += ["", f"## {label(lang, 'open_commitments')}", ""]
     lines += [
-        f"- {'**OVERDUE** ' if c.overdue else ''}{c.text} — {c.who}; {_due(c)} "
-        f"(round {c.round_id}, {_iso(c.round_date)})"
+        f"- {label(lang, 'overdue') + ' ' if c.overdue else ''}{c.text} — {c.who}; {_due(c, lang)} "
+        f"({label(lang, 'round_ref', id=c.round_id, date=_iso(c.round_date))})"
         for c in b.open_commitments
-    ] or ["None."]
-    return lines + _markdown_changes(b.changes) + _markdown_recommendations(b.recommendations, b.overall)
+    ] or [label(lang, "none")]
+    lines += _markdown_changes(b.changes, b.adopted_since, lang)
+    lines += _markdown_recommendations(b.recommendations, b.overall, lang)
+    return lines + resolution_lines(lang, b.resolutions)
 
 
-def _markdown_changes(c: Changes) -> list[str]:
-    lines = ["", f"## What changed since {_iso(c.since) or 'the round'}", ""]
+def _markdown_changes(c: Changes, adopted: Sequence[tuple[str, str]], lang: str) -> list[str]:
+    lines = ["", f"## {label(lang, 'changed_since', date=_iso(c.since) or label(lang, 'the_round'))}", ""]
     lines += [
-        f"- {c.persons_new} persons newly documented, {c.records} records in {c.batches} batches",
-        f"- The registry now holds {c.persons_total} persons and {c.records_total} records",
+        "- " + label(lang, "persons_new", persons=c.persons_new, records=c.records, batches=c.batches),
+        "- " + label(lang, "totals", persons=c.persons_total, records=c.records_total),
     ]
     lines += [
-        f"- Estimate, {label}: {e.point:,.0f} ({e.lower:,.0f}–{e.upper:,.0f}), {e.method}"
-        for label, e in c.estimates
-    ]
+        "- " + label(lang, "estimate", label=name, point=f"{e.point:,.0f}", lower=f"{e.lower:,.0f}",
+                     upper=f"{e.upper:,.0f}", method=e.method)
+        for name, e in c.estimates
+    ]  # fmt: skip
+    if adopted:
+        lines.append("- " + label(lang, "adopted_since", items=", ".join(f"{s} ({d})" for s, d in adopted)))
     return lines
 
 
 def _markdown_recommendations(
-    topics: Sequence[TopicRecommendations], overall: TopicRecommendations
+    topics: Sequence[TopicRecommendations], overall: TopicRecommendations, lang: str
 ) -> list[str]:
     lines = [
         "",
-        "## UN recommendations on the round's topics",
+        f"## {label(lang, 'recs')}",
         "",
-        "| topic | total | accepted | partially | noted | rejected | pending | accepted share |",
+        label(lang, "recs_head"),
         "|---|---|---|---|---|---|---|---|",
     ]
+    all_label = label(lang, "all_recs")
     lines += [
-        f"| {t.code} {t.label} | {t.total} | {t.accepted} | {t.partially_accepted} | {t.noted} | "
-        f"{t.rejected} | {t.pending} | {_percent(t.accepted_share)} |"
+        f"| {t.code} {all_label if t.code == 'all' else _topic_name(lang, t.code, t.label)} | {t.total} | "
+        f"{t.accepted} | {t.partially_accepted} | {t.noted} | {t.rejected} | {t.pending} | "
+        f"{_percent(t.accepted_share)} |"
         for t in (*topics, overall)
     ]
     for t in (t for t in topics if t.recommendations):
-        lines += ["", f"### {t.code} {t.label}", ""]
+        lines += ["", f"### {t.code} {_topic_name(lang, t.code, t.label)}", ""]
         lines += [
-            f"- Cycle {r.cycle}, {r.recommending_state} ({r.paragraph}) — {r.response}: {r.text}"
+            f"- {label(lang, 'cycle')} {r.cycle}, {r.recommending_state} ({r.paragraph}) — "
+            f"{r.response}: {r.text}"
             for r in t.recommendations
         ]
     return lines
@@ -398,11 +479,11 @@ _STYLE = (
 )
 
 
-def _html(b: Brief) -> str:
+def _html(b: Brief, lang: str) -> str:
     """Render the Markdown structure as HTML (a small, safe converter for the lines we write)."""
     body: list[str] = []
     in_list = in_table = False
-    for line in _markdown(b):
+    for line in b.lines(lang):
         if in_list and not line.startswith("- "):
             body.append("</ul>")
             in_list = False
@@ -416,15 +497,17 @@ def _html(b: Brief) -> str:
     body += ["</table>"] if in_table else []
     page = "\n".join(x for x in body if x)
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{html.escape(_title(b))}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n{page}\n"
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(_title(b, lang))}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n{page}\n"
         "</body>\n</html>\n"
     )
 
 
 def _inline(text: str) -> str:
     escaped = html.escape(text)
-    return escaped.replace("**OVERDUE**", '<span class="overdue">OVERDUE</span>')
+    for word in ("OVERDUE", "기한 경과"):
+        escaped = escaped.replace(f"**{word}**", f'<span class="overdue">{word}</span>')
+    return escaped
 
 
 def _html_line(line: str, *, in_list: bool, in_table: bool) -> str:

@@ -44,6 +44,7 @@ from unforgotten.store.schema_tracking import (
 from unforgotten.store.workspace import Workspace
 from unforgotten.store.writer import Writer
 from unforgotten.tracking.readout import DraftRound, Evidence, NextStep, Participant, parse_readout
+from unforgotten.tracking.resolutions import theme_hits as resolution_theme_hits
 from unforgotten.tracking.upr import Recommendation, import_csv, load_recommendations, theme_hits
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "seed_demo",
     "set_commitment_status",
     "side_of",
+    "store_recommendations",
 ]
 
 SEED_READOUT = "2024-04-15_rok-us_2nd-consultation_seed-full-text.txt"
@@ -310,7 +312,8 @@ def key_hash(rec: Recommendation) -> str:
 
 
 def _theme_rules(rec: Recommendation) -> list[list[str]]:
-    hits = [[code, rule, words] for code, rule, words in theme_hits(rec.text) if code in rec.themes]
+    rules = resolution_theme_hits if rec.kind == "resolution" else theme_hits
+    hits = [[code, rule, words] for code, rule, words in rules(rec.text) if code in rec.themes]
     given = {hit[0] for hit in hits}
     return hits + [[code, "CSV", ""] for code in rec.themes if code not in given]
 
@@ -335,7 +338,8 @@ def _recommendation_row(rec_id: int, rec: Recommendation, key: str) -> dict[str,
     }
 
 
-def _store_recommendations(ws: Workspace, recs: Sequence[Recommendation], *, source: str) -> int:
+def store_recommendations(ws: Workspace, recs: Sequence[Recommendation], *, source: str) -> int:
+    """Store the recommendations (or resolution paragraphs) not stored yet, in one audited write."""
     with ws.write(action="recommendations_import", subject=f"recommendations:{source}") as writer:
         known = set(writer.conn.execute(select(recommendation.c.key_hash)).scalars())
         new = {key_hash(r): r for r in recs if key_hash(r) not in known}
@@ -350,14 +354,14 @@ def load_upr(ws: Workspace) -> int:
     """Store the shipped recommendations of UPR cycles 1–2 once; how many were added (0 after)."""
     ws.require(Permission.IMPORT)
     ws.ensure_ready()
-    return _store_recommendations(ws, load_recommendations(), source="shipped")
+    return store_recommendations(ws, load_recommendations(), source="shipped")
 
 
 def import_recommendations(ws: Workspace, path: str | Path) -> int:
     """Store the recommendations of a CSV file (all rows checked first); how many were new."""
     ws.require(Permission.IMPORT)
     ws.ensure_ready()
-    return _store_recommendations(ws, import_csv(path), source=Path(path).name)
+    return store_recommendations(ws, import_csv(path), source=Path(path).name)
 
 
 def link_recommendation(

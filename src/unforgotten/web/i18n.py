@@ -237,6 +237,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "save_draft": ("Save as draft round", "초안 협의로 저장"),
     "confirm_round": ("Confirm (checked against the readout)", "확정(결과문과 대조 확인)"),
     "duplicate_readout": ("Already saved", "이미 저장됨"),
+    # UN resolutions
+    "resolutions": ("UN resolutions", "유엔 결의"),
+    "resolutions_help": (
+        "General Assembly and Human Rights Council resolutions on the DPRK, paragraph by paragraph. "
+        "A quoted passage is as the cited page quotes it; "
+        "load a full text with `unforgotten resolution load`.",
+        "북한 인권 상황에 관한 유엔 총회·인권이사회 결의를 문단별로 보여 줍니다. 인용 문단은 출처 페이지가 "
+        "인용한 그대로이며, 전문은 `unforgotten resolution load`로 불러옵니다.",
+    ),
+    "resolution_symbol": ("Symbol", "문서 번호"),
+    "resolution_body": ("Body", "기관"),
+    "resolution_year": ("Year", "연도"),
+    "resolution_text_found": ("Text found", "확보한 본문"),
+    "resolution_paragraph": ("Paragraph", "문단"),
+    "resolution_themes": ("Themes", "주제"),
+    "resolution_diff": ("What changed", "변경 내용"),
+    "resolution_source": ("Source", "출처"),
     # the workbench: forms to enter, correct, restore, retire and approve records
     "drafts": ("Drafts", "초안"),
     "drafts_help": (

@@ -13,6 +13,8 @@ from unforgotten.errors import ValidationError
 from unforgotten.tracking.brief import brief
 from unforgotten.tracking.queries import rounds
 from unforgotten.tracking.readout import parse_readout
+from unforgotten.tracking.resolution_store import stored_passages
+from unforgotten.tracking.resolutions import Passage, diff, load_resolutions
 from unforgotten.tracking.store import confirm_round, save_draft
 from unforgotten.web.deps import CsrfChecked, WorkspaceDep, require
 from unforgotten.web.render import page
@@ -38,7 +40,51 @@ class BriefPage(BaseModel):
     changes: dict[str, Any]
     recommendations: list[dict[str, Any]]
     overall: dict[str, Any]
+    resolutions: list[dict[str, Any]] = []
+    adopted_since: list[dict[str, Any]] = []
     may_edit: bool = False
+
+
+class ResolutionsPage(BaseModel):
+    """The UN resolutions on the DPRK, their stored paragraphs, and (with ``old`` and ``new``) a diff."""
+
+    resolutions: list[dict[str, Any]]
+    paragraphs: list[dict[str, Any]]
+    old: str | None = None
+    new: str | None = None
+    changes: list[dict[str, Any]] = []
+
+
+def _passages(rows: list[dict[str, Any]]) -> list[Passage]:
+    return [
+        Passage(r["symbol"], r["paragraph"], r["text"], tuple(r["themes"]), r["source_url"]) for r in rows
+    ]
+
+
+def _changes(paragraphs: list[dict[str, Any]], old: str, new: str) -> list[dict[str, Any]]:
+    texts = [[p for p in paragraphs if p["symbol"].upper() == s.strip().upper()] for s in (old, new)]
+    if not all(texts):
+        raise ValidationError(f"compare two stored resolutions; {old!r} or {new!r} has no stored paragraph")
+    return [
+        {"kind": c.kind, "old": c.old_number, "new": c.new_number, "similarity": c.similarity,
+         "old_text": c.old_text, "new_text": c.new_text, "words_added": list(c.words_added),
+         "words_removed": list(c.words_removed)}
+        for c in diff(_passages(texts[0]), _passages(texts[1]))
+    ]  # fmt: skip
+
+
+@page(router, "/resolutions", "resolutions.html", ResolutionsPage)
+def resolution_list(ws: WorkspaceDep, old: str | None = None, new: str | None = None) -> ResolutionsPage:
+    """UN resolutions on the DPRK paragraph by paragraph; ``?old=SYMBOL&new=SYMBOL`` adds a diff."""
+    with ws.read() as conn:
+        paragraphs = stored_passages(conn)
+    shipped = [
+        {"symbol": r.symbol, "body": r.body, "year": r.year, "adopted": r.adopted and r.adopted.isoformat(),
+         "text_found": r.text_found, "source_url": r.source_url, "note": r.note}
+        for r in load_resolutions()
+    ]  # fmt: skip
+    changes = _changes(paragraphs, old, new) if old and new else []
+    return ResolutionsPage(resolutions=shipped, paragraphs=paragraphs, old=old, new=new, changes=changes)
 
 
 @page(router, "/rounds", "rounds.html", RoundsPage)
