@@ -160,19 +160,31 @@ def test_docx_brief_reads_back_with_python_docx(ws: Workspace, tmp_path: Path) -
     assert doc.core_properties.language == "ko-KR"
 
 
-def test_pdf_brief_in_english_and_a_clear_error_for_hangul_without_a_font(
-    ws: Workspace, tmp_path: Path
-) -> None:
+def test_pdf_brief_in_english_and_in_korean_with_the_shipped_font(ws: Workspace, tmp_path: Path) -> None:
     seed_demo(ws)
     out = tmp_path / "brief.pdf"
     _run(ws, "brief", "--round", "1", "--as-of", "2025-01-15", "--format", "pdf", "--out", str(out))
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(out.read_bytes())).pages)
     assert "Brief for the round after 2024-04-15 (Washington, D.C.)" in text
     assert "OVERDUE hold the next consultations" in " ".join(text.split())
-    code, message = _fails(
-        ws, "brief", "--round", "1", "--format", "pdf", "--lang", "ko", "--out", str(tmp_path / "k.pdf")
+    korean = tmp_path / "k.pdf"
+    _run(
+        ws,
+        "brief",
+        "--round",
+        "1",
+        "--as-of",
+        "2025-01-15",
+        "--format",
+        "pdf",
+        "--lang",
+        "ko",
+        "--out",
+        str(korean),
     )
-    assert (code, "give --font FILE" in message, (tmp_path / "k.pdf").exists()) == (4, True, False)
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(korean.read_bytes())).pages)
+    assert "차기 협의 대비 자료" in text and "미이행 합의 사항" in text
+    assert b"/BaseFont /" in korean.read_bytes() and b"UnforgottenHangul" in korean.read_bytes()
     assert _fails(ws, "brief", "--round", "1", "--format", "docx") == (
         4,
         "--format docx writes a file: give --out FILE",
@@ -203,3 +215,11 @@ def test_resolution_commands(ws: Workspace, tmp_path: Path) -> None:
     nothing.write_text("The General Assembly,\nRecalling,\n")
     code, message = _fails(ws, "resolution", "load", str(nothing), "--symbol", "EX/3", "--year", "2025")
     assert (code, message.startswith("EX/3: no numbered operative paragraph")) == (4, True)
+
+
+def test_a_pdf_brief_with_hanja_needs_a_font_of_ones_own() -> None:
+    from unforgotten.tracking.brief_docs import to_pdf
+
+    assert to_pdf(["# 대비 자료", "- 김철수"], title="t").startswith(b"%PDF")
+    with pytest.raises(ValidationError, match="give --font FILE"):
+        to_pdf(["# 대비 자료", "- 金哲洙"], title="t")

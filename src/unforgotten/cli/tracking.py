@@ -365,7 +365,10 @@ def brief_command(
         typer.Option("--out", help="Write to this file (default: print; needed for docx and pdf)."),
     ] = None,
     font: Annotated[
-        Path | None, typer.Option("--font", help="pdf: a TrueType font file with Hangul (needed for Korean).")
+        Path | None,
+        typer.Option(
+            "--font", help="pdf: a TrueType font file (default: the shipped Hangul font; needed for Hanja)."
+        ),
     ] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Judge overdue commitments at this date (YYYY-MM-DD).")

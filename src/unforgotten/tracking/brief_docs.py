@@ -2,9 +2,10 @@
 
 Both read the Markdown lines of :meth:`Brief.lines <unforgotten.tracking.brief.Brief.lines>`
 (``#`` headings, ``- `` items, ``|`` table rows, ``**…**`` bold), so every format says the
-same thing. The PDF's built-in font (Helvetica) has Latin characters only: a brief with
-Hangul (a Korean brief, or Korean names) needs ``font``, a TrueType file that has them, and
-without it the call is refused with a clear error; nothing is fetched.
+same thing. A brief in Latin script uses the PDF's built-in font (Helvetica); one with Hangul
+(a Korean brief, or Korean names) uses the shipped Hangul font (``data/fonts``), and one with
+characters that font lacks (Hanja) needs ``font``, a TrueType file that has them: without it
+the call is refused with a clear error; nothing is fetched.
 """
 
 from __future__ import annotations
@@ -102,12 +103,40 @@ def _latin(lines: Sequence[str]) -> list[str]:
     return plain
 
 
+SHIPPED_FONT = Path(__file__).parent.parent / "data" / "fonts" / "UnforgottenHangul-Regular.ttf"
+"""Hangul and Latin, shipped (data/fonts/README.md): a brief with Hangul needs no --font."""
+
+
+_SHIPPED_RANGES: tuple[tuple[int, int], ...] = (
+    *((0x20, 0x7E), (0xA0, 0xFF), (0x2010, 0x2027), (0x2030, 0x203A), (0x3000, 0x303F)),
+    *((0x3131, 0x318E), (0xAC00, 0xD7A3), (0xFF01, 0xFF5E)),
+)
+
+
+def _latin_only(lines: Sequence[str]) -> bool:
+    return all(ord(ch) <= 0xFF for line in lines for ch in line.translate(_PLAIN))
+
+
+def _shipped_lacks(lines: Sequence[str]) -> list[str]:
+    """Characters of ``lines`` that the shipped font has no glyph for (Hanja, for one)."""
+    seen = {ch for line in lines for ch in line if ch not in "\n\t"}
+    return sorted(ch for ch in seen if not any(lo <= ord(ch) <= hi for lo, hi in _SHIPPED_RANGES))
+
+
 def to_pdf(lines: Sequence[str], *, title: str, font: Path | None = None) -> bytes:
-    """The brief as a PDF file's bytes; ``font`` is a TrueType file (needed for Hangul)."""
+    """The brief as a PDF file's bytes; ``font`` is a TrueType file (default: Helvetica for Latin
+    text, the shipped Hangul font when the brief has other characters)."""
     from fpdf import FPDF  # noqa: PLC0415 - only the PDF format needs fpdf2
 
     pdf = FPDF(format="A4")
     pdf.set_title(title)
+    if font is None and not _latin_only(lines):
+        if lacking := _shipped_lacks(lines):
+            raise ValidationError(
+                f"the brief has characters the shipped Hangul font cannot show ({''.join(lacking[:5])!r}); "
+                "give --font FILE, a TrueType font that has them (e.g. one with Hanja)"
+            )
+        font = SHIPPED_FONT
     if font is not None:
         if not font.is_file():
             raise ValidationError(f"{font}: no such font file")
