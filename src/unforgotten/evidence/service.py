@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -385,6 +385,30 @@ class Evidence:
             detail={"to": out.name, "sha256": digests.sha256, "purpose": "decrypted copy"},
         )
         return digests
+
+    def download(self, evidence_id: int) -> tuple[dict[str, Any], Iterator[bytes]]:
+        """The item and its original bytes, chunk by chunk, for a download (audited as copied
+        before the first byte; a stored file that no longer hashes as received stops the stream
+        with :class:`IntegrityError`). Needs the right that takes evidence in."""
+        self.ws.require(Permission.IMPORT)
+        with self.ws.read() as conn:
+            row = self._row(conn, evidence_id)
+        key = file_key(self.ws.keyring, row["file_key_enc"], evidence_id=row["id"])
+        self.ws.audit(
+            action="evidence_copied",
+            subject=_subject(evidence_id),
+            detail={"to": "download", "sha256": row["sha256"], "purpose": "decrypted copy"},
+        )
+        return _public(row), self._checked_chunks(row, key)
+
+    def _checked_chunks(self, row: dict[str, Any], key: bytes) -> Iterator[bytes]:
+        first, second = hashlib.sha256(), hashlib.sha512()
+        for chunk in self.ws.files.read(row["sha256"], key):
+            first.update(chunk)
+            second.update(chunk)
+            yield chunk
+        if (first.hexdigest(), second.hexdigest()) != (row["sha256"], row["sha512"]):
+            raise IntegrityError(f"evidence {row['id']}: the stored file no longer hashes as received")
 
     def _write_plain(self, row: dict[str, Any], out: Path) -> Digests:
         key = file_key(self.ws.keyring, row["file_key_enc"], evidence_id=row["id"])
