@@ -68,22 +68,32 @@ class Sealer:
     def __init__(self, dest: BinaryIO, key: bytes) -> None:
         self._dest, self._cipher, self._prefix = dest, AESGCM(key), secrets.token_bytes(_PREFIX)
         self._sha256, self._sha512 = hashlib.sha256(), hashlib.sha512()
-        self._pending = bytearray()
-        self._index = self._size = 0
+        self._parts: list[bytes | memoryview] = []  # the chunk being filled (no copy while it fills)
+        self._held = self._index = self._size = 0
         self._pool = ThreadPoolExecutor(max_workers=2)
         dest.write(_MAGIC + self._prefix)
 
     @property
     def size(self) -> int:
         """How many plain bytes were pushed so far."""
-        return self._size + len(self._pending)
+        return self._size + self._held
 
     def write(self, data: bytes) -> None:
         """Push the next plain bytes."""
-        self._pending += data
-        while len(self._pending) > CHUNK:
-            self._seal(bytes(self._pending[:CHUNK]), last=False)
-            del self._pending[:CHUNK]
+        start = 0
+        while start < len(data):
+            if self._held == CHUNK:
+                self._flush(last=False)
+            take = min(CHUNK - self._held, len(data) - start)
+            self._parts.append(data if take == len(data) else memoryview(data)[start : start + take])
+            self._held += take
+            start += take
+
+    def _flush(self, *, last: bool) -> None:
+        parts = self._parts
+        chunk = parts[0] if len(parts) == 1 and isinstance(parts[0], bytes) else b"".join(parts)
+        self._parts, self._held = [], 0
+        self._seal(bytes(chunk), last=last)
 
     def _seal(self, chunk: bytes, *, last: bool) -> None:
         hashing = (
@@ -97,8 +107,7 @@ class Sealer:
 
     def finish(self) -> Digests:
         """Seal what is left as the last chunk; the digests of every plain byte pushed."""
-        self._seal(bytes(self._pending), last=True)
-        self._pending.clear()
+        self._flush(last=True)
         self.close()
         return Digests(self._sha256.hexdigest(), self._sha512.hexdigest(), self._size)
 
