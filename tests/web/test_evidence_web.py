@@ -246,3 +246,18 @@ def test_the_consent_form_records_each_scope_and_lists_what_to_recall(
         data={**form, "decision": "granted", "reason": "x", "csrf": _session_csrf(viewer)},
     )
     assert forged.status_code == 403
+
+
+def test_a_source_takes_files_and_lists_them(
+    client_for: Callable[[str], TestClient], registry: Workspace
+) -> None:
+    with registry.read() as conn:
+        source_id = conn.execute(select(s.source.c.id).order_by(s.source.c.id)).scalars().first()
+    documenter = client_for("documenter")
+    done = _upload(documenter, f"/sources/{source_id}/evidence", [("ledger-scan.txt", b"the ledger")])
+    assert done.status_code == 200  # type: ignore[attr-defined]
+    with registry.read() as conn:
+        assert conn.execute(select(evidence_link.c.source_id)).scalars().all() == [source_id]
+    page = documenter.get(f"/sources/{source_id}").text
+    assert "ledger-scan.txt" in page and 'id="upload-form"' in page
+    assert _upload(documenter, "/sources/999/evidence", [("x.txt", b"x")]).status_code == 404  # type: ignore[attr-defined]
