@@ -20,6 +20,7 @@ from tests.web.test_protection import _urls
 
 from unforgotten.domain.roles import Permission, Role, may
 from unforgotten.errors import PermissionDenied, ValidationError
+from unforgotten.evidence import Attach, Evidence
 from unforgotten.ingest import import_file
 from unforgotten.store import schema as s
 from unforgotten.store.export import export
@@ -65,7 +66,19 @@ def _confidential(ws: Workspace, tmp: Path) -> dict[str, str]:
         "row_id": str(rec["person_id"]),
         "incident_id": "1",
         "value_id": "1",
+        "evidence_id": str(_evidence(ws, tmp, int(rec["person_id"]))),
     }
+
+
+def _evidence(ws: Workspace, tmp: Path, person: int) -> int:
+    """A file attached to the confidential person, described with one of the marks."""
+    (tmp / "ford.txt").write_text("the ford at night", encoding="utf-8")
+    return Evidence(ws).add([tmp / "ford.txt"], attach=Attach(person=person), description=NOTE)[0].evidence_id
+
+
+@pytest.fixture(autouse=True)
+def _evidence_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UNFORGOTTEN_EVIDENCE_DIR", str(tmp_path / "evidence-store"))
 
 
 @pytest.mark.parametrize("role", BLIND)
@@ -91,6 +104,7 @@ def test_no_route_shows_a_confidential_source_to_a_role_that_may_not_see_it(
                     assert mark not in response.text, f"{mark!r} at {role} {method} {url}{suffix}"
     assert client.get(f"/api/persons/{ids['person_id']}").status_code == 404
     assert client.get(f"/api/sources/{ids['source_id']}").status_code == 404
+    assert client.get(f"/api/evidence/{ids['evidence_id']}").status_code == 404
 
 
 @pytest.mark.parametrize("role", SEEING)

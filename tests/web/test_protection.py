@@ -48,6 +48,7 @@ def _ids(ws: Workspace) -> dict[str, str]:
         "name": "viewer",
         "token_id": "1",
         "code": "ko",
+        "evidence_id": "1",
     }
 
 

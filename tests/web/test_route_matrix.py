@@ -84,6 +84,13 @@ EXPECTED: dict[tuple[str, str], list[str]] = {
         for action in ("restore", "retire", "approve")
     },
     ("POST", "/values/{value_id}/prefer"): ["edit"],
+    # evidence: upload (streamed), download, and the consent form
+    ("POST", "/persons/{person_id}/evidence"): ["import"],
+    ("POST", "/cases/{case_id}/evidence"): ["import"],
+    ("POST", "/sources/{source_id}/evidence"): ["import"],
+    ("POST", "/api/evidence"): ["import"],
+    ("GET", "/evidence/{evidence_id}/file"): ["import"],
+    ("POST", "/persons/{person_id}/consent"): ["edit"],
 }
 
 

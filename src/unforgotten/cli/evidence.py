@@ -184,6 +184,17 @@ def bundle_create(
     out: Annotated[Path, typer.Option("--out", help="A new folder for the bag.")],
     person: Annotated[int | None, typer.Option("--person", help="A bundle of this person.")] = None,
     case: Annotated[int | None, typer.Option("--case", help="A bundle of this case.")] = None,
+    dossier: Annotated[
+        str | None,
+        typer.Option(
+            "--dossier",
+            metavar="KIND:NAME-OR-ID",
+            help="A bundle of the victims of a dossier: unit:NAME, person:ID or facility:NAME.",
+        ),
+    ] = None,
+    query: Annotated[
+        str | None, typer.Option("--query", help="A bundle of the persons a search for this text finds.")
+    ] = None,
     shareable_copies: Annotated[
         bool, typer.Option("--shareable-copies", help="Images and PDFs with their metadata removed.")
     ] = False,
@@ -193,13 +204,16 @@ def bundle_create(
     role: RoleOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Write a signed BagIt bag of a person's or a case's records (JSON and CSV, no protected
-    field), evidence files, their custody reports and the consent basis, with SHA-256 and
-    SHA-512 manifests, an Ed25519 signature by the organisation's key and an RFC 3161 timestamp
-    request to send later. Persons whose consent does not cover --scope are left out.
+    """Write a signed BagIt bag of the records (JSON and CSV, no protected field) of one
+    person, one case, the victims of an accountability dossier (with the dossier, only their
+    acts) or the persons a search finds, their evidence files, custody reports and consent
+    basis, with SHA-256 and SHA-512 manifests, an Ed25519 signature by the organisation's key and
+    an RFC 3161 timestamp request to send later. Persons whose consent does not cover --scope are
+    left out.
 
     Example:
         unforgotten bundle create --case 4 --for "UN OHCHR Seoul" --scope publication --out bundle-4
+        unforgotten bundle create --query "Kim" --for "UN OHCHR Seoul" --scope un --out bundle-kim
     """
     ws = open_workspace(db, key_file, actor, role)
     report = create_bundle(
@@ -209,6 +223,8 @@ def bundle_create(
         scope=scope,
         person=person,
         case=case,
+        dossier=dossier,
+        query=query,
         shareable_copies=shareable_copies,
     )
     if as_json:

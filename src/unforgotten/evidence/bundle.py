@@ -27,10 +27,11 @@ from typing import Any
 
 import bagit
 from asn1crypto import tsp
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from unforgotten.domain.roles import Permission
-from unforgotten.errors import ConfigError, NotFoundError, ValidationError
+from unforgotten.errors import ConfigError, ValidationError
+from unforgotten.evidence.bundle_select import filter_dossier, select_persons
 from unforgotten.evidence.service import Evidence, custody_events
 from unforgotten.records import consent
 from unforgotten.store import queries
@@ -66,6 +67,7 @@ class BundleReport:
     evidence: list[int] = field(default_factory=list)
     key_id: str = ""
     timestamp_request: bool = True
+    chosen_by: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -73,25 +75,13 @@ class BundleReport:
             "path": self.path,
             "recipient": self.recipient,
             "scope": self.scope,
+            "chosen_by": self.chosen_by,
             "persons": self.persons,
             "withheld_persons": self.withheld,
             "evidence": self.evidence,
             "signed_by": self.key_id,
             "timestamp_request": TIMESTAMP_REQUEST if self.timestamp_request else None,
         }
-
-
-def _persons_of(conn: Connection, *, person: int | None, case: int | None) -> tuple[list[int], list[int]]:
-    """The persons a bundle is about, and the cases it covers."""
-    if case is not None:
-        owner = conn.execute(select(s.case.c.person_id).where(s.case.c.id == case)).scalar()
-        if owner is None:
-            raise NotFoundError(f"case {case} does not exist")
-        return [int(owner)], [case]
-    if person is None or conn.execute(select(s.person.c.id).where(s.person.c.id == person)).first() is None:
-        raise NotFoundError(f"person {person} does not exist")
-    cases = conn.execute(select(s.case.c.id).where(s.case.c.person_id == person)).scalars().all()
-    return [person], [int(c) for c in cases]
 
 
 def _csv(path: Path, rows: Iterable[dict[str, Any]]) -> None:
@@ -175,35 +165,58 @@ def create_bundle(
     scope: str,
     person: int | None = None,
     case: int | None = None,
+    dossier: str | None = None,
+    query: str | None = None,
     shareable_copies: bool = False,
 ) -> BundleReport:
-    """Write a signed bag of one person's or one case's records and evidence to the new folder ``out``."""
+    """Write a signed bag to the new folder ``out``: the records and evidence of one person, one
+    case, the victims of a dossier (``KIND:NAME-OR-ID``) or the persons a search finds."""
     ws.require(Permission.EXPORT)
     ws.ensure_ready()
-    if (person is None) == (case is None):
-        raise ValidationError("a bundle is of exactly one --person or one --case")
     if not recipient.strip():
         raise ValidationError("--for: name the recipient")
     signer = _signer(ws)
+    chosen = select_persons(ws, person=person, case=case, dossier=dossier, query=query)
     _prepare_out(out)
-    report = BundleReport(str(out), recipient.strip(), scope, key_id=signer.key_id)
+    report = BundleReport(
+        str(out), recipient.strip(), scope, key_id=signer.key_id, chosen_by=chosen.chosen_by
+    )
     with ws.read() as conn:
-        wanted, cases = _persons_of(conn, person=person, case=case)
+        wanted, cases = chosen.persons, chosen.cases
         basis = consent.consent_basis(conn, wanted, scope)
         report.persons = [b["person_id"] for b in basis if b["granted"]]
         report.withheld = len(wanted) - len(report.persons)
-        cases = cases if report.persons else []
+        cases = _cases_of_persons(conn, cases, report.persons)
         _write_records(conn, out / "records", report.persons, cases)
         report.evidence = _evidence_ids(conn, report.persons, cases) if report.persons else []
         custody = {i: custody_events(conn, i) for i in report.evidence}
     (out / "consent.json").write_text(
         json.dumps([b for b in basis if b["granted"]], ensure_ascii=False, indent=2), "utf-8"
     )
+    shown_dossier = filter_dossier(chosen, report.persons)
+    if shown_dossier is not None:
+        (out / "dossier.json").write_text(
+            json.dumps(shown_dossier, ensure_ascii=False, indent=1, default=str), "utf-8"
+        )
     _write_evidence(ws, out, report.evidence, custody, shareable=shareable_copies)
     _bag(out, report)
     _sign(out, signer)
     _audit(ws, report)
     return report
+
+
+def _cases_of_persons(conn: Connection, cases: list[int], persons: list[int]) -> list[int]:
+    """The cases chosen whose person (or a person merged into them) is included."""
+    if not persons or not cases:
+        return []
+    owners = dict(
+        conn.execute(
+            select(s.case.c.id, func.coalesce(s.person.c.merged_into, s.person.c.id))
+            .join(s.person, s.person.c.id == s.case.c.person_id)
+            .where(s.case.c.id.in_(cases))
+        ).all()
+    )
+    return [c for c in cases if owners.get(c) in set(persons)]
 
 
 def _write_evidence(
@@ -230,6 +243,7 @@ def _bag(out: Path, report: BundleReport) -> None:
         "External-Description": f"Records and evidence for {report.recipient}, scope {report.scope}",
         "Unforgotten-Recipient": report.recipient,
         "Unforgotten-Scope": report.scope,
+        "Unforgotten-Chosen-By": report.chosen_by,
         "Unforgotten-Persons": str(len(report.persons)),
         "Unforgotten-Withheld-Persons": str(report.withheld),
         "Unforgotten-Evidence-Files": str(len(report.evidence)),
@@ -246,7 +260,7 @@ def _sign(out: Path, signer: SigningKey) -> None:
 
 
 def _audit(ws: Workspace, report: BundleReport) -> None:
-    detail = {"recipient": report.recipient, "scope": report.scope}
+    detail = {"recipient": report.recipient, "scope": report.scope, "chosen_by": report.chosen_by}
     for evidence_id in report.evidence:
         ws.audit(
             action="evidence_exported", subject=f"evidence:{evidence_id}", detail={**detail, "bundle": True}

@@ -20,7 +20,15 @@ from pypdf.errors import PyPdfError
 
 from unforgotten.errors import ValidationError
 
-__all__ = ["SHAREABLE", "TEXT_LIMIT", "check_shareable", "extract", "media_type", "shareable_copy"]
+__all__ = [
+    "SHAREABLE",
+    "TEXT_LIMIT",
+    "check_shareable",
+    "extract",
+    "media_type",
+    "reads",
+    "shareable_copy",
+]
 
 TEXT_LIMIT = 2_000_000  # characters of a PDF's text kept for search
 SHAREABLE = ("image/jpeg", "image/png", "image/tiff", "image/webp", "application/pdf")
@@ -28,9 +36,10 @@ _IMAGE_BYTES = 1 << 30  # Pillow refuses images it would need more memory than t
 _log = logging.getLogger("unforgotten.evidence")
 
 
-def media_type(path: Path, name: str) -> str:
-    """The media type by the file's own bytes, else by ``name``'s extension, else octet-stream."""
-    guessed = filetype.guess_mime(str(path))
+def media_type(head: bytes | Path, name: str) -> str:
+    """The media type by the file's first bytes (``head``, or the file at that path), else by
+    ``name``'s extension, else octet-stream."""
+    guessed = filetype.guess_mime(head if isinstance(head, bytes) else str(head))
     if guessed:
         return str(guessed)
     by_name, _ = mimetypes.guess_type(name, strict=False)
@@ -97,6 +106,11 @@ def _pdf(path: Path) -> tuple[dict[str, Any], str]:
             found["text_truncated"] = True
             break
     return found, "\n".join(text)[:TEXT_LIMIT]
+
+
+def reads(kind: str) -> bool:
+    """Whether :func:`extract` reads anything from files of media type ``kind``."""
+    return kind.startswith("image/") or kind == "application/pdf"
 
 
 def extract(path: Path, kind: str) -> tuple[dict[str, Any], str | None]:

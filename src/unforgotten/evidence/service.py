@@ -18,7 +18,7 @@ import json
 import os
 import secrets
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,13 +28,14 @@ from sqlalchemy import Connection, select
 from unforgotten.domain.roles import Permission
 from unforgotten.errors import IntegrityError, NotFoundError, ValidationError
 from unforgotten.evidence import metadata
+from unforgotten.evidence.incoming import Incoming
 from unforgotten.store import schema as s
-from unforgotten.store.files import Digests, file_key, seal, seal_key
+from unforgotten.store.files import CHUNK, Digests, file_key, seal_key
 from unforgotten.store.schema_evidence import evidence_content, evidence_link
 from unforgotten.store.workspace import Workspace
 from unforgotten.store.writer import Writer, now_iso
 
-__all__ = ["Attach", "Evidence", "Received"]
+__all__ = ["Attach", "Evidence", "Given", "Received"]
 
 CUSTODY_ACTIONS = (
     "evidence_received",
@@ -104,6 +105,15 @@ class Received:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Given:
+    """What the person taking a file in says of it: who handed it over (protected), how, what it is."""
+
+    received_from: str | None = None
+    how: str | None = None
+    description: str | None = None
+
+
 def _subject(evidence_id: int) -> str:
     return f"evidence:{evidence_id}"
 
@@ -125,89 +135,114 @@ class Evidence:
         description: str | None = None,
     ) -> list[Received]:
         """Take in each file of ``paths`` for the record ``attach`` names; each is its own event."""
-        self.ws.require(Permission.IMPORT)
-        self.ws.ensure_ready()
-        attach.check()
+        self.check_intake(attach)
         for path in paths:
             if not path.is_file():
                 raise ValidationError(f"{path}: no such file (or not a regular file); nothing was taken in")
-        return [
-            self._receive(path, attach=attach, received_from=received_from, how=how, description=description)
-            for path in paths
-        ]
+        given = Given(received_from, how, description)
+        return [self._add_path(path, attach=attach, given=given) for path in paths]
 
-    def _receive(
+    def check_intake(self, attach: Attach) -> None:
+        """Refuse an intake before any byte is read: the right to take files in, a ready registry,
+        exactly one record named, and that record existing."""
+        self.ws.require(Permission.IMPORT)
+        self.ws.ensure_ready()
+        attach.check()
+        with self.ws.read() as conn:
+            attach.row(conn)
+
+    def incoming(self, name: str) -> Incoming:
+        """A new file to push bytes into as they arrive (a web upload streams through this);
+        record it with :meth:`take_in`."""
+        self.ws.require(Permission.IMPORT)
+        return Incoming(self.ws.files, name)
+
+    def take_in(
         self,
-        path: Path,
+        files: Sequence[Incoming],
         *,
         attach: Attach,
-        received_from: str | None,
-        how: str | None,
-        description: str | None,
-    ) -> Received:
-        kind = metadata.media_type(path, path.name)
-        with self._sealed(path) as (temporary, digests, key):
-            meta, text = metadata.extract(path, kind)
-            with self.ws.write(action="evidence_received", subject="evidence") as w:
-                record = attach.row(w.conn)
-                evidence_id, stored = self._file_row(
-                    w,
-                    temporary,
-                    digests,
-                    key,
-                    name=path.name,
-                    kind=kind,
-                    meta=meta,
-                    text=text,
-                    record=record,
-                    description=description,
-                )
-                link_id = self._link(
-                    w,
-                    evidence_id,
-                    record,
-                    name=path.name,
-                    received_from=received_from,
-                    how=how,
-                    description=description,
-                )
-                w.subject = _subject(evidence_id)
-                w.detail.update(
-                    {
-                        "link": link_id,
-                        "file_name": path.name,
-                        "sha256": digests.sha256,
-                        "size": digests.size,
-                        "for": next(f"{k.removesuffix('_id')}:{v}" for k, v in record.items()),
-                        "how": how,
-                        "received_from": "recorded (protected)" if received_from else None,
-                        "stored": "new file" if stored else "same bytes already stored",
-                    }
-                )
+        received_from: str | None = None,
+        how: str | None = None,
+        description: str | None = None,
+    ) -> list[Received]:
+        """Record files received through :meth:`incoming` (each its own event, like :meth:`add`);
+        their temporary files are removed whatever happens."""
+        try:
+            self.check_intake(attach)
+            given = Given(received_from, how, description)
+            return [self._record(f, plain=None, attach=attach, given=given) for f in files]
+        finally:
+            for f in files:
+                f.discard()
+
+    def _add_path(self, path: Path, *, attach: Attach, given: Given) -> Received:
+        incoming = self._incoming_from(path, path.name)
+        try:
+            return self._record(incoming, plain=path, attach=attach, given=given)
+        finally:
+            incoming.discard()
+
+    def _incoming_from(self, path: Path, name: str) -> Incoming:
+        incoming = Incoming(self.ws.files, name)
+        try:
+            with path.open("rb") as source:
+                while data := source.read(CHUNK):
+                    incoming.write(data)
+            incoming.finish()
+        except BaseException:
+            incoming.discard()
+            raise
+        return incoming
+
+    def _metadata(
+        self, incoming: Incoming, plain: Path | None, kind: str
+    ) -> tuple[dict[str, Any], str | None]:
+        if plain is not None:
+            return metadata.extract(plain, kind)
+        if not metadata.reads(kind):
+            return {}, None
+        with incoming.plain_copy(self.ws.files.root / "incoming") as copy:
+            return metadata.extract(copy, kind)
+
+    def _record(self, incoming: Incoming, *, plain: Path | None, attach: Attach, given: Given) -> Received:
+        digests = incoming.finish()
+        kind = metadata.media_type(incoming.head, incoming.name)
+        meta, text = self._metadata(incoming, plain, kind)
+        name = incoming.name
+        with self.ws.write(action="evidence_received", subject="evidence") as w:
+            record = attach.row(w.conn)
+            evidence_id, stored = self._file_row(
+                w,
+                incoming,
+                kind=kind,
+                meta=meta,
+                text=text,
+                record=record,
+                description=given.description,
+            )
+            link_id = self._link(w, evidence_id, record, name=name, given=given)
+            w.subject = _subject(evidence_id)
+            w.detail.update(
+                {
+                    "link": link_id,
+                    "file_name": name,
+                    "sha256": digests.sha256,
+                    "size": digests.size,
+                    "for": next(f"{k.removesuffix('_id')}:{v}" for k, v in record.items()),
+                    "how": given.how,
+                    "received_from": "recorded (protected)" if given.received_from else None,
+                    "stored": "new file" if stored else "same bytes already stored",
+                }
+            )
         kind = self._media_type(evidence_id) if not stored else kind
         return Received(evidence_id, link_id, digests.sha256, digests.sha512, digests.size, kind, stored)
-
-    @contextmanager
-    def _sealed(self, path: Path) -> Iterator[tuple[Path, Digests, bytes]]:
-        """Seal ``path`` into a temporary file of the store; the file is removed unless it was kept."""
-        key = secrets.token_bytes(32)
-        temporary, handle = self.ws.files.temporary()
-        try:
-            with path.open("rb") as source, handle:
-                digests = seal(source, handle, key)
-            yield temporary, digests, key
-        finally:
-            with suppress(FileNotFoundError):
-                temporary.unlink()
 
     def _file_row(
         self,
         w: Writer,
-        temporary: Path,
-        digests: Digests,
-        key: bytes,
+        incoming: Incoming,
         *,
-        name: str,
         kind: str,
         meta: dict[str, Any],
         text: str | None,
@@ -216,6 +251,7 @@ class Evidence:
         derived: tuple[int, str] | None = None,
     ) -> tuple[int, bool]:
         """The evidence id of these bytes, storing them if they are new (and whether they were)."""
+        digests, key, name = incoming.finish(), incoming.key, incoming.name
         known = w.conn.execute(select(s.evidence.c.id).where(s.evidence.c.sha256 == digests.sha256)).scalar()
         if known is not None:
             return int(known), False
@@ -242,7 +278,7 @@ class Evidence:
             "stored_at": now_iso(),
         }
         w.insert(evidence_content, [content])
-        self.ws.files.put(temporary, digests.sha256)
+        self.ws.files.put(incoming.temporary, digests.sha256)
         return evidence_id, True
 
     def _link(
@@ -252,13 +288,11 @@ class Evidence:
         record: dict[str, int | None],
         *,
         name: str,
-        received_from: str | None,
-        how: str | None,
-        description: str | None,
+        given: Given,
     ) -> int:
         link_id = w.allocate(evidence_link)
         sealed = self.ws.keyring.encrypt(
-            received_from or None, context=f"evidence_link.received_from_enc.{link_id}"
+            given.received_from or None, context=f"evidence_link.received_from_enc.{link_id}"
         )
         row = {
             "id": link_id,
@@ -270,10 +304,10 @@ class Evidence:
             **record,
             "file_name": name,
             "received_from_enc": sealed,
-            "received_how": how or None,
+            "received_how": given.how or None,
             "received_at": now_iso(),
             "received_by": self.ws.settings.actor,
-            "description": description or None,
+            "description": given.description or None,
         }
         w.insert(evidence_link, [row])
         return link_id
@@ -352,6 +386,30 @@ class Evidence:
         )
         return digests
 
+    def download(self, evidence_id: int) -> tuple[dict[str, Any], Iterator[bytes]]:
+        """The item and its original bytes, chunk by chunk, for a download (audited as copied
+        before the first byte; a stored file that no longer hashes as received stops the stream
+        with :class:`IntegrityError`). Needs the right that takes evidence in."""
+        self.ws.require(Permission.IMPORT)
+        with self.ws.read() as conn:
+            row = self._row(conn, evidence_id)
+        key = file_key(self.ws.keyring, row["file_key_enc"], evidence_id=row["id"])
+        self.ws.audit(
+            action="evidence_copied",
+            subject=_subject(evidence_id),
+            detail={"to": "download", "sha256": row["sha256"], "purpose": "decrypted copy"},
+        )
+        return _public(row), self._checked_chunks(row, key)
+
+    def _checked_chunks(self, row: dict[str, Any], key: bytes) -> Iterator[bytes]:
+        first, second = hashlib.sha256(), hashlib.sha512()
+        for chunk in self.ws.files.read(row["sha256"], key):
+            first.update(chunk)
+            second.update(chunk)
+            yield chunk
+        if (first.hexdigest(), second.hexdigest()) != (row["sha256"], row["sha512"]):
+            raise IntegrityError(f"evidence {row['id']}: the stored file no longer hashes as received")
+
     def _write_plain(self, row: dict[str, Any], out: Path) -> Digests:
         key = file_key(self.ws.keyring, row["file_key_enc"], evidence_id=row["id"])
         first, second, size = hashlib.sha256(), hashlib.sha512(), 0
@@ -420,15 +478,14 @@ class Evidence:
     def _store_derived(self, original: dict[str, Any], copy: Path, done: str) -> Received:
         kind = original["media_type"]
         record = {"person_id": original["person_id"], "case_id": original["case_id"]}
-        with self._sealed(copy) as (temporary, digests, key):
+        incoming = self._incoming_from(copy, f"shareable-{original['file_name']}")
+        try:
+            digests = incoming.finish()
             meta, text = metadata.extract(copy, kind)
             with self.ws.write(action="evidence_derived", subject="evidence") as w:
                 new_id, stored = self._file_row(
                     w,
-                    temporary,
-                    digests,
-                    key,
-                    name=f"shareable-{original['file_name']}",
+                    incoming,
                     kind=kind,
                     meta=meta,
                     text=text,
@@ -440,6 +497,8 @@ class Evidence:
                 w.detail.update(
                     {"derived_from": original["id"], "derivation": done, "sha256": digests.sha256}
                 )
+        finally:
+            incoming.discard()
         self.ws.audit(
             action="evidence_shared",
             subject=_subject(original["id"]),

@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from unforgotten.errors import CryptoError
 from unforgotten.store.crypto import Keyring
 
-__all__ = ["CHUNK", "Digests", "FileStore", "file_key", "open_sealed", "seal", "seal_key"]
+__all__ = ["CHUNK", "Digests", "FileStore", "Sealer", "file_key", "open_sealed", "seal", "seal_key"]
 
 CHUNK = 1 << 20
 _MAGIC = b"UFEV1"
@@ -56,30 +56,75 @@ def _nonce(prefix: bytes, index: int, *, last: bool) -> bytes:
     return prefix + struct.pack(">IB", index, 1 if last else 0)
 
 
-def _chunks(source: BinaryIO) -> Iterator[tuple[bytes, bool]]:
-    """The source's chunks, each with whether it is the last (an empty source is one empty chunk)."""
-    current = source.read(CHUNK)
-    while True:
-        following = source.read(CHUNK) if len(current) == CHUNK else b""
-        yield current, not following
-        if not following:
-            return
-        current = following
+class Sealer:
+    """Seals bytes pushed to it in pieces of any size (a request body as it arrives) into ``dest``.
+
+    It holds at most one chunk and the piece being written: a full chunk is sealed only once more
+    bytes follow it, so :meth:`finish` seals the last chunk with the last-chunk flag (an empty
+    file is one empty last chunk). SHA-256 and SHA-512 of the plain bytes run beside the sealing
+    in two worker threads.
+    """
+
+    def __init__(self, dest: BinaryIO, key: bytes) -> None:
+        self._dest, self._cipher, self._prefix = dest, AESGCM(key), secrets.token_bytes(_PREFIX)
+        self._sha256, self._sha512 = hashlib.sha256(), hashlib.sha512()
+        self._parts: list[bytes | memoryview] = []  # the chunk being filled (no copy while it fills)
+        self._held = self._index = self._size = 0
+        self._pool = ThreadPoolExecutor(max_workers=2)
+        dest.write(_MAGIC + self._prefix)
+
+    @property
+    def size(self) -> int:
+        """How many plain bytes were pushed so far."""
+        return self._size + self._held
+
+    def write(self, data: bytes) -> None:
+        """Push the next plain bytes."""
+        start = 0
+        while start < len(data):
+            if self._held == CHUNK:
+                self._flush(last=False)
+            take = min(CHUNK - self._held, len(data) - start)
+            self._parts.append(data if take == len(data) else memoryview(data)[start : start + take])
+            self._held += take
+            start += take
+
+    def _flush(self, *, last: bool) -> None:
+        parts = self._parts
+        chunk = parts[0] if len(parts) == 1 and isinstance(parts[0], bytes) else b"".join(parts)
+        self._parts, self._held = [], 0
+        self._seal(bytes(chunk), last=last)
+
+    def _seal(self, chunk: bytes, *, last: bool) -> None:
+        hashing = (
+            self._pool.submit(self._sha256.update, chunk),
+            self._pool.submit(self._sha512.update, chunk),
+        )
+        self._dest.write(self._cipher.encrypt(_nonce(self._prefix, self._index, last=last), chunk, None))
+        self._index, self._size = self._index + 1, self._size + len(chunk)
+        for job in hashing:
+            job.result()
+
+    def finish(self) -> Digests:
+        """Seal what is left as the last chunk; the digests of every plain byte pushed."""
+        self._flush(last=True)
+        self.close()
+        return Digests(self._sha256.hexdigest(), self._sha512.hexdigest(), self._size)
+
+    def close(self) -> None:
+        """Stop the worker threads (after :meth:`finish`, or to abandon the file)."""
+        self._pool.shutdown()
 
 
 def seal(source: BinaryIO, dest: BinaryIO, key: bytes) -> Digests:
     """Seal ``source`` into ``dest`` with ``key``, hashing the plain bytes as they pass."""
-    cipher, prefix = AESGCM(key), secrets.token_bytes(_PREFIX)
-    sha256, sha512, size = hashlib.sha256(), hashlib.sha512(), 0
-    dest.write(_MAGIC + prefix)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for index, (chunk, last) in enumerate(_chunks(source)):
-            hashing = (pool.submit(sha256.update, chunk), pool.submit(sha512.update, chunk))
-            dest.write(cipher.encrypt(_nonce(prefix, index, last=last), chunk, None))
-            size += len(chunk)
-            for job in hashing:
-                job.result()
-    return Digests(sha256.hexdigest(), sha512.hexdigest(), size)
+    sealer = Sealer(dest, key)
+    try:
+        while data := source.read(CHUNK):
+            sealer.write(data)
+        return sealer.finish()
+    finally:
+        sealer.close()
 
 
 def open_sealed(source: BinaryIO, key: bytes, *, name: str) -> Iterator[bytes]:

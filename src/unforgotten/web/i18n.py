@@ -11,6 +11,7 @@ from functools import cache
 
 from unforgotten.domain.vocab import CASE_STATUSES, CASE_TYPES, SEX
 from unforgotten.korean import counties, facilities, provinces, south_korea
+from unforgotten.web.i18n_evidence import EVIDENCE_MESSAGES
 
 __all__ = ["LANGUAGES", "MESSAGES", "code_label", "code_labels", "translate", "translator"]
 
@@ -394,6 +395,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "f_organisation": ("Organisation", "기관"),
     "f_confidentiality": ("Confidentiality", "기밀 등급"),
 }
+
+MESSAGES.update(EVIDENCE_MESSAGES)
 
 
 def translate(lang: str, key: str) -> str:

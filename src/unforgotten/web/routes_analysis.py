@@ -12,7 +12,6 @@ from sqlalchemy import Connection, func, select
 from unforgotten.domain.roles import Permission, may
 from unforgotten.errors import NotFoundError, ValidationError
 from unforgotten.korean import counties, facilities, provinces
-from unforgotten.linkage import store as linkage
 from unforgotten.store import schema as s
 from unforgotten.store.estimates import latest_estimate
 from unforgotten.store.schema_linkage import link_pair
@@ -111,6 +110,8 @@ def review(ws: WorkspaceDep, request: Request, skip: int | None = None) -> m.Rev
     if skip is not None and skip not in skipped:
         skipped = [*skipped, skip][-200:]
         request.session["skipped"] = skipped
+    from unforgotten.linkage import store as linkage  # noqa: PLC0415 - Splink loads on first use
+
     with ws.read() as conn:
         hidden = visibility(conn, ws.settings.role)
         pairs = linkage.review_queue(conn, limit=20 + len(skipped))
@@ -162,6 +163,8 @@ def decide(
         hidden = visibility(conn, ws.settings.role)
         if hidden.hides_any and _pair_persons(conn, pair_id) & hidden.persons:
             raise NotFoundError(f"review pair {pair_id} does not exist")  # a source the user may not see
+    from unforgotten.linkage import store as linkage  # noqa: PLC0415 - Splink loads on first use
+
     result = linkage.decide(ws, pair_id, decision)
     if "text/html" in request.headers.get("accept", ""):
         return RedirectResponse("/review", status_code=303)
@@ -178,6 +181,8 @@ def undo_merge(
     ws: WorkspaceDep, request: Request, person_id: int, decision_id: int
 ) -> Response | dict[str, object]:
     """Undo the merge that made an accepted decision; a browser returns to the person page."""
+    from unforgotten.linkage import store as linkage  # noqa: PLC0415 - Splink loads on first use
+
     done = linkage.undo_merge(ws, decision_id)
     if "text/html" in request.headers.get("accept", ""):
         return RedirectResponse(f"/persons/{person_id}", status_code=303)

@@ -19,7 +19,9 @@ from unforgotten.store import queries
 from unforgotten.store.search import SearchFilters, index_is_stale, refresh_index, search
 from unforgotten.store.visibility import export_visibility, visibility
 from unforgotten.store.workspace import Workspace
+from unforgotten.web import evidence_views as ev
 from unforgotten.web import schemas as m
+from unforgotten.web import schemas_evidence as me
 from unforgotten.web import views
 from unforgotten.web.deps import WorkspaceDep, require
 from unforgotten.web.render import page
@@ -134,11 +136,30 @@ def person(ws: WorkspaceDep, person_id: int, reveal: bool = False) -> m.PersonPa
         live = views.live_person(conn, person_id)
         visibility(conn, ws.settings.role).check_person(live)
         data = views.person_page(conn, live, may_reveal=allowed)
-    data = data.model_copy(update={"workbench": views.workbench(ws, "person", live)})
+        parts = {
+            "consent_state": ev.consent_part(conn, live, may_record=may(ws.settings.role, Permission.EDIT)),
+            "evidence": _evidence(
+                ws,
+                ev.listed(
+                    conn,
+                    persons=data.members,
+                    cases=[c.id for c in data.cases],
+                    incidents=[i.id for i in data.incidents],
+                ),
+                f"/persons/{live}/evidence",
+            ),
+        }
+    data = data.model_copy(update={"workbench": views.workbench(ws, "person", live), **parts})
     if reveal:
         ws.require(Permission.READ_PROTECTED)
         data = views.reveal_protected(ws, data)
     return data.model_copy(update={"may_link": may(ws.settings.role, Permission.LINK)})
+
+
+def _evidence(ws: Workspace, listed: list[me.EvidenceListed], upload: str) -> me.EvidencePart:
+    """A record's evidence, and its upload form for roles that take files in."""
+    allowed = may(ws.settings.role, Permission.IMPORT)
+    return me.EvidencePart(items=listed, upload_url=upload if allowed else None)
 
 
 @page(router, "/cases/{case_id}", "case.html", m.CasePage)
@@ -148,8 +169,13 @@ def case(ws: WorkspaceDep, case_id: int) -> m.CasePage:
     with ws.read() as conn:
         data = views.case_page(conn, case_id)
         visibility(conn, ws.settings.role).check_person(views.live_person(conn, data.case.person_id))
+        incidents = [i.id for i in data.incidents]
+        evidence = _evidence(
+            ws, ev.listed(conn, cases=[case_id], incidents=incidents), f"/cases/{case_id}/evidence"
+        )
     statuses = Records(ws).show("case", case_id)["document"].get("statuses", [])
-    return data.model_copy(update={"workbench": part, "statuses": statuses})
+    evidence = evidence.model_copy(update={"incidents": incidents})
+    return data.model_copy(update={"workbench": part, "statuses": statuses, "evidence": evidence})
 
 
 @page(router, "/sources", "sources.html", m.SourcesPage)
@@ -170,9 +196,13 @@ def source_detail(ws: WorkspaceDep, source_id: int) -> m.SourcePage:
         hidden = visibility(conn, ws.settings.role)
         hidden.check_source(source_id)
         data = views.source_page(conn, source_id)
+        listed = ev.listed(conn, sources=[source_id])
     names = set(hidden.sources.values())
     return data.model_copy(
-        update={"shared_with": {k: v for k, v in data.shared_with.items() if k not in names}}
+        update={
+            "shared_with": {k: v for k, v in data.shared_with.items() if k not in names},
+            "evidence": _evidence(ws, listed, f"/sources/{source_id}/evidence"),
+        }
     )
 
 

@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from unforgotten.web.schemas_evidence import ConsentPart, EvidencePart
+
 __all__ = [
     "ActPublic",
     "BatchPage",
@@ -220,6 +222,8 @@ class PersonPage(_Model):
     linkage: list[LinkEvidence]
     history: list[HistoryEntry]
     consent: list[ConsentPublic]
+    consent_state: ConsentPart | None = None
+    evidence: EvidencePart | None = None
     may_reveal: bool
     may_link: bool = False
     protected: list[ProtectedFields] | None = None
@@ -260,6 +264,7 @@ class CasePage(_Model):
     incidents: list[IncidentPublic]
     record: RecordPublic | None
     workbench: WorkbenchPart | None = None
+    evidence: EvidencePart | None = None
     statuses: list[dict[str, Any]] = []
 
 
@@ -297,6 +302,7 @@ class SourcePage(_Model):
     batches: list[BatchPublic]
     shared_with: dict[str, int]
     case_types: dict[str, int]
+    evidence: EvidencePart | None = None
 
 
 class BatchPage(_Model):
