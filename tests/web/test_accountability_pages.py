@@ -135,3 +135,21 @@ def test_viewers_are_refused_and_views_are_audited(
         ).all()
     assert events and events[-1].actor == "web:analyst"
     assert "Ri Chol-ho" not in str(events[-1].detail)
+
+
+def test_acts_from_a_confidential_source_stay_hidden_from_roles_that_may_not_see_it(
+    officer: int, client_for: Callable[[str], TestClient], registry: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "ledger.csv"
+    path.write_text(
+        "record_id,full_name,case_type,event_date,perpetrator_unit,facility\n"
+        "C1,Hong Pimil,detainee,2015-02,bowibu,Camp 15\n",
+        encoding="utf-8",
+    )
+    import_file(registry, path, source="Secret ledger", confidentiality="confidential")
+    analyst, admin = client_for("analyst"), client_for("admin")
+    for url in ("/api/organisations/1", "/api/facilities/2", "/organisations/1", "/facilities/2"):
+        assert "Secret ledger" not in analyst.get(url).text
+    assert analyst.get("/api/organisations/1").json()["victims"] == 4
+    assert admin.get("/api/organisations/1").json()["victims"] == 5
+    assert "Secret ledger" in admin.get("/organisations/1").text

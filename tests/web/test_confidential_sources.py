@@ -65,6 +65,8 @@ def _confidential(ws: Workspace, tmp: Path) -> dict[str, str]:
         "row_id": str(rec["person_id"]),
         "incident_id": "1",
         "value_id": "1",
+        "org_id": "1",
+        "facility_id": "1",
     }
 
 

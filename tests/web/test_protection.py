@@ -48,6 +48,8 @@ def _ids(ws: Workspace) -> dict[str, str]:
         "name": "viewer",
         "token_id": "1",
         "code": "ko",
+        "org_id": "1",
+        "facility_id": "1",
     }
 
 

@@ -84,6 +84,18 @@ EXPECTED: dict[tuple[str, str], list[str]] = {
         for action in ("restore", "retire", "approve")
     },
     ("POST", "/values/{value_id}/prefer"): ["edit"],
+    # accountability: names of alleged perpetrators (docs/accountability.md)
+    **{
+        ("GET", prefix + path): ["read_perpetrators"]
+        for path in (
+            "/accountability",
+            "/accountability/stats",
+            "/organisations/{org_id}",
+            "/perpetrators/{person_id}",
+            "/facilities/{facility_id}",
+        )
+        for prefix in ("", "/api")
+    },
 }
 
 

@@ -22,6 +22,7 @@ from unforgotten.korean.similarity import name_similarity
 from unforgotten.store import schema as s
 from unforgotten.store.perpetrators import perpetrator_ids
 from unforgotten.store.schema_accountability import facility, org_name, organisation
+from unforgotten.store.visibility import visibility
 from unforgotten.store.workspace import Workspace
 from unforgotten.web import schemas_accountability as m
 from unforgotten.web.deps import WorkspaceDep
@@ -113,6 +114,38 @@ def accountability_index(
     return found
 
 
+def _visible(ws: Workspace, held: dict[str, Any]) -> dict[str, Any]:
+    """The dossier without what the role may not see: acts against persons known only from a
+    source above its level, and statements and sources of such sources (counts recomputed)."""
+    with ws.read() as conn:
+        hidden = visibility(conn, ws.settings.role)
+        if not hidden.hides_any:
+            return held
+        ids = [int(a["act_id"]) for a in held["acts"]]
+        victims = dict(conn.execute(select(s.act.c.id, s.act.c.victim_id).where(s.act.c.id.in_(ids))).all())
+    names = set(hidden.sources.values())
+    acts = [
+        {**a, "statements": [x for x in a["statements"] if x.get("source") not in names]}
+        for a in held["acts"]
+        if victims.get(int(a["act_id"])) not in hidden.persons
+    ]
+    return {
+        **held,
+        "acts": acts,
+        "acts_by_year": dict(Counter(str(a["year"] or "unknown") for a in acts)),
+        "acts_by_violation": dict(Counter(str(a["violation"]) for a in acts)),
+        "victims": len({victims.get(int(a["act_id"])) for a in acts} - {None}),
+        "sources": [x for x in held["sources"] if x["name"] not in names],
+    }
+
+
+def _scrub(ws: Workspace, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Facts whose source the role may not see keep the fact, not the source."""
+    with ws.read() as conn:
+        names = set(visibility(conn, ws.settings.role).sources.values())
+    return [{**r, "source": None, "citation": None} if r.get("source") in names else r for r in rows]
+
+
 def _timeline(shown: dict[str, Any], acts: list[dict[str, Any]]) -> list[m.TimelineEntry]:
     entries = [
         m.TimelineEntry(
@@ -154,7 +187,8 @@ def organisation_page(ws: WorkspaceDep, org_id: int) -> m.OrganisationPage:
     with ws.read() as conn:
         _org(conn, org_id)
     shown = q.org_show(ws, str(org_id))
-    held = q.dossier(ws, "unit", str(org_id))
+    shown = {**shown, **{k: _scrub(ws, shown[k]) for k in ("names", "parents", "posts")}}
+    held = _visible(ws, q.dossier(ws, "unit", str(org_id)))
     with ws.read() as conn:
         labels = {
             int(f["id"]): f["name_en"]
@@ -185,11 +219,11 @@ def _perpetrator(ws: Workspace, person_id: int) -> None:
 def perpetrator_page(ws: WorkspaceDep, person_id: int) -> m.PerpetratorPage:
     """An alleged perpetrator: posts held, acts attributed, victims (counted), sources."""
     _perpetrator(ws, person_id)
-    held = q.dossier(ws, "person", str(person_id))
+    held = _visible(ws, q.dossier(ws, "person", str(person_id)))
     subject = held["subject"]
     return m.PerpetratorPage(
         person={k: v for k, v in subject.items() if k != "posts"},
-        posts=subject["posts"],
+        posts=_scrub(ws, subject["posts"]),
         acts=held["acts"],
         acts_by_year=held["acts_by_year"],
         acts_by_violation=held["acts_by_violation"],
@@ -204,7 +238,7 @@ def perpetrator_page(ws: WorkspaceDep, person_id: int) -> m.PerpetratorPage:
 def facility_page(ws: WorkspaceDep, facility_id: int) -> m.FacilityPage:
     """A detention facility: names, place and map, operating period, who ran it, acts there and
     victims (counted)."""
-    held = q.dossier(ws, "facility", str(facility_id))
+    held = _visible(ws, q.dossier(ws, "facility", str(facility_id)))
     return m.FacilityPage(
         facility=held["subject"],
         acts=held["acts"],
