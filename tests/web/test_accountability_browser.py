@@ -91,7 +91,7 @@ def test_the_pages_fit_a_phone_in_both_languages(
         "accountability": "/accountability",
         "organisation": f"/organisations/{mss}",
         "perpetrator": f"/perpetrators/{officer}",
-        "facility": "/facilities/1",
+        "facility": "/facilities/3",  # Hwasong (Camp 16): coordinates and an act
         "accountability-stats": "/accountability/stats",
     }
     desktop = _page(browser, server, "analyst", lang=lang)

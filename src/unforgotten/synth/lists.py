@@ -19,6 +19,7 @@ import numpy as np
 
 from unforgotten.synth.capture import CaptureModel, CaptureTruth, simulate_capture
 from unforgotten.synth.dates import DateNoise, DateWriter
+from unforgotten.synth.perpetrators import PERPETRATOR_COLUMNS, written
 from unforgotten.synth.places import Place, place, province
 from unforgotten.synth.population import Population, TruePerson
 from unforgotten.synth.spelling import KoreanSpeller, Speller, is_hangul
@@ -41,7 +42,7 @@ __all__ = [
 CANONICAL_COLUMNS: tuple[str, ...] = (
     "record_id", "full_name", "family_name", "given_name", "name_hangul", "aliases", "sex",
     "birth_date", "birth_place", "case_type", "event_date", "event_place", "status", "notes",
-    "informant_name", "informant_contact",
+    "informant_name", "informant_contact", *PERPETRATOR_COLUMNS,
 )
 PROTECTED_COLUMNS: tuple[str, ...] = ("informant_name", "informant_contact")
 
@@ -211,6 +212,7 @@ def _row(person: TruePerson, ctx: _Context, rng: random.Random, *, avoid: str = 
         row.update(_informant(ctx, rng))
     for column in style.extra_columns:
         row[column] = f"PRK {rng.randrange(1, 1000)}/{person.event_date.year}"
+    row.update(written(person, prefix=style.prefix, share=style.perpetrators, script=style.script))
     return row
 
 
