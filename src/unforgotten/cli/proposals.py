@@ -54,9 +54,8 @@ def proposals_list(
     """List the perpetrators and facilities imports named that matched no single known entity.
 
     Example:
-        unforgotten org load-starter
-        unforgotten import perpetrators_2024.csv --source "Detention survey 2024"
         unforgotten proposals list --json
+        unforgotten proposals list --state all
     """
     found = p.list_proposals(open_workspace(db, None, actor, role), state=state)
     if as_json:
@@ -96,9 +95,8 @@ def proposals_accept(
     """Accept a proposal: the attribution (or the act's place) is written with the list as source.
 
     Example:
-        unforgotten org load-starter
-        unforgotten import perpetrators_2024.csv --source "Detention survey 2024"
-        unforgotten proposals accept 1 --to mss --remember --reason "a local office of the ministry"
+        unforgotten proposals list
+        unforgotten proposals accept 1 --to "Kyohwaso No. 12" --reason "the witness named the prison"
     """
     done = p.accept(open_workspace(db, None, actor, role), proposal, to, reason=reason, remember=remember)
     if as_json:
@@ -118,9 +116,7 @@ def proposals_reject(
     """Reject a proposal: the value names nothing the registry should hold.
 
     Example:
-        unforgotten org load-starter
-        unforgotten import perpetrators_2024.csv --source "Detention survey 2024"
-        unforgotten proposals reject 2 --reason "a place, not a facility"
+        unforgotten proposals reject 4 --reason "no such facility in the registry yet"
     """
     done = p.reject(open_workspace(db, None, actor, role), proposal, reason=reason)
     if as_json:

@@ -75,8 +75,9 @@ def _units(person: TruePerson, rng: random.Random) -> tuple[str, ...]:
 
 
 def _facility(person: TruePerson, rng: random.Random) -> tuple[str, str, str] | None:
-    if person.case_type == "political_prisoner":
-        return rng.choice(_CAMPS)
+    if person.case_type == "political_prisoner":  # the camp the event place names
+        held = [camp for camp in _CAMPS if f"Camp {camp[0]})" in person.event_place]
+        return held[0] if held else rng.choice(_CAMPS)
     if person.case_type == "detainee":
         return rng.choice(_PRISONS)
     if person.case_type == "forcibly_returned":
