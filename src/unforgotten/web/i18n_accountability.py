@@ -32,6 +32,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No coordinates from a citable source; the facility is not placed on the map.",
         "인용 가능한 출처의 좌표가 없어 지도에 표시하지 않습니다.",
     ),
+    "acc_statement": (
+        "Derived from the recorded units and posts: the persons listed may bear command responsibility; "
+        "nothing here asserts it.",
+        "기록된 부서와 직위에서 도출한 것입니다. 여기 나온 사람은 지휘 책임이 있을 수 있으나, 이 화면은 "
+        "그것을 단정하지 않습니다.",
+    ),
     "gaps": ("Gaps in the record", "기록의 공백"),
     "statement": ("What this means", "의미"),
     "acc_stats": ("Accountability statistics", "책임 규명 통계"),
