@@ -21,7 +21,17 @@ from unforgotten.synth.perpetrators import PERPETRATOR_COLUMNS, true_act
 
 def _made(persons: int = 400):  # type: ignore[no-untyped-def]
     population = generate_population(persons, seed=5)
-    return population, make_lists(population, preset("mixed", lists=3), seed=6)
+    return population, make_lists(population, preset("mixed", lists=3), seed=6, perpetrators=True)
+
+
+def test_the_columns_come_only_when_asked_for() -> None:
+    population = generate_population(200, seed=5)
+    plain = make_lists(population, preset("mixed", lists=2), seed=6)
+    asked = make_lists(population, preset("mixed", lists=2), seed=6, perpetrators=True)
+    for before, after in zip(plain.lists, asked.lists, strict=True):
+        assert not set(PERPETRATOR_COLUMNS) & set(before.columns)
+        assert after.columns == before.columns + PERPETRATOR_COLUMNS
+        assert [{k: r[k] for k in before.columns} for r in after] == list(before)
 
 
 def test_every_list_writes_one_truth_in_its_own_spelling() -> None:

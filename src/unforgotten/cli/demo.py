@@ -64,7 +64,7 @@ def demo(
         shutil.rmtree(directory)
     (directory / "lists").mkdir(parents=True)
     population = generate_population(persons, seed=seed)
-    synthetic = make_lists(population, preset("mixed", lists=lists), seed=seed + 1)
+    synthetic = make_lists(population, preset("mixed", lists=lists), seed=seed + 1, perpetrators=True)
     ws = Workspace(Settings.build(db=str(directory / "registry.db"), actor="demo:officer"))
     ws.init()
     load_starter(Accountability(ws))  # the lists' perpetrator and facility columns match these
