@@ -22,6 +22,7 @@ from unforgotten.ingest import import_file
 from unforgotten.records import Records
 from unforgotten.settings import Settings
 from unforgotten.store import schema as s
+from unforgotten.store.keys import rotate_key
 from unforgotten.store.schema_accountability import attribution, attribution_proposal, organisation
 from unforgotten.store.workspace import Workspace
 
@@ -231,3 +232,11 @@ def test_a_bad_organisation_file_is_rejected_whole_naming_rows_and_fields(
     ]
     with ws.read() as conn:  # nothing of the good row was kept
         assert conn.execute(select(func.count()).select_from(organisation)).scalar() == 13
+
+
+def test_a_key_rotation_re_encrypts_the_names_in_proposals(imported: Workspace) -> None:
+    report = rotate_key(imported)
+    assert report.values["attribution_proposal"] == 1
+    fresh = Workspace(imported.settings, engine=imported.engine)  # the rotated key, read afresh
+    assert p.list_proposals(_as(fresh, "analyst"))[1]["text"] == "Ri Chol-ho"
+    assert fresh.verify().ok
