@@ -62,6 +62,7 @@ def test_rotate_json(registry: tuple[str, Path]) -> None:
             "web_user": 0,
             "evidence_content": 0,
             "evidence_link": 0,
+            "attribution_proposal": 0,
         },
         "key_file": str(key_file),
         "key_backup_must_contain": [str(key_file)],

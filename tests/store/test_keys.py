@@ -88,6 +88,7 @@ def test_rotation_leaves_nothing_the_retired_key_opens(ws: Workspace, tmp_path: 
         "record_version": 61,
         "evidence_content": 0,  # no evidence in this registry (tests/evidence rotates some)
         "evidence_link": 0,
+        "attribution_proposal": 0,
     }
     assert {t: _opens(old, v) for t, v in before.items()} == sizes
     report = rotate_key(ws)

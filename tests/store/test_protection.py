@@ -87,6 +87,7 @@ def test_rotation_reencrypts_everything_and_verifies(ws: Workspace, tmp_path: Pa
         "web_user": 0,
         "evidence_content": 0,
         "evidence_link": 0,
+        "attribution_proposal": 0,
     }
     fresh = Workspace(ws.settings)
     assert set(fresh.keyring.keys) == {report.new_key}

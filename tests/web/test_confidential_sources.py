@@ -67,6 +67,8 @@ def _confidential(ws: Workspace, tmp: Path) -> dict[str, str]:
         "incident_id": "1",
         "value_id": "1",
         "evidence_id": str(_evidence(ws, tmp, int(rec["person_id"]))),
+        "org_id": "1",
+        "facility_id": "1",
     }
 
 

@@ -49,6 +49,8 @@ def _ids(ws: Workspace) -> dict[str, str]:
         "token_id": "1",
         "code": "ko",
         "evidence_id": "1",
+        "org_id": "1",
+        "facility_id": "1",
     }
 
 

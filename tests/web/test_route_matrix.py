@@ -91,6 +91,18 @@ EXPECTED: dict[tuple[str, str], list[str]] = {
     ("POST", "/api/evidence"): ["import"],
     ("GET", "/evidence/{evidence_id}/file"): ["import"],
     ("POST", "/persons/{person_id}/consent"): ["edit"],
+    # accountability: names of alleged perpetrators (docs/accountability.md)
+    **{
+        ("GET", prefix + path): ["read_perpetrators"]
+        for path in (
+            "/accountability",
+            "/accountability/stats",
+            "/organisations/{org_id}",
+            "/perpetrators/{person_id}",
+            "/facilities/{facility_id}",
+        )
+        for prefix in ("", "/api")
+    },
 }
 
 

@@ -8,7 +8,8 @@ registry, by name) with a citation and a confidence; an attribution without a so
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -131,12 +132,29 @@ def organisation_id(conn: Connection, ref: str | int, at: date | None = None) ->
 class Accountability:
     """The accountability service of one workspace (see the module docstring)."""
 
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: Workspace, *, writer: Writer | None = None) -> None:
         self.ws = ws
+        self._writer = writer
+
+    def within(self, writer: Writer) -> Accountability:
+        """The same service writing inside ``writer``'s transaction (an import's, a review
+        decision's): its facts join that transaction and its one audit event."""
+        return Accountability(self.ws, writer=writer)
 
     def _may(self, permission: Permission) -> None:
         self.ws.require(permission)
-        self.ws.ensure_ready()
+        if self._writer is None:
+            self.ws.ensure_ready()
+
+    @contextmanager
+    def _write(self, *, action: str, subject: str) -> Iterator[Writer]:
+        if self._writer is None:
+            with self.ws.write(action=action, subject=subject) as w:
+                yield w
+            return
+        kept = self._writer.subject
+        yield self._writer
+        self._writer.subject = kept
 
     # ---------------------------------------------------------------------------- organisations
     def add_org(
@@ -158,7 +176,7 @@ class Accountability:
             raise FieldErrors({"kind": f"{kind!r}: use one of {', '.join(ORG_KINDS)}"}, what="organisation")
         if not names:
             raise FieldErrors({"names": "an organisation needs at least one name"}, what="organisation")
-        with self.ws.write(action="org_add", subject=f"organisation:{key}") as w:
+        with self._write(action="org_add", subject=f"organisation:{key}") as w:
             if w.conn.execute(select(organisation.c.id).where(organisation.c.key == key)).first():
                 raise FieldErrors({"key": f"an organisation {key!r} exists already"}, what="organisation")
             org_id = w.allocate(organisation)
@@ -214,7 +232,7 @@ class Accountability:
         start = parse_partial_date(on or None)
         if start.start is None:
             raise FieldErrors({"on": "a renaming needs the date it took effect"}, what="renaming")
-        with self.ws.write(action="org_rename", subject=f"organisation:{ref}") as w:
+        with self._write(action="org_rename", subject=f"organisation:{ref}") as w:
             org_id = organisation_id(w.conn, ref)
             current = w.conn.execute(
                 select(org_name.c.id).where(
@@ -242,7 +260,7 @@ class Accountability:
     def add_name(self, ref: str, name: Mapping[str, str], *, reason: str = "name added") -> int:
         """Another name (an alias, an abbreviation, a former name with its dates)."""
         self._may(Permission.EDIT)
-        with self.ws.write(action="org_name", subject=f"organisation:{ref}") as w:
+        with self._write(action="org_name", subject=f"organisation:{ref}") as w:
             org_id = organisation_id(w.conn, ref)
             w.subject = f"organisation:{org_id}"
             return self._insert_name(w, org_id, name, reason)
@@ -261,7 +279,7 @@ class Accountability:
     ) -> int:
         """``ref`` was a unit of ``parent`` from ``start`` to ``end``."""
         self._may(Permission.EDIT)
-        with self.ws.write(action="org_parent", subject=f"organisation:{ref}") as w:
+        with self._write(action="org_parent", subject=f"organisation:{ref}") as w:
             org_id, parent_id = organisation_id(w.conn, ref), organisation_id(w.conn, parent)
             if org_id == parent_id:
                 raise FieldErrors({"parent": "an organisation cannot be its own parent"}, what="parent link")
@@ -290,7 +308,7 @@ class Accountability:
         when = parse_partial_date(on or None)
         if when.end is None:
             raise FieldErrors({"on": "a dissolution needs its date"}, what="dissolution")
-        with self.ws.write(action="org_dissolve", subject=f"organisation:{ref}") as w:
+        with self._write(action="org_dissolve", subject=f"organisation:{ref}") as w:
             org_id = organisation_id(w.conn, ref)
             w.update(organisation, org_id, {"dissolved_on": when.end, "dissolved_raw": on}, reason=reason)
             w.subject = f"organisation:{org_id}"
@@ -313,7 +331,7 @@ class Accountability:
         """Person ``person_id`` held post ``title`` in ``org`` from ``start`` to ``end``."""
         self._may(Permission.EDIT)
         title = check_text("title", title, required=True, what="post")
-        with self.ws.write(action="post_add", subject=f"person:{person_id}") as w:
+        with self._write(action="post_add", subject=f"person:{person_id}") as w:
             if not w.conn.execute(select(s.person.c.id).where(s.person.c.id == person_id)).first():
                 raise NotFoundError(f"person {person_id} does not exist")
             post_id = w.allocate(post)
@@ -352,7 +370,7 @@ class Accountability:
         self._may(Permission.EDIT)
         from unforgotten.accountability.query import facility_id  # noqa: PLC0415 - a cycle otherwise
 
-        with self.ws.write(action="facility_operator", subject=f"facility:{facility_ref}") as w:
+        with self._write(action="facility_operator", subject=f"facility:{facility_ref}") as w:
             fac_id = facility_id(w.conn, facility_ref)
             row_id = w.allocate(facility_operator)
             w.insert(
@@ -379,11 +397,45 @@ class Accountability:
         from unforgotten.accountability.query import facility_id  # noqa: PLC0415 - a cycle otherwise
 
         why = check_text("reason", reason, required=True, what="act")
-        with self.ws.write(action="act_facility", subject=f"act:{act_id}") as w:
+        with self._write(action="act_facility", subject=f"act:{act_id}") as w:
             location = w.conn.execute(
                 select(facility.c.location_id).where(facility.c.id == facility_id(w.conn, facility_ref))
             ).scalar_one()
             w.update(s.act, act_id, {"location_id": int(location)}, reason=why)
+
+    def also_at(self, act_id: int, facility_ref: str, *, reason: str) -> int:
+        """The victim was also held at the facility: another act of the same incident (the same
+        violation against the same victim) placed there. Returns the new act's id."""
+        self._may(Permission.EDIT)
+        from unforgotten.accountability.query import facility_id  # noqa: PLC0415 - a cycle otherwise
+
+        why = check_text("reason", reason, required=True, what="act")
+        with self._write(action="act_facility", subject=f"act:{act_id}") as w:
+            act = w.conn.execute(select(s.act).where(s.act.c.id == act_id)).mappings().first()
+            if act is None:
+                raise NotFoundError(f"act {act_id} does not exist")
+            location = w.conn.execute(
+                select(facility.c.location_id).where(facility.c.id == facility_id(w.conn, facility_ref))
+            ).scalar_one()
+            new_id = w.allocate(s.act)
+            copied = {str(column): value for column, value in act.items()}  # plain str keys for hashing
+            w.insert(s.act, [{**copied, "id": new_id, "location_id": int(location)}], reason=why)
+        return new_id
+
+    def at_facility(self, act_id: int) -> bool:
+        """Whether the act's own place is a facility's."""
+        with self._read() as conn:
+            place = conn.execute(select(s.act.c.location_id).where(s.act.c.id == act_id)).scalar()
+            found = conn.execute(select(facility.c.id).where(facility.c.location_id == place)).first()
+        return place is not None and found is not None
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        if self._writer is not None:
+            yield self._writer.conn
+            return
+        with self.ws.read() as conn:
+            yield conn
 
     # ---------------------------------------------------------------------------- attributions
     def attribute(
@@ -413,7 +465,7 @@ class Accountability:
                 },
                 what="attribution",
             )
-        with self.ws.write(action="attribution_add", subject=f"act:{act_id}") as w:
+        with self._write(action="attribution_add", subject=f"act:{act_id}") as w:
             source_row = source_id(w.conn, source, what="attribution", required=True)
             act = w.conn.execute(select(s.act.c.id, s.act.c.date_start).where(s.act.c.id == act_id)).first()
             if act is None:

@@ -22,6 +22,7 @@ from unforgotten.accountability.html import dossier_html
 from unforgotten.accountability.starter import load_starter
 from unforgotten.cli.context import ActorOption, RoleOption, open_workspace
 from unforgotten.cli.options import DbOption, JsonOption, console, print_json
+from unforgotten.cli.proposals import org_import
 from unforgotten.domain.dates import parse_partial_date
 from unforgotten.errors import ValidationError
 
@@ -514,6 +515,7 @@ def register(app: typer.Typer) -> None:
         ("name", org_name),
         ("parent", org_parent),
         ("load-starter", org_load_starter),
+        ("import", org_import),
     ):
         org.command(name)(command)
     app.add_typer(org, name="org")

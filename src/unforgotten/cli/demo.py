@@ -38,9 +38,11 @@ def demo(
 ) -> None:
     """Build a demo registry from synthetic lists with known truth and summarise it.
 
-    Writes the lists (CSV) and a SQLite registry with its key into --dir, imports every list
-    as one batch, links the records into persons, estimates the total (saved, so the web
-    estimates page shows it), loads the seed consultation round with a brief, verifies the
+    Writes the lists (CSV) and a SQLite registry with its key into --dir, loads the starter set
+    of DPRK institutions and detention facilities, imports every list as one batch (its
+    perpetrator and facility columns matched to them, the rest kept as proposals to review),
+    links the records into persons, estimates the total (saved, so the web estimates page
+    shows it), loads the seed consultation round with a brief, verifies the
     audit chain, prints a summary, then serves the web application with a demo log-in
     (unless --no-serve or --json).
 
@@ -49,6 +51,8 @@ def demo(
         unforgotten demo --persons 1000 --lists 5 --dir demo-small --no-serve
     """
     # imported here, not at the top: the rest of the command line must start fast
+    from unforgotten.accountability import Accountability  # noqa: PLC0415
+    from unforgotten.accountability.starter import load_starter  # noqa: PLC0415
     from unforgotten.ingest import import_file  # noqa: PLC0415
     from unforgotten.linkage.store import link_store  # noqa: PLC0415
     from unforgotten.settings import Settings  # noqa: PLC0415
@@ -63,9 +67,10 @@ def demo(
         shutil.rmtree(directory)
     (directory / "lists").mkdir(parents=True)
     population = generate_population(persons, seed=seed)
-    synthetic = make_lists(population, preset("mixed", lists=lists), seed=seed + 1)
+    synthetic = make_lists(population, preset("mixed", lists=lists), seed=seed + 1, perpetrators=True)
     ws = Workspace(Settings.build(db=str(directory / "registry.db"), actor="demo:officer"))
     ws.init()
+    load_starter(Accountability(ws))  # the lists' perpetrator and facility columns match these
     with Progress(console=err_console, transient=True, disable=as_json) as bar:
         task = bar.add_task("importing lists", total=sum(len(s) for s in synthetic.lists))
         for source in synthetic.lists:

@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "unforgotten.cli.records",
     "unforgotten.cli.evidence",
     "unforgotten.cli.accountability",
+    "unforgotten.cli.proposals",
     "unforgotten.cli.audit",
     "unforgotten.cli.backup",
     "unforgotten.cli.link",
@@ -44,6 +45,7 @@ COMMANDS = {
     **dict.fromkeys(
         ("org", "post", "facility", "attribute", "chain", "dossier"), "unforgotten.cli.accountability"
     ),
+    "proposals": "unforgotten.cli.proposals",
     **dict.fromkeys(("verify", "checkpoint"), "unforgotten.cli.audit"),
     **dict.fromkeys(("backup", "restore"), "unforgotten.cli.backup"),
     **dict.fromkeys(("evidence", "bundle"), "unforgotten.cli.evidence"),

@@ -15,15 +15,18 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, select
 
+from unforgotten.accountability.imports import PERPETRATOR_COLUMNS, ActRow, Linked, Linker
 from unforgotten.domain.dates import PartialDate
 from unforgotten.domain.roles import CONFIDENTIALITY, Permission
 from unforgotten.domain.vocab import CASE_TYPES, case_type_violation
 from unforgotten.errors import DuplicateBatchError, NotFoundError, Problem, ValidationError
+from unforgotten.ingest.columns import SENSITIVE_COLUMNS
 from unforgotten.ingest.mapping import Mapping
 from unforgotten.ingest.readers import RawTable, detect_format, read_table
 from unforgotten.ingest.sync import Difference, apply_difference, difference, stored_records
@@ -60,6 +63,7 @@ class ImportReport:
     encoding: str = ""
     sheet: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    accountability: Linked = field(default_factory=Linked)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data: what was read, then the difference with what the
@@ -78,6 +82,7 @@ class ImportReport:
             "dry_run": self.dry_run,
             "warnings": [str(w) for w in self.warnings],
             **self.details,
+            **({"accountability": self.accountability.to_dict()} if self.accountability.rows else {}),
             **self.difference.to_dict(rows=self.dry_run),
         }
 
@@ -208,6 +213,7 @@ def import_table(
             writer, job.run, progress=progress, fork=len(table.rows) >= FORK_ROWS
         )
         diff = difference(kept, stored, added)
+        linked = _link_perpetrators(ws, writer, table, rules, source=source, batch_id=batch_id)
         if diff.changed or diff.withdrawn:
             apply_difference(
                 writer,
@@ -225,6 +231,7 @@ def import_table(
                 "sha256": sha,
                 "rows": len(table.rows),
                 **diff.to_dict(rows=False),
+                **({"accountability": linked.to_dict()} if linked.rows else {}),
             }
         )
     return ImportReport(
@@ -239,7 +246,39 @@ def import_table(
         table.format,
         table.encoding,
         table.sheet,
+        linked,
     )
+
+
+def _link_perpetrators(
+    ws: Workspace, writer: Writer, table: RawTable, rules: Mapping, *, source: str, batch_id: int
+) -> Linked:
+    """Match the perpetrator and facility cells of the batch's new acts (:mod:`..accountability.imports`)."""
+    linker = Linker(ws, writer, source=source, batch_id=batch_id, file=table.file)
+    columns = {rules.columns.get(c, c) for c in PERPETRATOR_COLUMNS}
+    if not columns & set(table.columns):
+        return linker.done
+    acts = {
+        str(r.record_id): r
+        for r in writer.conn.execute(
+            select(s.act.c.id, s.incident.c.date_start, s.source_record.c.record_id)
+            .join(s.incident, s.incident.c.id == s.act.c.incident_id)
+            .join(s.case, s.case.c.id == s.incident.c.case_id)
+            .join(s.source_record, s.source_record.c.id == s.case.c.source_record_id)
+            .where(s.source_record.c.batch_id == batch_id)
+            .order_by(s.act.c.id)
+        )
+    }
+    for row, cells in table.rows:
+        values, _, _ = rules.canonical_row(cells)
+        found = acts.get(values["record_id"])
+        if found is not None:
+            linker.link(ActRow(int(found.id), row, values["record_id"], _day(found.date_start), values))
+    return linker.done
+
+
+def _day(value: date | str | None) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _source_id(
@@ -478,7 +517,7 @@ def _informant_row(keyring: Keyring, plan: RowPlan, *, iid: int, rid: int) -> tu
     )
 
 
-_HIDDEN = frozenset(("informant_name", "informant_contact"))
+_HIDDEN = SENSITIVE_COLUMNS
 
 
 def _raw(plan: RowPlan) -> dict[str, str]:
@@ -505,10 +544,13 @@ def _parsed(rows: _Rows, plan: RowPlan) -> dict[str, Any]:
 
 
 def _protected_extra(keyring: Keyring, plan: RowPlan, *, rid: int) -> str | None:
-    if not plan.protected_extra:
+    sealed = plan.protected_extra
+    if plan.values["perpetrator_name"]:  # a sensitive cell stays with the record, encrypted
+        sealed = {**sealed, "perpetrator_name": plan.values["perpetrator_name"]}
+    if not sealed:
         return None
     return keyring.encrypt(
-        json.dumps(plan.protected_extra, ensure_ascii=False), context=f"source_record.protected_extra.{rid}"
+        json.dumps(sealed, ensure_ascii=False), context=f"source_record.protected_extra.{rid}"
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["CANONICAL_COLUMNS", "HEADER_ALIASES", "PROTECTED_COLUMNS", "header_key"]
+__all__ = ["CANONICAL_COLUMNS", "HEADER_ALIASES", "PROTECTED_COLUMNS", "SENSITIVE_COLUMNS", "header_key"]
 
 CANONICAL_COLUMNS: dict[str, str] = {
     "record_id": "the source's own id of the row, unique in that source (required)",
@@ -20,11 +20,21 @@ CANONICAL_COLUMNS: dict[str, str] = {
     "event_place": "place of the event, any spelling",
     "status": "unresolved, alive, deceased, returned, released, detained",
     "notes": "free text",
+    "perpetrator_name": "SENSITIVE: alleged perpetrators by name, separated by | (matched to known "
+    "post-holders in any spelling; kept encrypted, shown to analysts and above)",
+    "perpetrator_unit": "the organisations or units said to be responsible, separated by | (any of their "
+    "names, the one in force at the event date or any other)",
+    "perpetrator_role": "the involvement (direct, ordered, commanded, instigated, complicit, member_of, "
+    "지시 …) or a description (interrogator)",
+    "facility": "the detention facilities, separated by | (any name, or kind and number: Camp 15, "
+    "15호 관리소)",
     "informant_name": "PROTECTED: who gave the information",
     "informant_contact": "PROTECTED: how to reach them",
 }
 
 PROTECTED_COLUMNS: frozenset[str] = frozenset({"informant_name", "informant_contact"})
+#: Cells kept encrypted with the record rather than in its raw values.
+SENSITIVE_COLUMNS: frozenset[str] = PROTECTED_COLUMNS | {"perpetrator_name"}
 
 # Headers that lists keep (Korean and English) and the canonical column each one means; used
 # for a column the mapping does not name, when the file has no column of the canonical name.
@@ -73,6 +83,21 @@ HEADER_ALIASES: dict[str, str] = {
     "비고": "notes",
     "메모": "notes",
     "remarks": "notes",
+    "가해자": "perpetrator_name",
+    "가해자 성명": "perpetrator_name",
+    "perpetrator": "perpetrator_name",
+    "가해기관": "perpetrator_unit",
+    "가해 기관": "perpetrator_unit",
+    "가해자 소속": "perpetrator_unit",
+    "소속기관": "perpetrator_unit",
+    "perpetrator unit": "perpetrator_unit",
+    "가해자 역할": "perpetrator_role",
+    "가담 유형": "perpetrator_role",
+    "perpetrator role": "perpetrator_role",
+    "수용시설": "facility",
+    "구금시설": "facility",
+    "구금 시설": "facility",
+    "detention facility": "facility",
     "제보자": "informant_name",
     "제보자 연락처": "informant_contact",
     "연락처": "informant_contact",

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from unforgotten.ingest.columns import SENSITIVE_COLUMNS
 from unforgotten.ingest.validate import RowPlan
 from unforgotten.store import schema as s
 from unforgotten.store.names import primary_name
@@ -25,7 +26,7 @@ from unforgotten.store.writer import Writer, now_iso
 
 __all__ = ["Difference", "Stored", "apply_difference", "difference", "stored_records"]
 
-_HIDDEN = frozenset(("informant_name", "informant_contact"))
+_HIDDEN = SENSITIVE_COLUMNS
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,6 +102,7 @@ def _check_dates(
 _NAMES = ("full_name", "family_name", "given_name", "name_hangul")
 _STRIPPED = (*_NAMES, "aliases", "informant_name")
 _SUSPECT = re.compile(f"[\x00{ZERO_WIDTH}{BIDI_CONTROLS}]")
+_ACT_COLUMNS = ("perpetrator_name", "perpetrator_unit", "perpetrator_role", "facility")
 _SHORTEST_CAP = min(LIMITS.values())  # a row whose cells are all shorter holds no over-long value
 
 
@@ -202,8 +203,19 @@ class Validator:
             )
         sex, case_type, status = _check_vocab(table, mapping, row, values, problems)
         birth, event = _check_dates(table, mapping, row, values, problems, known=self._dates)
+        if case_type is None and any(values[c] for c in _ACT_COLUMNS):
+            problems.append(self._no_act(row, values))
         record_id = values["record_id"]
         return RowPlan(row, record_id, values, extra, protected, sex, case_type, status, birth, event)
+
+    def _no_act(self, row: int, values: dict[str, str]) -> Problem:
+        column = next(c for c in _ACT_COLUMNS if values[c])
+        reason = (
+            "the row has no case_type, so no act: its perpetrator and facility cells are kept, not linked"
+        )
+        return Problem(
+            self.table.file, row, _column_name(self.mapping, column), "", reason, "warning", code="no_act"
+        )
 
     def _check_characters(self, row: int, cells: dict[str, str], values: dict[str, str]) -> None:
         """Zero-width marks leave the names; bidi controls and NUL bytes are errors."""

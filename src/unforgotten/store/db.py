@@ -136,6 +136,7 @@ ENCRYPTED_COLUMNS = (
     ("web_user", "totp_enc"),
     ("evidence_content", "file_key_enc"),
     ("evidence_link", "received_from_enc"),
+    ("attribution_proposal", "text_enc"),
 )
 
 

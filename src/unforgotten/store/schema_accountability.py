@@ -15,6 +15,7 @@ from unforgotten.store.schema import VERSIONED_TABLES, metadata
 
 __all__ = [
     "attribution",
+    "attribution_proposal",
     "facility",
     "facility_operator",
     "org_name",
@@ -141,5 +142,38 @@ attribution = Table(
     Column("retired_reason", Text),
 )
 
-for _table in (organisation, org_name, org_parent, post, facility, facility_operator, attribution):
+#: A perpetrator or facility an imported list names that matched no single known entity: a
+#: proposal to review, never a silent new entity. A person's name is kept encrypted.
+attribution_proposal = Table(
+    "attribution_proposal",
+    metadata,
+    _id(),
+    Column("act_id", ForeignKey("act.id"), nullable=False, index=True),
+    Column("batch_id", ForeignKey("import_batch.id"), nullable=False, index=True),
+    Column("row_number", Integer, nullable=False),
+    Column("field", String(20), nullable=False),  # perpetrator_name | perpetrator_unit | facility
+    Column("text", Text),  # the unit or facility as the list writes it
+    Column("text_enc", Text),  # a person's name as the list writes it, encrypted
+    Column("role", Text),  # the perpetrator_role cell when it is not an involvement
+    Column("involvement", String(12), nullable=False),
+    Column("organisation_id", ForeignKey("organisation.id")),  # the row's unit, when it matched
+    Column("at_date", Date),
+    Column("state", String(10), nullable=False, default="open"),  # open | accepted | rejected
+    Column("decided_kind", String(12)),  # organisation | person | facility
+    Column("decided_id", Integer),
+    Column("decided_by", String(100)),
+    Column("decided_at", String(40)),
+    Column("decision_reason", Text),
+)
+
+for _table in (
+    organisation,
+    org_name,
+    org_parent,
+    post,
+    facility,
+    facility_operator,
+    attribution,
+    attribution_proposal,
+):
     VERSIONED_TABLES[_table.name] = _table

@@ -19,6 +19,7 @@ import numpy as np
 
 from unforgotten.synth.capture import CaptureModel, CaptureTruth, simulate_capture
 from unforgotten.synth.dates import DateNoise, DateWriter
+from unforgotten.synth.perpetrators import PERPETRATOR_COLUMNS, written
 from unforgotten.synth.places import Place, place, province
 from unforgotten.synth.population import Population, TruePerson
 from unforgotten.synth.spelling import KoreanSpeller, Speller, is_hangul
@@ -64,11 +65,14 @@ class SourceList:
     name: str
     style: ListStyle
     rows: tuple[dict[str, str], ...]
+    perpetrators: bool = False
 
     @property
     def columns(self) -> tuple[str, ...]:
-        """Column order for writers: the canonical columns, then the list's own extras."""
-        return CANONICAL_COLUMNS + self.style.extra_columns
+        """Column order for writers: the canonical columns, the list's own extras, then (when
+        asked for) who did it and where."""
+        who = PERPETRATOR_COLUMNS if self.perpetrators else ()
+        return CANONICAL_COLUMNS + self.style.extra_columns + who
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -110,6 +114,7 @@ class _Settings:
     date_noise: DateNoise
     vocabulary_noise: float
     speller: Speller
+    perpetrators: bool = False
 
 
 def make_lists(
@@ -122,6 +127,7 @@ def make_lists(
     date_noise: DateNoise | float = DEFAULT_DATE_NOISE,
     vocabulary_noise: float = 0.0,
     speller: Speller | None = None,
+    perpetrators: bool = False,
 ) -> SyntheticLists:
     """Capture ``population`` under ``model`` and write every list; same seed, same lists.
 
@@ -131,11 +137,14 @@ def make_lists(
     :class:`DateNoise`, or one number ``r`` for drift ``r`` and day/month swap ``r/2``.
     ``vocabulary_noise``: share of ``case_type``/``status`` written as Korean or English
     labels instead of codes. ``speller``: default :class:`~.spelling.KoreanSpeller`.
+    ``perpetrators``: add the columns ``perpetrator_name``, ``perpetrator_unit``,
+    ``perpetrator_role`` and ``facility`` (:mod:`.perpetrators`; the other columns stay as they
+    are).
     """
     noise = date_noise if isinstance(date_noise, DateNoise) else DateNoise(date_noise,
                                                                           date_noise / 2)
     settings = _Settings(duplicate_rate, name_noise, noise, vocabulary_noise,
-                         speller or KoreanSpeller())
+                         speller or KoreanSpeller(), perpetrators)
     streams = np.random.SeedSequence(seed).spawn(1 + len(model.lists))
     truth_capture = simulate_capture(population, model, seed=_int_seed(streams[0]))
     members = truth_capture.members()
@@ -191,7 +200,7 @@ def _write_list(
     for seq, (row, pid) in enumerate(drafts, start=1):
         row["record_id"] = f"{style.prefix}-{seq:06d}"
         ids.append((row["record_id"], pid))
-    return SourceList(name, style, tuple(row for row, _ in drafts)), ids
+    return SourceList(name, style, tuple(row for row, _ in drafts), s.perpetrators), ids
 
 
 def _row(person: TruePerson, ctx: _Context, rng: random.Random, *, avoid: str = ""
@@ -211,6 +220,8 @@ def _row(person: TruePerson, ctx: _Context, rng: random.Random, *, avoid: str = 
         row.update(_informant(ctx, rng))
     for column in style.extra_columns:
         row[column] = f"PRK {rng.randrange(1, 1000)}/{person.event_date.year}"
+    if s.perpetrators:
+        row.update(written(person, prefix=style.prefix, share=style.perpetrators, script=style.script))
     return row
 
 

@@ -76,6 +76,7 @@ class ListStyle:
     notes: float = 0.2
     language: str = "ko"
     extra_columns: tuple[str, ...] = ()
+    perpetrators: float = 0.0  # share of rows naming who did it and where (synth/perpetrators.py)
 
 
 _MINISTRY = ListStyle(
@@ -83,7 +84,7 @@ _MINISTRY = ListStyle(
     sex_notations=("hangul",), sex_blank=0.01,
     birth_formats={"iso": 0.55, "korean": 0.2, "year_month": 0.1, "year": 0.1, "blank": 0.05},
     event_formats={"iso": 0.6, "korean": 0.2, "year_month": 0.1, "year": 0.1},
-    place_forms=("hangul", "abbrev"), place_blank=0.05, notes=0.15,
+    place_forms=("hangul", "abbrev"), place_blank=0.05, notes=0.15, perpetrators=0.3,
 )
 _FAMILIES = ListStyle(
     prefix="KWAFU", script="hangul", north_hangul=0.15, name_parts=0.1, aliases=0.1,
@@ -92,7 +93,7 @@ _FAMILIES = ListStyle(
                    "dotted": 0.1, "blank": 0.05},
     event_formats={"korean": 0.4, "korean_month": 0.3, "year": 0.2, "dotted": 0.1},
     place_forms=("hangul", "abbrev", "hangul_south"), place_blank=0.1, informants=0.6,
-    notes=0.35,
+    notes=0.35, perpetrators=0.2,
 )
 _NGO = ListStyle(
     prefix="NGO", script="roman",
@@ -102,7 +103,7 @@ _NGO = ListStyle(
     birth_formats={"iso": 0.3, "year_month": 0.2, "year": 0.3, "circa": 0.1, "blank": 0.1},
     event_formats={"iso": 0.4, "year_month": 0.3, "year": 0.3},
     place_forms=("rr", "mr", "mr_plain", "key", "hangul"), place_blank=0.15, county=0.4, informants=0.4,
-    notes=0.3, language="en",
+    notes=0.3, language="en", perpetrators=0.6,
 )
 _UN = ListStyle(
     prefix="WGEID", script="roman", systems={"rr_conventional": 0.6, "mr_plain": 0.4},
@@ -111,7 +112,7 @@ _UN = ListStyle(
     birth_formats={"month_name": 0.3, "year": 0.4, "iso": 0.2, "blank": 0.1},
     event_formats={"month_name": 0.5, "iso": 0.3, "year": 0.2},
     place_forms=("key", "mr_plain", "kps"), place_blank=0.2, county=0.3, notes=0.25, language="en",
-    extra_columns=("communication_ref",),
+    extra_columns=("communication_ref",), perpetrators=0.5,
 )
 _PRESS = ListStyle(
     prefix="PRS", script="roman", systems={"rr_conventional": 0.7, "mr_plain": 0.3},
@@ -119,7 +120,7 @@ _PRESS = ListStyle(
     sex_notations=("word", "letter"), sex_blank=0.3,
     birth_formats={"year": 0.5, "circa": 0.2, "blank": 0.3},
     event_formats={"month_name": 0.4, "year": 0.4, "iso": 0.2},
-    place_forms=("key", "mr_plain", "rr"), place_blank=0.4, notes=0.5, language="en",
+    place_forms=("key", "mr_plain", "rr"), place_blank=0.4, notes=0.5, language="en", perpetrators=0.3,
 )
 _NAMED: dict[str, ListStyle] = {
     "ministry": _MINISTRY, "families": _FAMILIES, "ngo_db": _NGO, "un_wgeid": _UN,

@@ -34,6 +34,7 @@ from unforgotten.errors import (
 )
 from unforgotten.store.workspace import Workspace
 from unforgotten.web import (
+    routes_accountability,
     routes_admin,
     routes_analysis,
     routes_auth,
@@ -191,6 +192,7 @@ def create_app(settings: WebSettings, *, engine: Any = None) -> FastAPI:
         routes_records,
         routes_registry,
         routes_analysis,
+        routes_accountability,
         routes_tracking,
     ):
         app.include_router(module.router)

@@ -17,7 +17,16 @@ from unforgotten.korean import facilities
 from unforgotten.web import schemas as m
 from unforgotten.web.labels import stratum_term, term
 
-__all__ = ["forest", "histogram", "method_rows", "nk_map", "overlap_heatmap", "stacked_bars", "stratum_rows"]
+__all__ = [
+    "facility_map",
+    "forest",
+    "histogram",
+    "method_rows",
+    "nk_map",
+    "overlap_heatmap",
+    "stacked_bars",
+    "stratum_rows",
+]
 
 _W = 640
 BLUE, GREY, ORANGE, INK = "#1d5fa8", "#9aa5b1", "#c2571a", "#1f2933"
@@ -215,5 +224,27 @@ def nk_map(units: Sequence[m.MapUnit], *, label: str, lang: str) -> str:
             f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="#b42318" stroke="#fff">'
             f"<title>{escape(name)}</title></rect>"
         )
+    width, height = _xy(_LON1, _LAT0)
+    return _svg(width, height, label, body)
+
+
+def facility_map(lat: float | None, lon: float | None, *, name: str, label: str) -> str:
+    """The provinces in outline with one facility marked in red (empty without coordinates)."""
+    if lat is None or lon is None:
+        return ""
+    body = []
+    for _, province, rings in _provinces_geo():
+        path = "".join(
+            "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in (_xy(*p) for p in ring)) + "Z" for ring in rings
+        )
+        body.append(
+            f'<path d="{path}" fill="{BLUE}" fill-opacity="0.08" stroke="{BLUE}" stroke-width="0.8">'
+            f"<title>{escape(province)}</title></path>"
+        )
+    x, y = _xy(lon, lat)
+    body.append(
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="#b42318" stroke="#fff" stroke-width="2">'
+        f"<title>{escape(name)}</title></circle>"
+    )
     width, height = _xy(_LON1, _LAT0)
     return _svg(width, height, label, body)

@@ -11,6 +11,7 @@ from functools import cache
 
 from unforgotten.domain.vocab import CASE_STATUSES, CASE_TYPES, SEX
 from unforgotten.korean import counties, facilities, provinces, south_korea
+from unforgotten.web.i18n_accountability import MESSAGES as _ACCOUNTABILITY
 from unforgotten.web.i18n_evidence import EVIDENCE_MESSAGES
 
 __all__ = ["LANGUAGES", "MESSAGES", "code_label", "code_labels", "translate", "translator"]
@@ -394,6 +395,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "f_kind": ("Kind", "종류"),
     "f_organisation": ("Organisation", "기관"),
     "f_confidentiality": ("Confidentiality", "기밀 등급"),
+    **_ACCOUNTABILITY,
 }
 
 MESSAGES.update(EVIDENCE_MESSAGES)

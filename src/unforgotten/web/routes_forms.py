@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from unforgotten.domain.roles import Permission, Role, may
 from unforgotten.errors import (
@@ -33,6 +33,7 @@ from unforgotten.errors import (
 from unforgotten.records import Provenance, Records
 from unforgotten.store import schema as s
 from unforgotten.store.workspace import Workspace
+from unforgotten.web import attribution_form
 from unforgotten.web import forms as fm
 from unforgotten.web.deps import CsrfChecked, CurrentUser, Lang, WorkspaceDep, require
 from unforgotten.web.render import render
@@ -581,7 +582,7 @@ def _act_form(request: Request, lang: str, user: Any, ws: Workspace, incident_id
         subject=str(incident_id),
         action=f"/incidents/{incident_id}/acts/new",
         cancel=_target("incident", incident_id, ws),
-        fieldsets=[("fs_act", fm.ACT)],
+        fieldsets=[("fs_act", fm.ACT), ("fs_attribution", attribution_form.fields(ws))],
         source="none",
         confidence=False,
     )
@@ -612,6 +613,8 @@ def act_create(
     form.version = _version(posted)
     typed = form.typed(posted)
     try:
+        if attribution_form.given(typed):
+            attribution_form.check(ws, typed)  # refused before the act is saved
         saved = Records(ws).add_act(
             incident_id, _act(typed), reason=posted.get("reason", ""), expect_version=form.version
         )
@@ -621,6 +624,12 @@ def act_create(
         form.version = exc.current
         stale = {"expected": exc.expected, "current": exc.current, "rows": []}
         return form.page(typed, provenance=posted, stale=stale, status=409)
+    if attribution_form.given(typed):
+        with ws.read() as conn:
+            act_id = conn.execute(
+                select(func.max(s.act.c.id)).where(s.act.c.incident_id == incident_id)
+            ).scalar_one()
+        attribution_form.save(ws, int(act_id), typed, reason=posted.get("reason", "") or "act recorded")
     return _done(_target("incident", incident_id, ws), saved.version)
 
 

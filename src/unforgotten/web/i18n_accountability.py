@@ -1,0 +1,82 @@
+"""The labels of the accountability pages and the act form's perpetrator fields, in English and
+Korean (merged into :data:`unforgotten.web.i18n.MESSAGES`)."""
+
+from __future__ import annotations
+
+__all__ = ["MESSAGES"]
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "accountability": ("Accountability", "책임 규명"),
+    "acc_help": (
+        "Organisations, detention facilities and alleged perpetrators, found by any name in any script.",
+        "기관, 구금시설, 가해 혐의자를 어떤 문자·표기로든 찾습니다.",
+    ),
+    "acc_search": ("Name in any script or spelling", "이름(어떤 문자·표기든)"),
+    "organisations": ("Organisations", "기관"),
+    "facility": ("Facility", "시설"),
+    "perpetrators": ("Alleged perpetrators", "가해 혐의자"),
+    "perpetrator_page": ("Alleged perpetrator", "가해 혐의자"),
+    "names_over_time": ("Names over time", "시기별 명칭"),
+    "hierarchy": ("Hierarchy", "상하 관계"),
+    "parents": ("Belongs to", "상위 기관"),
+    "units": ("Units", "하위 부서"),
+    "personnel": ("Personnel by period", "시기별 인원"),
+    "posts": ("Posts", "직위"),
+    "acts_attributed": ("Acts attributed", "귀속된 행위"),
+    "acts_here": ("Acts at this facility", "이 시설의 행위"),
+    "timeline": ("Timeline", "연표"),
+    "victims": ("Victims (counted, never named)", "피해자(수만 표시)"),
+    "operating": ("Operating period", "운영 기간"),
+    "operators": ("Run by", "운영 기관"),
+    "no_coordinates": (
+        "No coordinates from a citable source; the facility is not placed on the map.",
+        "인용 가능한 출처의 좌표가 없어 지도에 표시하지 않습니다.",
+    ),
+    "acc_statement": (
+        "Derived from the recorded units and posts: the persons listed may bear command responsibility; "
+        "nothing here asserts it.",
+        "기록된 부서와 직위에서 도출한 것입니다. 여기 나온 사람은 지휘 책임이 있을 수 있으나, 이 화면은 "
+        "그것을 단정하지 않습니다.",
+    ),
+    "gaps": ("Gaps in the record", "기록의 공백"),
+    "statement": ("What this means", "의미"),
+    "acc_stats": ("Accountability statistics", "책임 규명 통계"),
+    "by_organisation": ("Acts by organisation", "기관별 행위"),
+    "by_facility": ("Acts by facility", "시설별 행위"),
+    "by_violation": ("Acts by violation", "침해 유형별 행위"),
+    "by_year": ("Acts by year", "연도별 행위"),
+    "acts_counted": ("Acts held against an organisation or at a facility", "기관 귀속 또는 시설 내 행위"),
+    "acc_statistics": ("Statistics", "통계"),
+    "from_to": ("From – to", "기간"),
+    "title_post": ("Post", "직위"),
+    "command_post": ("command", "지휘"),
+    "involvement": ("Involvement", "가담 형태"),
+    "basis": ("What the record says", "기록 내용"),
+    "nothing_yet": ("Nothing recorded yet.", "아직 기록이 없습니다."),
+    "kind_name": ("name", "명칭"),
+    "kind_parent": ("belongs to", "상위 기관"),
+    "kind_post": ("post", "직위"),
+    "kind_act": ("act", "행위"),
+    "kind_dissolved": ("dissolved", "해체"),
+    "fs_attribution": ("Perpetrator (who is said to have done it)", "가해자(행위자로 지목된 자)"),
+    "f_att_person": ("Person (id)", "인물(번호)"),
+    "h_att_person": ("A known person's id, when the source names them.", "출처가 지목한 인물의 번호."),
+    "f_att_org": ("Organisation or unit", "기관 또는 부서"),
+    "h_att_org": (
+        "Any of its names, in any script (matched at the act's date).",
+        "어떤 명칭이든(행위 시점 기준).",
+    ),
+    "f_att_text": ("Unknown individuals", "신원 미상자"),
+    "h_att_text": ("For example: two State Security agents.", "예: 보위부원 두 명."),
+    "f_involvement": ("Involvement", "가담 형태"),
+    "f_att_source": ("Source that says so", "근거 출처"),
+    "h_att_source": ("Required for an attribution: the source's name.", "귀속에는 출처 이름이 필요합니다."),
+    "f_citation": ("Citation (page, paragraph)", "인용(쪽·문단)"),
+    "f_att_confidence": ("Confidence", "신뢰도"),
+    "inv_direct": ("direct perpetrator", "직접 가해"),
+    "inv_ordered": ("ordered", "지시"),
+    "inv_commanded": ("commanded", "지휘"),
+    "inv_instigated": ("instigated", "교사"),
+    "inv_complicit": ("complicit", "방조"),
+    "inv_member_of": ("unknown member of", "소속 미상자"),
+}
