@@ -300,10 +300,10 @@ def estimate(
 
 
 def _check_draws(draws: int | None, *, table: Path | None, dataset: str | None, by: str | None) -> None:
-    from unforgotten.estimate.linkage_draws import MIN_DRAWS  # noqa: PLC0415
-
     if draws is None:
         return
+    from unforgotten.estimate.linkage_draws import MIN_DRAWS  # noqa: PLC0415 — loads numpy and the draws
+
     if table is not None or dataset is not None:
         raise ValidationError("--linkage-draws draws linkages of the registry; not with --table or --dataset")
     if by is not None:
