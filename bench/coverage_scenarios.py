@@ -13,8 +13,12 @@ Methods: the log-linear search (BIC and AIC), the three stepwise rules, LCMCR an
 scenario × method: the share of 95 % intervals that contain N, its Monte Carlo standard error
 sqrt(c(1 − c)/R), the mean and median relative error (N̂ − N)/N and the median width / N.
 
-    .venv/bin/python bench/coverage_scenarios.py --replicates 100 --linked 10 \
+    .venv/bin/python bench/coverage_scenarios.py --replicates 120 --linked 10 \
         --out bench/results/coverage_scenarios.md
+
+On a shared machine the scenarios can run in separate processes, each keeping its fits
+(``--scenarios a,b --fits-out a.jsonl``), and one report be written from them all
+(``--from-fits a.jsonl b.jsonl --out …``).
 
 ``--out`` writes the generated tables; the reading in docs/estimation.md is written by hand.
 """
@@ -22,6 +26,7 @@ sqrt(c(1 − c)/R), the mean and median relative error (N̂ − N)/N and the med
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import math
 import os
@@ -30,7 +35,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -48,7 +53,6 @@ from unforgotten.synth import (
 )
 
 LISTS = 4
-LINKAGE_FAILURES: list[str] = []
 
 
 # ---------------------------------------------------------------- scenarios
@@ -214,7 +218,6 @@ def replicate(
         clusters, _ = link(records, None)
     except ValueError as exc:  # Splink's EM can underflow on small lists; counted, not hidden
         print(f"  {scenario.name} replicate {index}: linkage failed ({str(exc)[:60]}…)", flush=True)
-        LINKAGE_FAILURES.append(f"{scenario.name} replicate {index}")
         clusters = None
     sources = records.set_index("unique_id")["source"]
     true_table = capture_table(memberships(sources, persons), lists.list_names)
@@ -310,15 +313,28 @@ def seconds_line(fits: Sequence[Fit], chosen: Sequence[Method]) -> str:
 def report(fits: Sequence[Fit], args: argparse.Namespace, command: str, wall: float) -> str:
     """The Markdown results file."""
     chosen = methods(args)
-    linked_runs = cell(_select(fits, SCENARIOS[0].name, chosen[0].label, "linkage")).runs
+    linked_runs = args.linked
+    replicates = max(f.replicate for f in fits) + 1
+    failures = [
+        f"{s.name} replicate {i}"
+        for s in SCENARIOS
+        for i in range(linked_runs)
+        if any(f.scenario == s.name for f in fits)
+        and not any(f.scenario == s.name and f.replicate == i and f.links == "linkage" for f in fits)
+    ]
+    timing = (
+        f"Total wall time {wall / 60:.1f} min"
+        if not args.from_fits
+        else f"Run as {len(args.from_fits)} processes side by side, report written from their fits"
+    )
     parts = [
         "# Coverage per scenario and method: measured",
         "",
         f"Command: `{command}`",
         "",
-        f"{args.replicates} replicates per scenario (a fresh population and fresh captures each),"
+        f"{replicates} replicates per scenario (a fresh population and fresh captures each),"
         f" {LISTS} lists; the first {linked_runs} of each also linked by our linker."
-        f" Total wall time {wall / 60:.1f} min on {os.cpu_count()} cores (load average"
+        f" {timing}; {os.cpu_count()} cores (load average"
         f" {os.getloadavg()[0]:.1f} at the end). LCMCR: K={args.lcmcr_k}, burn-in"
         f" {args.lcmcr_burnin:,}, {args.lcmcr_samples:,} samples thinned by {args.lcmcr_thinning},"
         " one chain; dga: default δ and grid (20 × n); stepwise at its rules' default thresholds;"
@@ -332,7 +348,7 @@ def report(fits: Sequence[Fit], args: argparse.Namespace, command: str, wall: fl
         "",
         "## Coverage of the 95 % interval (true links)",
         "",
-        f"Share of {args.replicates} intervals that contain N ± its Monte Carlo standard error.",
+        f"Share of {replicates} intervals that contain N ± its Monte Carlo standard error.",
         "",
         *coverage_grid(fits, chosen, "true"),
         "",
@@ -357,7 +373,7 @@ def report(fits: Sequence[Fit], args: argparse.Namespace, command: str, wall: fl
         *coverage_grid([f for f in fits if f.replicate < linked_runs], chosen, "true"),
         "",
         "Linkage failed (Splink's EM underflowed; the replicate's true-link fits are kept): "
-        + (", ".join(LINKAGE_FAILURES) or "none")
+        + (", ".join(failures) or "none")
         + ".",
         "",
         seconds_line(fits, chosen),
@@ -381,7 +397,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--lcmcr-samples", type=int, default=1000)
     parser.add_argument("--lcmcr-thinning", type=int, default=10)
     parser.add_argument("--out", type=Path, default=None, help="write the Markdown here")
+    parser.add_argument("--fits-out", type=Path, default=None, help="append every fit here (JSON lines)")
+    parser.add_argument("--from-fits", type=Path, nargs="+", default=None, help="report these fits only")
     return parser.parse_args(argv)
+
+
+def read_fits(paths: Sequence[Path]) -> list[Fit]:
+    """Fits kept by ``--fits-out`` runs."""
+    return [Fit(**json.loads(line)) for path in paths for line in path.read_text().splitlines() if line]
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -394,9 +417,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     wanted = set(args.scenarios.split(","))
     chosen, fits, start = methods(args), [], time.perf_counter()
+    if args.from_fits:
+        wanted, fits = set(), read_fits(args.from_fits)
     for scenario in (s for s in SCENARIOS if s.name in wanted):
+        done: list[Fit] = []
         for index in range(args.replicates):
-            fits += replicate(scenario, index, linked=index < args.linked, chosen=chosen, seed=args.seed)
+            done += replicate(scenario, index, linked=index < args.linked, chosen=chosen, seed=args.seed)
+        fits += done
+        if args.fits_out:
+            with args.fits_out.open("a", encoding="utf-8") as handle:
+                handle.writelines(json.dumps(asdict(f)) + "\n" for f in done)
         done = [f for f in fits if f.scenario == scenario.name and f.links == "true"]
         summary = ", ".join(
             f"{m.label} {cell([f for f in done if f.method == m.label]).coverage:.0%}" for m in chosen

@@ -70,7 +70,10 @@ def main() -> None:
         for _ in range(args.repeats):
             out = subprocess.run(
                 [sys.executable, "-c", CHILD, url, key, "all", "period"],
-                check=True, capture_output=True, text=True, env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+                env=env,
             ).stdout
             for line in out.splitlines():
                 name, *vals = line.split()
@@ -79,7 +82,9 @@ def main() -> None:
             started = time.perf_counter()
             subprocess.run(
                 [sys.executable, "-m", "unforgotten", "estimate", "--db", url, "--method", "stepwise"],
-                check=True, capture_output=True, env=env,
+                check=True,
+                capture_output=True,
+                env=env,
             )
             cli.append(time.perf_counter() - started)
     print(f"{args.persons} persons, 4 lists; load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores")
@@ -89,7 +94,9 @@ def main() -> None:
         first = statistics.median(f for f, _ in runs)
         again = statistics.median(a for _, a in runs)
         print(f"| page: every method, by {name} | {first:.2f} | {again:.2f} |")
-    print(f"| command line: stepwise, whole registry (wall, fresh process) | {statistics.median(cli):.2f} | — |")
+    print(
+        f"| command line: stepwise, whole registry (wall, fresh process) | {statistics.median(cli):.2f} | — |"
+    )
 
 
 if __name__ == "__main__":
