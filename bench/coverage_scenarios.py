@@ -276,6 +276,15 @@ def _select(fits: Sequence[Fit], scenario: str, method: str, links: str) -> list
     return [f for f in fits if f.scenario == scenario and f.method == method and f.links == links]
 
 
+def _coverage(c: Cell) -> str:
+    """Coverage ± its Monte Carlo SE; at 0 or 100 % the one-sided 95 % bound (rule of three)."""
+    if c.covered == c.runs:
+        return f"100% (≥ {1 - 3 / c.runs:.0%})"
+    if c.covered == 0:
+        return f"0% (≤ {3 / c.runs:.0%})"
+    return f"{c.coverage:.0%} ± {c.mc_se:.1%}"
+
+
 def coverage_grid(fits: Sequence[Fit], chosen: Sequence[Method], links: str) -> list[str]:
     """Scenario rows, method columns: coverage ± Monte Carlo SE."""
     head = " | ".join(m.label for m in chosen)
@@ -284,11 +293,16 @@ def coverage_grid(fits: Sequence[Fit], chosen: Sequence[Method], links: str) -> 
         cells = [cell(_select(fits, s.name, m.label, links)) for m in chosen]
         if not cells[0].runs:
             continue
-        shown = [
-            f"{c.coverage:.0%} ± {c.mc_se:.1%}" + (f" ({c.failed} failed)" if c.failed else "") for c in cells
-        ]
+        shown = [_coverage(c) + (f" ({c.failed} failed)" if c.failed else "") for c in cells]
         lines.append(f"| {s.name} | {s.persons:,} | {cells[0].runs} | {' | '.join(shown)} |")
     return lines
+
+
+def _rel(value: float, *, sign: bool = True) -> str:
+    """A relative figure; beyond ±1,000 % (an estimate that ran away) said so, not printed."""
+    if abs(value) > 10:
+        return "> +1,000%" if value > 0 else "< −1,000%"
+    return f"{value:+.1%}" if sign else f"{value:.0%}"
 
 
 def bias_grid(fits: Sequence[Fit], chosen: Sequence[Method], links: str) -> list[str]:
@@ -299,7 +313,9 @@ def bias_grid(fits: Sequence[Fit], chosen: Sequence[Method], links: str) -> list
         cells = [cell(_select(fits, s.name, m.label, links)) for m in chosen]
         if not cells[0].runs:
             continue
-        shown = [f"{c.mean_rel:+.1%} ({c.median_rel:+.1%}) w {c.median_width:.0%}" for c in cells]
+        shown = [
+            f"{_rel(c.mean_rel)} ({_rel(c.median_rel)}) w {_rel(c.median_width, sign=False)}" for c in cells
+        ]
         lines.append(f"| {s.name} | {' | '.join(shown)} |")
     return lines
 
@@ -348,7 +364,8 @@ def report(fits: Sequence[Fit], args: argparse.Namespace, command: str, wall: fl
         "",
         "## Coverage of the 95 % interval (true links)",
         "",
-        f"Share of {replicates} intervals that contain N ± its Monte Carlo standard error.",
+        f"Share of {replicates} intervals that contain N ± its Monte Carlo standard error"
+        " (at 0 or 100 %, the one-sided 95 % bound 3/R instead).",
         "",
         *coverage_grid(fits, chosen, "true"),
         "",
