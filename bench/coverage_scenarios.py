@@ -406,6 +406,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--replicates", type=int, default=100)
+    parser.add_argument("--start", type=int, default=0, help="index of the first replicate (to split a run)")
     parser.add_argument("--linked", type=int, default=10, help="replicates per scenario also linked")
     parser.add_argument("--scenarios", default=",".join(s.name for s in SCENARIOS))
     parser.add_argument("--seed", type=int, default=1)
@@ -438,7 +439,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         wanted, fits = set(), read_fits(args.from_fits)
     for scenario in (s for s in SCENARIOS if s.name in wanted):
         done: list[Fit] = []
-        for index in range(args.replicates):
+        for index in range(args.start, args.start + args.replicates):
             done += replicate(scenario, index, linked=index < args.linked, chosen=chosen, seed=args.seed)
         fits += done
         if args.fits_out:
