@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -54,11 +55,20 @@ cat(quantile(N, c(0.025, 0.5, 0.975)), "\n")
 """
 
 
-def wall(cmd: list[str], pythonpath: str | None = None) -> float:
+def wall(cmd: list[str], pythonpath: str | None = None) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system) of one run of ``cmd``.
+
+    On a shared machine the wall time swings with the load; the CPU time is what the command
+    itself costs, and an idle machine's wall time is close to it.
+    """
     env = dict(os.environ, PYTHONPATH=pythonpath) if pythonpath else None
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(cmd, check=True, capture_output=True, env=env)
-    return time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
 
 
 def main() -> None:
@@ -86,22 +96,24 @@ def main() -> None:
             ]
         for _, cmd, path in runs:  # one untimed run each: disk caches, numba's cache
             wall(cmd, path)
-        times: dict[str, list[float]] = {name: [] for name, _, _ in runs}
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name, _, _ in runs}
         for _ in range(args.repeats):
             for name, cmd, path in runs:
                 times[name].append(wall(cmd, path))
     lines = [
-        f"| case | median s ({args.repeats} runs) | runs |",
-        "|---|---|---|",
+        f"| case | median wall s ({args.repeats} runs) | median CPU s | wall runs |",
+        "|---|---|---|---|",
         *(
-            f"| {name} | {statistics.median(t):.2f} | {', '.join(f'{x:.2f}' for x in t)} |"
+            f"| {name} | {statistics.median(w for w, _ in t):.2f} | {statistics.median(c for _, c in t):.2f}"
+            f" | {', '.join(f'{w:.2f}' for w, _ in t)} |"
             for name, t in times.items()
         ),
     ]
     text = "\n".join(lines)
     print(text)
     if args.out:
-        header = f"\n## {args.label}\n\n" if args.label else "\n"
+        load = f"load average {os.getloadavg()[0]:.1f} at the end of the run, {os.cpu_count()} cores"
+        header = (f"\n## {args.label}\n\n" if args.label else "\n") + load + "\n\n"
         with args.out.open("a", encoding="utf-8") as handle:
             handle.write(header + text + "\n")
 

@@ -115,4 +115,30 @@ def test_a_run_from_the_page_survives_a_restart(
 def test_an_unknown_stratification_is_refused(client_for: Callable[[str], TestClient], by: str) -> None:
     got = client_for("viewer").get("/api/estimates", params={"by": by})
     assert got.status_code == 400
-    assert got.json()["detail"] == "stratify by one of all, case_type, province, sex, era"
+    assert got.json()["detail"] == "stratify by one of all, case_type, province, period, sex, era"
+
+
+def test_the_page_runs_and_shows_estimates_by_period(
+    registry: Workspace, client_for: Callable[[str], TestClient]
+) -> None:
+    analyst = client_for("analyst")
+    ran = analyst.post(
+        "/estimates", data={"by": "period", "csrf": csrf_of(analyst)}, headers={"accept": "application/json"}
+    )
+    assert ran.status_code == 200, ran.text
+    rows = ran.json()["rows"]
+    strata = {r["stratum"] for r in rows}
+    assert (
+        {"korean_war", "cold_war"}
+        <= strata
+        <= {"before_1950", "korean_war", "cold_war", "famine", "recent", "unknown"}
+    )
+    for r in rows:  # a stratum with fewer than 50 persons is warned about, on every method
+        if r["observed"] is not None and r["observed"] < 50:
+            assert any("too thin to estimate reliably" in w for w in r["warnings"]), r
+    html = analyst.get("/estimates?by=period").text
+    assert '<a href="/estimates?by=period" aria-current="page">' in html
+    assert "<td>Korean War (1950–1953)</td>" in html
+    assert html.count("<svg") >= len(strata) + 1  # a forest per stratum, and observed vs estimated
+    analyst.cookies.set("lang", "ko")
+    assert "<td>한국전쟁기 (1950–1953)</td>" in analyst.get("/estimates?by=period").text

@@ -205,7 +205,12 @@ def estimate(
         Path | None, typer.Option(help="Write a self-contained HTML report.", dir_okay=False)
     ] = None,
     by: Annotated[
-        str | None, typer.Option(help="From the registry: stratify by case_type, province, sex or era.")
+        str | None,
+        typer.Option(
+            help="From the registry: stratify by period (of the event: before_1950, korean_war, "
+            "cold_war, famine, recent), province, case_type, sex or era (decade); a stratum too thin "
+            "to estimate is warned about."
+        ),
     ] = None,
     drop_list: Annotated[
         list[str] | None, typer.Option("--drop-list", help="Leave out a source list (repeatable).")
@@ -236,6 +241,7 @@ def estimate(
         unforgotten estimate --dataset UKdat --method stepwise --rule msefit
         unforgotten estimate --table my_lists.csv --method all
         unforgotten estimate --db registry.db --by case_type --method stepwise --json
+        unforgotten estimate --db registry.db --by period --method stepwise --report periods.html
         unforgotten estimate --db registry.db --method all --save
         unforgotten estimate --db registry.db --method stepwise --linkage-draws 50
     """
@@ -294,10 +300,10 @@ def estimate(
 
 
 def _check_draws(draws: int | None, *, table: Path | None, dataset: str | None, by: str | None) -> None:
-    from unforgotten.estimate.linkage_draws import MIN_DRAWS  # noqa: PLC0415
-
     if draws is None:
         return
+    from unforgotten.estimate.linkage_draws import MIN_DRAWS  # noqa: PLC0415 — loads numpy and the draws
+
     if table is not None or dataset is not None:
         raise ValidationError("--linkage-draws draws linkages of the registry; not with --table or --dataset")
     if by is not None:

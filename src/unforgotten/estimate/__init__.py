@@ -9,6 +9,9 @@ fitted attributes end in ``_``, ``result_`` is a frozen :class:`EstimateResult`)
 * :class:`LCMCR` — Bayesian latent-class model (Manrique-Vallier 2016)
 * :class:`DGA` — Bayesian model averaging over decomposable graphs (Madigan & York 1997)
 
+:func:`thin_reasons` says why a table (a stratum) is too thin to rely on; :func:`run_methods`
+warns with it (:class:`ThinStratumWarning`).
+
 Tables are :class:`CaptureTable`; :func:`tables_by_stratum` builds them from per-person list
 memberships, :func:`run_methods` runs named methods over ``stratum → table``.
 """
@@ -28,8 +31,9 @@ if TYPE_CHECKING:
         EstimateResult,
         EstimateWarning,
         IdentifiabilityWarning,
+        ThinStratumWarning,
     )
-    from unforgotten.estimate.table import CaptureTable, TableRejected, tables_by_stratum
+    from unforgotten.estimate.table import CaptureTable, TableRejected, tables_by_stratum, thin_reasons
 
 # Each name is imported from its module on first use (PEP 562): the sampler (numba) and scipy
 # load in seconds, and a log-linear estimate from the command line needs neither.
@@ -48,9 +52,11 @@ _HOME = {
     "EstimateResult": "result",
     "EstimateWarning": "result",
     "IdentifiabilityWarning": "result",
+    "ThinStratumWarning": "result",
     "CaptureTable": "table",
     "TableRejected": "table",
     "tables_by_stratum": "table",
+    "thin_reasons": "table",
 }
 
 
@@ -82,7 +88,9 @@ __all__ = [
     "Settings",
     "Stepwise",
     "TableRejected",
+    "ThinStratumWarning",
     "make_estimator",
     "run_methods",
     "tables_by_stratum",
+    "thin_reasons",
 ]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from unforgotten.errors import EstimationError
-from unforgotten.estimate.result import EstimateResult, EstimateWarning
+from unforgotten.estimate.result import EstimateResult, EstimateWarning, ThinStratumWarning
 
 if TYPE_CHECKING:
     from unforgotten.estimate.table import CaptureTable
@@ -166,9 +166,19 @@ def run_methods(
 def _run_one(
     stratum: str, table: CaptureTable, method: str, settings: Settings, keep_going: bool
 ) -> MethodRun:
+    from unforgotten.estimate.table import thin_reasons  # noqa: PLC0415
+
     est = make_estimator(method, replace(settings))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", EstimateWarning)
+        thin = thin_reasons(table)
+        if thin:
+            what = "the table" if stratum == "all" else f"stratum {stratum!r}"
+            warnings.warn(
+                f"{what} is too thin to estimate reliably: {'; '.join(thin)}",
+                ThinStratumWarning,
+                stacklevel=2,
+            )
         try:
             est.fit(table)
         except EstimationError as exc:

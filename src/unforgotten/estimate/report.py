@@ -9,7 +9,7 @@ import numpy as np
 
 from unforgotten.estimate.glm import FloatArray
 from unforgotten.estimate.methods import MethodRun
-from unforgotten.estimate.table import CaptureTable
+from unforgotten.estimate.table import CaptureTable, thin_reasons
 
 __all__ = ["forest_svg", "histogram_svg", "render_report"]
 
@@ -141,6 +141,15 @@ def _rows(runs: Sequence[MethodRun], label: str) -> list[tuple[str, float, float
     ]
 
 
+def _thin_notes(tables: Mapping[str, CaptureTable]) -> list[str]:
+    return [
+        f'<p class="warn thin">{html.escape(s)}: too thin to estimate reliably'
+        f" ({html.escape('; '.join(why))})</p>"
+        for s, t in tables.items()
+        if (why := thin_reasons(t))
+    ]
+
+
 def render_report(runs: Sequence[MethodRun], tables: Mapping[str, CaptureTable]) -> str:
     """The whole report as one HTML string."""
     strata = list(tables)
@@ -162,6 +171,7 @@ def render_report(runs: Sequence[MethodRun], tables: Mapping[str, CaptureTable])
     parts += _posteriors(runs) or ["<p>No Bayesian method was run.</p>"]
     if len(strata) > 1:
         parts.append("<h2>Estimates by stratum</h2>")
+        parts += _thin_notes(tables)
         for m in dict.fromkeys(r.method for r in runs):
             parts.append(
                 forest_svg(

@@ -15,6 +15,7 @@ __all__ = [
     "EstimateResult",
     "EstimateWarning",
     "IdentifiabilityWarning",
+    "ThinStratumWarning",
     "json_safe",
 ]
 
@@ -29,6 +30,10 @@ class ConvergenceWarning(EstimateWarning):
 
 class IdentifiabilityWarning(EstimateWarning):
     """A model term is not identified: non-overlapping lists or a non-existent MLE."""
+
+
+class ThinStratumWarning(EstimateWarning):
+    """A table (a stratum) has too few persons or overlaps for an estimate to be relied on."""
 
 
 def json_safe(value: Any) -> Any:

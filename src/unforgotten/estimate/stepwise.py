@@ -41,6 +41,7 @@ from unforgotten.estimate.loglinear import (
     fit_terms,
     nonoverlapping_pairs,
 )
+from unforgotten.estimate.lp import minimise
 from unforgotten.estimate.table import CaptureTable
 
 __all__ = [
@@ -76,23 +77,15 @@ def mle_exists(x: FloatArray, y: FloatArray) -> bool:
     """
     if np.all(y > 0):  # y itself is a strictly positive solution
         return True
-    from scipy import optimize  # noqa: PLC0415 — loads slowly; only this check needs it
-
+    # w = s + t·1 with s ≥ 0: maximise t ≤ 1 subject to x'(s + t·1) = x'y.
     m, p = x.shape
-    cost = np.zeros(m + 1)
-    cost[-1] = -1.0
-    a_eq = np.hstack([x.T, np.zeros((p, 1))])
-    a_ub = np.hstack([-np.eye(m), np.ones((m, 1))])
-    res = optimize.linprog(
-        cost,
-        A_ub=a_ub,
-        b_ub=np.zeros(m),
-        A_eq=a_eq,
-        b_eq=x.T @ y,
-        bounds=[(0, None)] * m + [(0, 1)],
-        method="highs",
-    )
-    return bool(res.status == 0 and -res.fun > 1e-7)
+    a_eq = np.zeros((p + 1, m + 2))
+    a_eq[:p, :m], a_eq[:p, m] = x.T, x.sum(axis=0)
+    a_eq[p, m:] = 1.0  # t + u = 1
+    cost = np.zeros(m + 2)
+    cost[m] = -1.0
+    best = minimise(cost, a_eq, np.append(x.T @ y, 1.0))
+    return best is not None and -best > 1e-7
 
 
 def check_identifiable(table: CaptureTable, terms: tuple[Term, ...]) -> bool:

@@ -20,7 +20,14 @@ from numpy.typing import NDArray
 from unforgotten.domain.cells import neutralise_row
 from unforgotten.errors import Problem, ValidationError
 
-__all__ = ["CaptureTable", "TableRejected", "tables_by_stratum"]
+__all__ = [
+    "MIN_OBSERVED",
+    "MIN_OVERLAP",
+    "CaptureTable",
+    "TableRejected",
+    "tables_by_stratum",
+    "thin_reasons",
+]
 
 MAX_LISTS = 20
 
@@ -332,3 +339,29 @@ def tables_by_stratum(
     if problems:
         raise TableRejected("memberships", problems)
     return {s: CaptureTable.from_counts(lists, grouped[s]) for s in sorted(grouped)}
+
+
+MIN_OBSERVED = 50
+"""Fewer persons observed than this: the table is too thin to rely on."""
+MIN_OVERLAP = 20
+"""Fewer persons on two or more lists than this: too little overlap to extrapolate from."""
+
+
+def thin_reasons(table: CaptureTable) -> list[str]:
+    """Why ``table`` is too thin for an estimate to be relied on (empty when it is not).
+
+    Multiple systems estimation extrapolates the unseen from how lists overlap: a table with
+    fewer than :data:`MIN_OBSERVED` persons, fewer than :data:`MIN_OVERLAP` persons on two or
+    more lists, or fewer than two lists that record anyone gives estimates whose intervals
+    are not to be trusted (docs/estimation.md, coverage by scenario).
+    """
+    reasons = []
+    recording = sum(1 for size in table.list_sizes().values() if size > 0)
+    if recording < 2:
+        reasons.append(f"only {recording} of its lists record anyone")
+    if table.observed < MIN_OBSERVED:
+        reasons.append(f"{table.observed} persons observed (fewer than {MIN_OBSERVED})")
+    overlap = sum(count for pattern, count in table.rows() if sum(pattern) >= 2)
+    if overlap < MIN_OVERLAP:
+        reasons.append(f"{overlap} persons on two or more lists (fewer than {MIN_OVERLAP})")
+    return reasons

@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger, Connection, and_, case, cast, func, literal, 
 from sqlalchemy.sql import ColumnElement, FromClause
 
 from unforgotten.domain.events import CaseFacts, group_events
+from unforgotten.domain.periods import period_of
 from unforgotten.errors import NotFoundError, ValidationError
 from unforgotten.store import schema as s
 from unforgotten.store.crypto import Keyring
@@ -385,7 +386,8 @@ def cluster_rows(conn: Connection) -> list[dict[str, Any]]:
     ]
 
 
-STRATA = ("case_type", "province", "sex", "era", "source_count")
+STRATA = ("case_type", "province", "sex", "era", "period", "source_count")
+_BY = STRATA[:5]  # what capture_memberships stratifies by
 
 
 def _era(start: Any) -> str:
@@ -395,16 +397,21 @@ def _era(start: Any) -> str:
     return f"{year // 10 * 10}s"
 
 
+def _period(start: Any) -> str:
+    return period_of(None if start is None else int(str(start)[:4]))
+
+
 def capture_memberships(
     conn: Connection, *, by: str | None = None
 ) -> tuple[list[tuple[str, frozenset[str]]], list[str]]:
     """Per linked person: its stratum and the set of source lists it is on; and all list names.
 
     ``by``: ``case_type``, ``province`` (of the event place), ``sex``, ``era`` (decade of the
-    event) or ``None`` (one stratum, ``all``). A person's stratum comes from its first case.
+    event), ``period`` (historical period of the event, ``domain.periods``) or ``None`` (one
+    stratum, ``all``). A person's stratum comes from its first case.
     """
-    if by is not None and by not in STRATA[:4]:
-        raise ValidationError(f"cannot stratify by {by!r}; use one of {', '.join(STRATA[:4])}")
+    if by is not None and by not in _BY:
+        raise ValidationError(f"cannot stratify by {by!r}; use one of {', '.join(_BY)}")
     root_of = {int(p): int(m or p) for p, m in conn.execute(select(s.person.c.id, s.person.c.merged_into))}
     withheld = {int(p) for p in conn.execute(withheld_persons()).scalars()}
     lists: dict[int, set[str]] = {}
@@ -424,7 +431,12 @@ def capture_memberships(
             .order_by(s.case.c.id)
         )
         for person, case_type, province, start in conn.execute(query):
-            value = {"case_type": case_type, "province": province or "unresolved", "era": _era(start)}[by]
+            value = {
+                "case_type": case_type,
+                "province": province or "unresolved",
+                "era": _era(start),
+                "period": _period(start),
+            }[by]
             stratum.setdefault(root_of[int(person)], value)
     rows = [
         (stratum.get(root, "unknown") if by else "all", frozenset(names))

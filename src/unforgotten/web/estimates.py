@@ -1,6 +1,6 @@
 """Estimates from the registry: capture tables from the lists each live person is on, by stratum.
 
-Strata: ``all``, ``case_type`` or ``province`` (of the person's first case). Strata whose table
+Strata: ``all``, ``case_type``, ``province`` or ``period`` (of the person's first case). Strata whose table
 cannot be estimated (fewer than two lists, nobody observed) are reported with their reason.
 Methods: log-linear (model selection by BIC), stepwise (Rcapture-style) and LCMCR with short
 chains sized for an interactive page, plus dga when there are at most five lists.
@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from unforgotten.domain.periods import period_of
 from unforgotten.estimate.methods import MethodRun, Settings, run_methods
 from unforgotten.estimate.summary import posterior_draws, run_rows
 from unforgotten.estimate.table import tables_by_stratum
@@ -24,7 +25,7 @@ from unforgotten.web.views import memberships
 
 __all__ = ["STRATA", "estimate_page", "run_estimates", "save_run"]
 
-STRATA = ("all", "case_type", "province")
+STRATA = ("all", "case_type", "province", "period")
 QUICK = Settings(seed=1, burnin=2_000, samples=500, thinning=10, k=5)
 
 
@@ -32,7 +33,11 @@ def _strata(conn: Connection, by: str) -> dict[int, str]:
     if by == "all":
         return {}
     root = func.coalesce(s.person.c.merged_into, s.person.c.id)
-    column = s.case.c.case_type if by == "case_type" else s.location.c.province_code
+    column = {
+        "case_type": s.case.c.case_type,
+        "province": s.location.c.province_code,
+        "period": s.case.c.event_date_start,
+    }[by]
     query = (
         select(root, column)
         .select_from(
@@ -44,7 +49,10 @@ def _strata(conn: Connection, by: str) -> dict[int, str]:
     )
     out: dict[int, str] = {}
     for pid, value in conn.execute(query):
-        out.setdefault(int(pid), str(value or "unresolved"))
+        if by == "period":
+            out.setdefault(int(pid), period_of(None if value is None else int(str(value)[:4])))
+        else:
+            out.setdefault(int(pid), str(value or "unresolved"))
     return out
 
 

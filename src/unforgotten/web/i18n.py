@@ -77,6 +77,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "case_type": ("Case type", "사건 유형"),
     "province": ("Province", "도"),
+    "period": ("Period", "시기"),
     "source": ("Source", "출처"),
     "date_from": ("From", "시작일"),
     "date_to": ("To", "종료일"),

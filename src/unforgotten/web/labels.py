@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 
 from unforgotten.data import data_path
+from unforgotten.domain.periods import PERIODS
 from unforgotten.domain.vocab import CASE_STATUSES, CASE_TYPES, SEX, Vocabulary, violations
 from unforgotten.korean import facilities, provinces, south_korea
 
@@ -114,6 +115,7 @@ VOCABULARIES = (
     "facility",
     "topic",
     "incident_title",
+    "period",
     *_FIXED,
 )
 """Every vocabulary :func:`term` knows."""
@@ -146,6 +148,7 @@ def vocabulary_labels(name: str) -> Mapping[str, Pair]:
         "topic": lambda: {**_from(violations()), **_topics()},
         # the importer titles an incident with its case type's English label
         "incident_title": lambda: {t.label_en: (t.label_en, t.label_ko) for t in CASE_TYPES.terms},
+        "period": lambda: {p.code: (p.label_en, p.label_ko) for p in PERIODS},
     }
     if name in built:
         return built[name]()
@@ -178,7 +181,7 @@ def labelled(lang: str, vocabulary: str, counts: Mapping[str, int]) -> dict[str,
 
 def stratum_term(lang: str, by: str, value: str) -> str:
     """The label of an estimate's stratum ``value`` when stratified ``by`` a vocabulary."""
-    vocabulary = {"case_type": "case_type", "province": "province", "sex": "sex"}.get(by)
+    vocabulary = {"case_type": "case_type", "province": "province", "sex": "sex", "period": "period"}.get(by)
     if vocabulary is not None and value in vocabulary_labels(vocabulary):
         return term(lang, vocabulary, value)
     return term(lang, "stratum", value)
