@@ -246,7 +246,7 @@ def import_table(
         table.format,
         table.encoding,
         table.sheet,
-        linked,
+        accountability=linked,
     )
 
 
