@@ -26,7 +26,7 @@ HEADER = (
 )
 ROWS = [
     "r1,Kim Chol-su,김철수,Kim Cheol-su|Kim Ch'ŏl-su,M,1952년 3월,함흥,abductee_postwar,c. 1977,"
-    "Sokcho,missing,at sea,SECRETX",
+    "함흥,missing,at sea,SECRETX",
     "r2,Ri Yong-hui,,,F,1950~1953,,,,,,,",
 ]
 
@@ -73,6 +73,7 @@ def test_uwazi_csv_fits_its_template_with_language_columns(registry: Workspace, 
     with (tmp_path / "u.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     template = json.loads((tmp_path / "u.template.json").read_text(encoding="utf-8"))
+    assert template["name"] == "Victim"
     names = {p["name"]: p["type"] for p in template["properties"]} | {"title": "text"}
     for header in rows[0]:  # every column is a property of the template, translated ones as name__lang
         name, _, language = header.partition("__")
@@ -87,7 +88,9 @@ def test_uwazi_csv_fits_its_template_with_language_columns(registry: Workspace, 
     assert (first["sex"], first["case_type"]) == ("male", "Post-war abductee")
     assert first["other_names__en"] == "Kim Cheol-su|Kim Ch'ŏl-su"
     assert first["record_page"] == "Kim Chol-su|https://r.example/persons/1"
-    assert rows[1]["date_of_incident"] == ""
+    assert first["geolocation_geolocation"] == "39.916|127.616"  # 함흥 in the gazetteer (KP0307)
+    assert first["place_of_incident__ko"] == "함흥"
+    assert rows[1]["date_of_incident"] == rows[1]["geolocation_geolocation"] == ""
     assert "SECRETX" not in (tmp_path / "u.csv").read_text(encoding="utf-8")
 
 
@@ -182,3 +185,12 @@ def test_import_of_the_json_export_gives_back_every_canonical_field(rows: list[d
         finally:
             first.engine.dispose()
             second.engine.dispose()
+
+
+def test_uwazi_record_page_needs_a_base_url(registry: Workspace, tmp_path: Path) -> None:
+    export(registry, "records", tmp_path / "u.csv", fmt="uwazi-csv", template="Abductee")
+    with (tmp_path / "u.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["record_page"] for r in rows] == ["", ""]  # Uwazi refuses a link without a host
+    assert "title" in rows[0] and "title__en" not in rows[0]
+    assert json.loads((tmp_path / "u.template.json").read_text(encoding="utf-8"))["name"] == "Abductee"

@@ -20,7 +20,7 @@ from unforgotten.domain.roles import Permission, may_see
 from unforgotten.errors import PermissionDenied, ValidationError
 from unforgotten.store import schema as s
 from unforgotten.store.consents import consented, record_disclosure
-from unforgotten.store.export_partner import edtf_record, uwazi_row, uwazi_template
+from unforgotten.store.export_partner import edtf_record, geolocation, uwazi_row, uwazi_template
 from unforgotten.store.perpetrators import perpetrator_ids
 from unforgotten.store.queries import cluster_rows, person_rows, protected_of_records, record_rows
 from unforgotten.store.visibility import export_visibility
@@ -147,7 +147,20 @@ def _partner_rows(
             edtf_record(r, parsed=stored[r["_id"]][0], source_id=stored[r["_id"]][1], base_url=base_url)
             for r in rows
         ]
+    place = s.location.c.code
+    codes = {
+        rid: code for rid, code in conn.execute(select(s.case.c.source_record_id, place).join(s.location))
+    }
     return [
-        {"_id": r["_id"], **uwazi_row(r, parsed=stored[r["_id"]][0], base_url=base_url, languages=languages)}
+        {
+            "_id": r["_id"],
+            **uwazi_row(
+                r,
+                parsed=stored[r["_id"]][0],
+                base_url=base_url,
+                languages=languages,
+                geo=geolocation(codes.get(r["_id"])),
+            ),
+        }
         for r in rows
     ]

@@ -10,19 +10,23 @@ describes: one column per property under its name (Uwazi turns each header into 
 name the same way, so the names are kept as they are), translated columns as ``name__LANG``
 for each of ``languages`` (the first is the collection's default), dates as ranges
 ``YYYY-MM-DD:YYYY-MM-DD`` (a partial date is the span it can mean), select labels as the
-vocabulary writes them in English, several values joined by ``|``, links as ``label|url``.
+vocabulary writes them in English, several values joined by ``|``, links as ``label|url``
+(with a base URL only: Uwazi takes links with a host), the incident place's gazetteer
+coordinates as ``lat|lon``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from unforgotten.domain.dates import PartialDate, edtf, parse_partial_date
 from unforgotten.domain.vocab import CASE_STATUSES, CASE_TYPES, SEX, Vocabulary
+from unforgotten.korean.gazetteer import counties, facilities, provinces
 
-__all__ = ["UWAZI_PROPERTIES", "edtf_record", "page_url", "uwazi_row", "uwazi_template"]
+__all__ = ["UWAZI_PROPERTIES", "edtf_record", "geolocation", "page_url", "uwazi_row", "uwazi_template"]
 
 # (label, Uwazi property type, where the value comes from); the title comes first
 UWAZI_PROPERTIES: tuple[tuple[str, str, str], ...] = (
@@ -39,6 +43,7 @@ UWAZI_PROPERTIES: tuple[tuple[str, str, str], ...] = (
     ("Source", "text", "source"),
     ("Source record", "text", "record_id"),
     ("Record page", "link", "url"),
+    ("Geolocation", "geolocation", "event_geo"),
 )
 _TRANSLATED = frozenset(("text", "markdown"))
 _VOCABULARIES: dict[str, Vocabulary] = {"sex": SEX, "case_type": CASE_TYPES, "status": CASE_STATUSES}
@@ -48,6 +53,12 @@ _DATES = ("birth_date", "event_date")
 def _safe_name(label: str) -> str:
     """A property's name as Uwazi derives it from the label (and from a CSV header)."""
     return re.sub(r"[^a-z0-9]", "_", label.strip(), flags=re.IGNORECASE).lower()
+
+
+def _property_name(label: str, kind: str) -> str:
+    """The property's name: Uwazi gives a geolocation property the suffix ``_geolocation``."""
+    name = _safe_name(label)
+    return f"{name}_geolocation" if kind == "geolocation" else name
 
 
 def page_url(base_url: str, kind: str, row_id: Any) -> str:
@@ -97,7 +108,11 @@ def _range(date: PartialDate) -> str:
     return f"{date.start.isoformat()}:{date.end.isoformat()}"
 
 
-def _value(source: str, kind: str, row: Mapping[str, Any], parsed: Mapping[str, Any], url: str) -> str:
+def _value(
+    source: str, kind: str, row: Mapping[str, Any], *, parsed: Mapping[str, Any], url: str, geo: str
+) -> str:
+    if kind == "geolocation":
+        return geo
     if kind == "daterange":
         return _range(_date(row, parsed, source))
     if kind == "select":
@@ -108,17 +123,22 @@ def _value(source: str, kind: str, row: Mapping[str, Any], parsed: Mapping[str, 
 
 
 def uwazi_row(
-    row: Mapping[str, Any], *, parsed: Mapping[str, Any], base_url: str, languages: tuple[str, ...]
+    row: Mapping[str, Any],
+    *,
+    parsed: Mapping[str, Any],
+    base_url: str,
+    languages: tuple[str, ...],
+    geo: str = "",
 ) -> dict[str, str]:
-    """One record as a row of Uwazi's CSV import."""
+    """One record as a row of Uwazi's CSV import; ``geo`` is its place's ``lat|lon``."""
     url = page_url(base_url, "persons", row["person_id"])
     title = str(row.get("full_name") or row.get("name_hangul") or row["record_id"])
     korean_title = str(row.get("name_hangul") or title)
     out: dict[str, str] = {}
     values = {"title": title}
     for label, kind, source in UWAZI_PROPERTIES:
-        values[_safe_name(label)] = _value(source, kind, row, parsed, url)
-    kinds = {"title": "text", **{_safe_name(label): kind for label, kind, _ in UWAZI_PROPERTIES}}
+        values[_property_name(label, kind)] = _value(source, kind, row, parsed=parsed, url=url, geo=geo)
+    kinds = {"title": "text", **{_property_name(label, kind): kind for label, kind, _ in UWAZI_PROPERTIES}}
     for name, value in values.items():
         if not languages or kinds[name] not in _TRANSLATED:
             out[name] = value
@@ -133,6 +153,19 @@ def uwazi_template(name: str) -> dict[str, Any]:
     return {
         "name": name,
         "properties": [
-            {"label": label, "name": _safe_name(label), "type": kind} for label, kind, _ in UWAZI_PROPERTIES
+            {"label": label, "name": _property_name(label, kind), "type": kind}
+            for label, kind, _ in UWAZI_PROPERTIES
         ],
     }
+
+
+@cache
+def _coordinates() -> dict[str, str]:
+    """Gazetteer code → ``lat|lon`` of every unit with coordinates."""
+    units = (*provinces(), *counties(), *facilities())
+    return {u.code: f"{u.lat}|{u.lon}" for u in units if u.lat is not None and u.lon is not None}
+
+
+def geolocation(code: str | None) -> str:
+    """The ``lat|lon`` of a gazetteer unit; empty for a place not resolved or without coordinates."""
+    return _coordinates().get(code or "", "")
