@@ -51,7 +51,9 @@ start, cpu = time.perf_counter(), time.process_time()
 report = import_file(ws, Path(sys.argv[2]), source="bench")
 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"rows": report.rows, "seconds": seconds, "cpu": cpu + kids.ru_utime + kids.ru_stime,
+kid_cpu = kids.ru_utime + kids.ru_stime
+print(json.dumps({"rows": report.rows, "seconds": seconds, "cpu": cpu + kid_cpu,
+                  "cpu_writer": cpu, "cpu_preparer": kid_cpu,
                   "self_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "child_mib": kids.ru_maxrss / 1024}))
 """
