@@ -66,6 +66,7 @@ _MONTH_YEAR = re.compile(r"^([A-Za-z]+)\.?\s+(\d{4})$")
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})$")
 _MONTH_DAY_YEAR = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")
 _DMY_NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+_PLAIN_ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")  # nothing to strip or mark
 _EDTF_INTERVAL = re.compile(r"^(\d{4}(?:-\d{2}){0,2})([?~%]?)/(\d{4}(?:-\d{2}){0,2})([?~%]?)$")
 _RANGE = re.compile(r"^(.+?)\s*(?:–|—|~|\bto\b|-(?=\s*\d{4}\b)|부터)\s*(.+?)(?:까지)?$")
 
@@ -320,6 +321,8 @@ def parse_partial_date(text: str | None, *, calendar: str = "solar") -> PartialD
 
 @lru_cache(maxsize=65536)
 def _parse_cached(raw: str, calendar: str) -> PartialDate:
+    if calendar == "solar" and (plain := _PLAIN_ISO.fullmatch(raw)):  # most dates of most lists
+        return _build(raw, int(plain[1]), _int(plain[2]), _int(plain[3])) or PartialDate(raw)
     cleaned = " ".join(raw.strip().split())
     lunar = calendar == "lunar"
     if _LUNAR.search(cleaned):
