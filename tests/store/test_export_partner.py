@@ -40,9 +40,9 @@ def _workspace(folder: Path) -> Workspace:
 
 
 @pytest.fixture
-def registry(tmp_path: Path) -> Workspace:
+def registry(ws: Workspace, tmp_path: Path) -> Workspace:
+    """A registry (SQLite and PostgreSQL) holding the two rows above."""
     (tmp_path / "list.csv").write_text("\n".join([HEADER, *ROWS]) + "\n", encoding="utf-8")
-    ws = _workspace(tmp_path)
     import_file(ws, tmp_path / "list.csv", source="S1")
     return ws
 
@@ -50,12 +50,14 @@ def registry(tmp_path: Path) -> Workspace:
 def test_json_export_has_edtf_dates_page_and_source_links(registry: Workspace, tmp_path: Path) -> None:
     export(registry, "records", tmp_path / "o.json", fmt="json", base_url="https://reg.example.org/")
     first, second = json.loads((tmp_path / "o.json").read_text(encoding="utf-8"))
+    with registry.read() as conn:
+        source_id = conn.execute(select(s.source.c.id).where(s.source.c.name == "S1")).scalar_one()
     assert (first["birth_date"], first["birth_date_text"]) == ("1952-03", "1952년 3월")
     assert (first["event_date"], first["event_date_text"]) == ("1977?", "c. 1977")
     assert (second["birth_date"], second["event_date"]) == ("1950/1953", None)
     assert first["url"] == f"https://reg.example.org/persons/{first['person_id']}"
     assert first["sources"] == [
-        {"source": "S1", "record_id": "r1", "url": "https://reg.example.org/sources/1"}
+        {"source": "S1", "record_id": "r1", "url": f"https://reg.example.org/sources/{source_id}"}
     ]
     assert "SECRETX" not in (tmp_path / "o.json").read_text(encoding="utf-8")
     assert "informant_name" not in first
@@ -87,11 +89,17 @@ def test_uwazi_csv_fits_its_template_with_language_columns(registry: Workspace, 
     )
     assert (first["sex"], first["case_type"]) == ("male", "Post-war abductee")
     assert first["other_names__en"] == "Kim Cheol-su|Kim Ch'ŏl-su"
-    assert first["record_page"] == "Kim Chol-su|https://r.example/persons/1"
+    assert first["record_page"] == f"Kim Chol-su|https://r.example/persons/{_person_of(registry, 'r1')}"
     assert first["geolocation_geolocation"] == "39.916|127.616"  # 함흥 in the gazetteer (KP0307)
     assert first["place_of_incident__ko"] == "함흥"
     assert rows[1]["date_of_incident"] == rows[1]["geolocation_geolocation"] == ""
     assert "SECRETX" not in (tmp_path / "u.csv").read_text(encoding="utf-8")
+
+
+def _person_of(ws: Workspace, record_id: str) -> int:
+    with ws.read() as conn:
+        query = select(s.source_record.c.person_id).where(s.source_record.c.record_id == record_id)
+        return int(conn.execute(query).scalar_one())
 
 
 def test_uwazi_csv_is_for_records_only(registry: Workspace, tmp_path: Path) -> None:
