@@ -283,21 +283,20 @@ class Writer:
             self._insert_versions(batch)
 
     def _write_first_versions(self, table_name: str, row_ids: Sequence[int], texts: Sequence[bytes]) -> None:
-        """Hash and decode first versions here (in the process preparing rows, when detached);
-        the process that stores them only builds their rows and folds the hashes into its digest."""
+        """Hash first versions here (in the process preparing rows, when detached); the process
+        that stores them builds their rows and folds the hashes into its digest."""
         hashes = insert_version_hashes(table_name, list(zip(row_ids, texts, strict=True)))
-        decoded = [data.decode("utf-8") for data in texts]
-        if self._outbox is not None:
-            self._outbox.append(("first_versions", table_name, (row_ids, decoded, hashes)))
+        if self._outbox is not None:  # bytes travel through the pipe as they are; text would be re-encoded
+            self._outbox.append(("first_versions", table_name, (row_ids, texts, hashes)))
             return
-        self._store_first_versions(table_name, row_ids, decoded, hashes)
+        self._store_first_versions(table_name, row_ids, texts, hashes)
 
     def _store_first_versions(
-        self, table_name: str, row_ids: Sequence[int], texts: Sequence[str], hashes: Sequence[str]
+        self, table_name: str, row_ids: Sequence[int], texts: Sequence[bytes], hashes: Sequence[str]
     ) -> None:
         first, event = self._version_id, self._event_id
         batch = [
-            (first + i, event, table_name, row_id, 1, "insert", None, data, digest)
+            (first + i, event, table_name, row_id, 1, "insert", None, data.decode("utf-8"), digest)
             for i, (row_id, data, digest) in enumerate(zip(row_ids, texts, hashes, strict=True))
         ]
         self._version_id += len(batch)
