@@ -302,7 +302,34 @@ def stats(
 def export_(
     what: Annotated[str, typer.Argument(help="persons, records or clusters.")],
     out: Annotated[Path, typer.Option("--out", help="File to write.")],
-    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="csv, json (records: dates in EDTF, page and source links) or uwazi-csv (records, "
+            "for Uwazi's CSV import).",
+        ),
+    ] = "csv",
+    base_url: Annotated[
+        str,
+        typer.Option(
+            "--base-url",
+            envvar="UNFORGOTTEN_BASE_URL",
+            help="Where the web application is served: the page URLs of a json or uwazi-csv "
+            "export start with it (without it they are paths such as /persons/12).",
+        ),
+    ] = "",
+    template: Annotated[
+        str, typer.Option("--template", help="With uwazi-csv: the Uwazi template's name.")
+    ] = "Victim",
+    languages: Annotated[
+        str,
+        typer.Option(
+            "--languages",
+            help="With uwazi-csv: the collection's languages, default first (en,ko): text columns "
+            "as NAME__LANG.",
+        ),
+    ] = "",
     include_protected: Annotated[
         bool, typer.Option("--include-protected", help="Admins only; audited.")
     ] = False,
@@ -337,9 +364,13 @@ def export_(
     consent covers the scope are in it. Every export records whom it included, so a later
     withdrawal of consent lists it for recall.
 
+    --format uwazi-csv writes records for Uwazi's CSV import, and OUT.template.json beside it
+    describes the template the columns fit.
+
     Example:
         unforgotten export persons --out persons.csv
         unforgotten export records --out records.json --format json
+        unforgotten export records --out victims.csv --format uwazi-csv --languages en,ko
         unforgotten export persons --out for-ohchr.csv --for "OHCHR Seoul" --scope un
     """
     if (recipient is None) != (scope is None):
@@ -357,11 +388,22 @@ def export_(
         scope=scope,
         recipient=recipient or "internal",
         include_confidential=include_confidential,
+        base_url=base_url,
+        template=template,
+        languages=_languages(languages),
     )
     if as_json:
         print_json({"what": what, "rows": count, "file": str(out)})
     else:
         console.print(f"wrote {count} {what} to {out}")
+
+
+def _languages(text: str) -> tuple[str, ...]:
+    codes = tuple(code.strip() for code in text.split(",") if code.strip())
+    for code in codes:
+        if not code.isascii() or not code.isalpha():
+            raise ValidationError(f"--languages: {code!r} is not a language code such as en or ko")
+    return codes
 
 
 def key_rotate(

@@ -23,7 +23,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -32,6 +32,7 @@ __all__ = [
     "PRECISIONS",
     "PartialDate",
     "Precision",
+    "edtf",
     "lunar_to_solar",
     "parse_partial_date",
     "solar_to_lunar",
@@ -50,7 +51,7 @@ _MIN_YEAR, _MAX_YEAR = 1850, 2100
 
 _CIRCA = re.compile(
     r"^(?:c\.|ca\.?|circa|approx\.?|about|around|약|대략|추정|est\.?)\s*"
-    r"|\s*(?:경|쯤|무렵|\?|\(\s*추정\s*\)|추정|\(\s*est(?:\.|imated)?\s*\)|est\.?|estimated)$",
+    r"|\s*(?:경|쯤|무렵|\?|~|%|\(\s*추정\s*\)|추정|\(\s*est(?:\.|imated)?\s*\)|est\.?|estimated)$",
     re.IGNORECASE,
 )
 _BORN = re.compile(r"\s*년?\s*생$")
@@ -60,11 +61,13 @@ _LEAP = re.compile(r"윤\s*(?=\d{1,2}\s*월)|(?<=[-/.])윤\s*(?=\d)")
 CALENDARS = ("solar", "lunar")
 _ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?\.?$")
 _KOREAN = re.compile(r"^(\d{4})\s*년(?:\s*(\d{1,2})\s*월(?:\s*(\d{1,2})\s*일)?)?$")
-_DECADE = re.compile(r"^(\d{3})0\s*(?:'?s|년대)$")
+_DECADE = re.compile(r"^(\d{3})(?:0\s*(?:'?s|년대)|X)$")  # 1950s, 1950년대, EDTF 195X
 _MONTH_YEAR = re.compile(r"^([A-Za-z]+)\.?\s+(\d{4})$")
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})$")
 _MONTH_DAY_YEAR = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")
 _DMY_NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+_PLAIN_ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")  # nothing to strip or mark
+_EDTF_INTERVAL = re.compile(r"^(\d{4}(?:-\d{2}){0,2})([?~%]?)/(\d{4}(?:-\d{2}){0,2})([?~%]?)$")
 _RANGE = re.compile(r"^(.+?)\s*(?:–|—|~|\bto\b|-(?=\s*\d{4}\b)|부터)\s*(.+?)(?:까지)?$")
 
 
@@ -111,6 +114,45 @@ class PartialDate:
         if self.start.year != (self.end or self.start).year:
             return f"{self.start.year}/{(self.end or self.start).year}"
         return str(self.start.year)
+
+
+def _unit(day: date, precision: Precision) -> str:
+    if precision == "day":
+        return day.isoformat()
+    return day.isoformat()[:7] if precision == "month" else str(day.year)
+
+
+def _whole_units(date: PartialDate) -> bool:
+    """Whether the span starts and ends on the bounds of its precision's unit (a range such as
+    ``1950-03~1953`` does not: it is then written day by day)."""
+    assert date.start is not None and date.end is not None
+    if date.precision == "day":
+        return True
+    starts_month, ends_month = date.start.day == 1, (date.end + timedelta(days=1)).day == 1
+    if date.precision == "month":
+        return starts_month and ends_month
+    return starts_month and ends_month and date.start.month == 1 and date.end.month == 12
+
+
+def edtf(date: PartialDate) -> str | None:
+    """The date in the Library of Congress Extended Date/Time Format: ``1977``, ``1977-08``,
+    ``1977-08-14``, an interval ``1950/1953`` or ``1950-03/1950-05``, a decade ``195X``, and
+    ``?`` after a date marked approximate (``1977?``, ``1950?/1953?``); ``None`` when nothing
+    is known. A full lunar date is given as its solar day.
+
+    >>> edtf(parse_partial_date("c. 1977")), edtf(parse_partial_date("1950~1953"))
+    ('1977?', '1950/1953')
+    >>> edtf(parse_partial_date("1950년대")), edtf(parse_partial_date("unknown"))
+    ('195X', None)
+    """
+    if date.start is None or date.end is None:
+        return None
+    mark = "?" if date.circa else ""
+    if date.precision == "decade" and date.end.year - date.start.year == 9 and date.start.year % 10 == 0:
+        return f"{date.start.year // 10}X{mark}"
+    unit = date.precision if _whole_units(date) else "day"
+    first, last = _unit(date.start, unit), _unit(date.end, unit)
+    return first + mark if first == last else f"{first}{mark}/{last}{mark}"
 
 
 def _month_span(year: int, month: int) -> tuple[date, date]:
@@ -164,17 +206,20 @@ def _parse_english(raw: str, text: str) -> PartialDate | None:
 
 
 def _parse_range(raw: str, text: str) -> PartialDate | None:
-    match = _RANGE.match(text)
-    if not match:
+    circa = False
+    if interval := _EDTF_INTERVAL.match(text):  # 1950/1953, 1950?/1953?
+        first_text, last_text, circa = interval[1], interval[3], bool(interval[2] or interval[4])
+    elif match := _RANGE.match(text):
+        first_text, last_text = match[1].strip(), match[2].strip()
+    else:
         return None
-    first = _parse_single(raw, match[1].strip())
-    last = _parse_single(raw, match[2].strip())
+    first, last = _parse_single(raw, first_text), _parse_single(raw, last_text)
     if first is None or last is None or first.start is None or last.end is None:
         return None
     if last.end < first.start:
         return None
     coarsest = max(PRECISIONS.index(first.precision), PRECISIONS.index(last.precision))
-    return PartialDate(raw, first.start, last.end, PRECISIONS[coarsest])
+    return PartialDate(raw, first.start, last.end, PRECISIONS[coarsest], circa)
 
 
 @lru_cache(maxsize=1)
@@ -276,6 +321,8 @@ def parse_partial_date(text: str | None, *, calendar: str = "solar") -> PartialD
 
 @lru_cache(maxsize=65536)
 def _parse_cached(raw: str, calendar: str) -> PartialDate:
+    if calendar == "solar" and (plain := _PLAIN_ISO.fullmatch(raw)):  # most dates of most lists
+        return _build(raw, int(plain[1]), _int(plain[2]), _int(plain[3])) or PartialDate(raw)
     cleaned = " ".join(raw.strip().split())
     lunar = calendar == "lunar"
     if _LUNAR.search(cleaned):
@@ -292,5 +339,5 @@ def _parse_cached(raw: str, calendar: str) -> PartialDate:
     parsed = _parse_single(raw, cleaned) or _parse_range(raw, cleaned)
     if parsed is None:
         return PartialDate(raw)
-    dated = PartialDate(raw, parsed.start, parsed.end, parsed.precision, circa)
+    dated = PartialDate(raw, parsed.start, parsed.end, parsed.precision, circa or parsed.circa)
     return _as_lunar(dated, leap) if lunar else dated

@@ -372,8 +372,9 @@ class _Rows:
     def __init__(self, keyring: Keyring, places: PlaceResolver, *, source_id: int, batch_id: int) -> None:
         self.keyring, self.places = keyring, places
         self.source_id, self.batch_id = source_id, batch_id
-        self._dates: dict[PartialDate, DateColumns] = {}
-        self._iso: dict[PartialDate, str] = {}
+        # by the text: one batch reads each text one way, and a str's hash is kept (a date's is not)
+        self._dates: dict[str, DateColumns] = {}
+        self._iso: dict[str, str] = {}
         self._case_terms: dict[str, tuple[str, str]] = {}
         self.tables: dict[str, list[tuple[Any, ...]]] = {}
 
@@ -381,18 +382,18 @@ class _Rows:
         self.tables = {name: [] for name in _COLUMNS}
 
     def dates(self, date: PartialDate) -> DateColumns:
-        found = self._dates.get(date)
+        found = self._dates.get(date.raw)
         if found is None:
             start = date.start.isoformat() if date.start else None
             end = date.end.isoformat() if date.end else None
-            found = self._dates[date] = (date.raw or None, start, end, date.precision, date.circa)
+            found = self._dates[date.raw] = (date.raw or None, start, end, date.precision, date.circa)
         return found
 
     def iso(self, date: PartialDate) -> str:
         """``date.iso()``, once per distinct date."""
-        found = self._iso.get(date)
+        found = self._iso.get(date.raw)
         if found is None:
-            found = self._iso[date] = date.iso()
+            found = self._iso[date.raw] = date.iso()
         return found
 
     def case_terms(self, case_type: str) -> tuple[str, str]:

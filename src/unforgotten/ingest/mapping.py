@@ -26,14 +26,18 @@ unknown ones are kept verbatim with the record.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from unforgotten.domain.dates import CALENDARS
 from unforgotten.errors import ValidationError
 from unforgotten.ingest.columns import CANONICAL_COLUMNS, HEADER_ALIASES, PROTECTED_COLUMNS, header_key
+
+_Split = tuple[tuple[str, ...], tuple[str, ...], Callable[[dict[str, str]], tuple[str, ...]] | None]
 
 __all__ = ["Mapping"]
 
@@ -104,27 +108,38 @@ class Mapping:
 
     def canonical_row(self, cells: dict[str, str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         """Split one row into canonical values, kept extra cells and protected extra cells."""
-        if self.values:
+        kept, hidden, getter = self._split(tuple(cells))
+        if getter is not None:  # the common case: every cell taken and stripped in C
+            canonical = dict(zip(self._names, map(str.strip, getter(cells)), strict=True))
+        elif self.values:
             canonical = self._rewritten(cells)
-        else:  # no value rewrites, the common case: one comprehension
+        else:  # no value rewrites: one comprehension
             get = cells.get
             canonical = {column: get(src, "").strip() or default for column, src, _, default in self._plan}
-        kept, hidden = self._split(tuple(cells))
         extra = {k: cells[k] for k in kept}
         protected = {k: cells[k] for k in hidden if cells[k]}
         return canonical, extra, protected
 
-    def _split(self, keys: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The kept extra and the protected extra columns among ``keys`` (once per header)."""
+    def _split(self, keys: tuple[str, ...]) -> _Split:
+        """The kept extra and the protected extra columns among ``keys``, and a getter of the
+        canonical sources where the header holds them all and nothing is rewritten or defaulted
+        (once per header)."""
         found = self._splits.get(keys)
         if found is None:
             kept = tuple(k for k in keys if k not in self._skip)
-            found = self._splits[keys] = (kept, tuple(k for k in keys if k in self.protected))
+            sources = [src for _, src, _, _ in self._plan]
+            plain = not self.values and not any(self.defaults.values()) and set(sources) <= set(keys)
+            getter = itemgetter(*sources) if plain else None
+            found = self._splits[keys] = (kept, tuple(k for k in keys if k in self.protected), getter)
         return found
 
     @cached_property
-    def _splits(self) -> dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]]:
+    def _splits(self) -> dict[tuple[str, ...], _Split]:
         return {}
+
+    @cached_property
+    def _names(self) -> tuple[str, ...]:
+        return tuple(column for column, _, _, _ in self._plan)
 
     def _rewritten(self, cells: dict[str, str]) -> dict[str, str]:
         canonical: dict[str, str] = {}

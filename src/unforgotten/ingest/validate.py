@@ -132,7 +132,13 @@ def header_problem(table: RawTable, mapping: Mapping) -> Problem | None:
 
 
 def _has_name(values: dict[str, str]) -> bool:
-    return any(values[c] for c in ("full_name", "name_hangul", "family_name", "given_name", "aliases"))
+    return bool(
+        values["full_name"]
+        or values["name_hangul"]
+        or values["family_name"]
+        or values["given_name"]
+        or values["aliases"]
+    )
 
 
 class Validator:

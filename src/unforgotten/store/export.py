@@ -20,12 +20,15 @@ from unforgotten.domain.roles import Permission, may_see
 from unforgotten.errors import PermissionDenied, ValidationError
 from unforgotten.store import schema as s
 from unforgotten.store.consents import consented, record_disclosure
+from unforgotten.store.export_partner import edtf_record, geolocation, uwazi_row, uwazi_template
 from unforgotten.store.perpetrators import perpetrator_ids
 from unforgotten.store.queries import cluster_rows, person_rows, protected_of_records, record_rows
 from unforgotten.store.visibility import export_visibility
 from unforgotten.store.workspace import Workspace
 
-__all__ = ["EXPORTS", "export"]
+__all__ = ["EXPORTS", "FORMATS", "export"]
+
+FORMATS = ("csv", "json", "uwazi-csv")
 
 EXPORTS: dict[str, Callable[[Connection], list[dict[str, Any]]]] = {
     "persons": person_rows,
@@ -35,7 +38,7 @@ EXPORTS: dict[str, Callable[[Connection], list[dict[str, Any]]]] = {
 
 
 def _write(rows: list[dict[str, Any]], out: Path, fmt: str, *, raw_cells: bool) -> None:
-    if fmt == "csv" and not raw_cells:
+    if fmt != "json" and not raw_cells:
         rows = neutralise_rows(rows)
     tmp = out.with_name(out.name + ".partial")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # records of persons: owner only
@@ -62,6 +65,9 @@ def export(
     scope: str | None = None,
     recipient: str = "internal",
     include_confidential: bool = False,
+    base_url: str = "",
+    template: str = "Victim",
+    languages: tuple[str, ...] = (),
 ) -> int:
     """Write an export; returns the number of rows. Protected fields only on request, for admins.
     CSV cells that a spreadsheet would run as formulas are neutralised unless ``raw_cells``.
@@ -69,14 +75,21 @@ def export(
     ``include_confidential``, which needs the role to read protected fields.
 
     With ``scope`` (an export for ``recipient`` outside the organisation), only persons whose
-    consent covers the scope are exported; every export records which persons it included."""
+    consent covers the scope are exported; every export records which persons it included.
+
+    A JSON export of records has its dates in EDTF and each record's page and source link (URLs
+    under ``base_url``); ``uwazi-csv`` writes records as Uwazi's CSV import reads them for the
+    template ``template`` (described beside it in ``OUT.template.json``), with ``__LANG`` columns
+    for each of ``languages`` (see :mod:`unforgotten.store.export_partner`)."""
     ws.require(Permission.EXPORT)
     if include_protected:
         ws.require(Permission.EXPORT_PROTECTED)
     if include_confidential and not may_see(ws.settings.role, "confidential"):
         raise PermissionDenied(f"role {ws.settings.role!r} may not see confidential sources")
-    if fmt not in ("csv", "json"):
-        raise ValidationError(f"unknown export format {fmt!r}; use csv or json")
+    if fmt not in FORMATS:
+        raise ValidationError(f"unknown export format {fmt!r}; use csv, json or uwazi-csv")
+    if fmt == "uwazi-csv" and what != "records":
+        raise ValidationError(f"--format uwazi-csv exports records, not {what}")
     producer = rows_for or EXPORTS.get(what)
     if producer is None:
         raise ValidationError(f"unknown export {what!r}; use one of {', '.join(EXPORTS)}")
@@ -92,6 +105,8 @@ def export(
         if include_protected and what == "records":
             secret = protected_of_records(conn, ws.keyring, [r["_id"] for r in rows])
             rows = [{**r, **secret.get(r["_id"], {})} for r in rows]
+        if what == "records" and fmt != "csv":
+            rows = _partner_rows(conn, rows, fmt, base_url=base_url, languages=languages)
     rows = [{k: v for k, v in r.items() if k != "_id"} for r in rows]
     with ws.write(
         action="export_protected" if include_protected else "export", subject=f"export:{what}"
@@ -107,6 +122,7 @@ def export(
                 "scope": scope,
                 "include_confidential": include_confidential,
                 "recipient": recipient,
+                **({"template": template, "languages": list(languages)} if fmt == "uwazi-csv" else {}),
             }
         )
         persons = [int(r["person_id"]) for r in rows if r.get("person_id") is not None]
@@ -114,4 +130,37 @@ def export(
             w, kind="export", recipient=recipient, scope=scope or "internal", person_ids=persons
         )
     _write(rows, out, fmt, raw_cells=raw_cells)
+    if fmt == "uwazi-csv":
+        described = out.with_name(out.stem + ".template.json")
+        described.write_text(json.dumps(uwazi_template(template), ensure_ascii=False, indent=1), "utf-8")
     return len(rows)
+
+
+def _partner_rows(
+    conn: Connection, rows: list[dict[str, Any]], fmt: str, *, base_url: str, languages: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """Record rows as JSON with EDTF dates and links, or as Uwazi CSV rows (``_id`` kept)."""
+    query = select(s.source_record.c.id, s.source_record.c.parsed, s.source_record.c.source_id)
+    stored = {int(i): (parsed, int(source)) for i, parsed, source in conn.execute(query)}
+    if fmt == "json":
+        return [
+            edtf_record(r, parsed=stored[r["_id"]][0], source_id=stored[r["_id"]][1], base_url=base_url)
+            for r in rows
+        ]
+    place = s.location.c.code
+    codes = {
+        rid: code for rid, code in conn.execute(select(s.case.c.source_record_id, place).join(s.location))
+    }
+    return [
+        {
+            "_id": r["_id"],
+            **uwazi_row(
+                r,
+                parsed=stored[r["_id"]][0],
+                base_url=base_url,
+                languages=languages,
+                geo=geolocation(codes.get(r["_id"])),
+            ),
+        }
+        for r in rows
+    ]

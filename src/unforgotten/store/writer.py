@@ -31,8 +31,10 @@ __all__ = ["Statement", "Writer", "append_event", "head_event", "now_iso"]
 
 Statement = tuple[str, Any, Any]
 """One recorded write: ``("rows", insert plan, params)``, or the versions of inserted rows as
-``("versions", table, (items, reason))`` and ``("first_versions", table, (row ids, canonical JSON))``.
-Version ids and hashes are made where the statements are run, in their order."""
+``("versions", table, (items, reason))`` and ``("first_versions", table, (row ids, canonical JSON,
+hashes))``. A first version's hash is made where it is prepared (it covers the exact text that is
+stored); version ids, the other hashes and the event's digest are made where the statements are
+run, in their order."""
 
 _PG_LOCK = 7_272_024  # advisory lock key that serialises writers of the audit chain
 
@@ -163,7 +165,7 @@ class Writer:
             elif kind == "versions":
                 self._write_versions(target, *payload)
             elif kind == "first_versions":
-                self._write_first_versions(target, *payload)
+                self._store_first_versions(target, *payload)
             else:
                 raise ValueError(f"unknown recorded write {kind!r}")
 
@@ -281,10 +283,17 @@ class Writer:
             self._insert_versions(batch)
 
     def _write_first_versions(self, table_name: str, row_ids: Sequence[int], texts: Sequence[bytes]) -> None:
-        if self._outbox is not None:
-            self._outbox.append(("first_versions", table_name, (row_ids, texts)))
-            return
+        """Hash first versions here (in the process preparing rows, when detached); the process
+        that stores them builds their rows and folds the hashes into its digest."""
         hashes = insert_version_hashes(table_name, list(zip(row_ids, texts, strict=True)))
+        if self._outbox is not None:  # bytes travel through the pipe as they are; text would be re-encoded
+            self._outbox.append(("first_versions", table_name, (row_ids, texts, hashes)))
+            return
+        self._store_first_versions(table_name, row_ids, texts, hashes)
+
+    def _store_first_versions(
+        self, table_name: str, row_ids: Sequence[int], texts: Sequence[bytes], hashes: Sequence[str]
+    ) -> None:
         first, event = self._version_id, self._event_id
         batch = [
             (first + i, event, table_name, row_id, 1, "insert", None, data.decode("utf-8"), digest)
