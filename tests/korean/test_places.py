@@ -108,3 +108,51 @@ def test_south_korean_islands_and_towns_in_any_spelling(text: str, code: str) ->
     found = resolve_place(text)
     assert [(m.code, m.confidence) for m in found] == [(code, 1.0)]
     assert found[0].province_code == code[:5]
+
+
+def _brute_force(key: str) -> set[str]:
+    """Every gazetteer key within the fuzzy floor of ``key``, by measuring each one."""
+    from unforgotten.korean.places import FUZZY_FLOOR, _index
+    from unforgotten.korean.similarity import levenshtein
+
+    return {
+        other
+        for other in _index()
+        if other and 1 - levenshtein(key, other) / max(len(key), len(other)) >= FUZZY_FLOOR
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hamgyongbuk",
+        "Hamgyng",
+        "Chongjinn",
+        "Sinuju",
+        "Kaesng",
+        "Pyongsung",
+        "Hoeryong-si",
+        "연평",
+        "Musann",
+        "Kimcheck",
+        "Yonan-gun",
+        "Kangdong",
+        "Hyesan",
+        "Onsongg",
+        "Sariwon",
+    ],
+)
+def test_the_deletion_index_finds_every_key_a_scan_would(text: str) -> None:
+    from unforgotten.korean.places import _near_keys, place_key
+
+    key = place_key(text)
+    assert _brute_force(key) <= _near_keys(key)
+
+
+def test_a_distinct_place_is_resolved_once() -> None:
+    from unforgotten.korean.places import _resolved
+
+    resolve_place("Chongjinn")
+    before = _resolved.cache_info().hits
+    assert resolve_place("Chongjinn") == resolve_place("Chongjinn")
+    assert _resolved.cache_info().hits == before + 2

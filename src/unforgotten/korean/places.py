@@ -32,14 +32,52 @@ from unforgotten.korean.surnames import fold_latin
 __all__ = ["PlaceMatch", "place_key", "resolve_place"]
 
 FUZZY_FLOOR = 0.75
-_LEVEL_WORDS = frozenset((
-    "province", "prov", "city", "county", "special", "directly", "governed", "metropolitan",
-    "capital", "district", "dist", "of", "the", "region", "autonomous", "self", "governing",
-    "do", "to", "si", "gun", "kun", "guyok", "kuyok", "guyeok", "jikhalsi", "chikhalsi",
-    "teukbyeolsi", "tukpyolsi", "tukbyolsi", "gwangyeoksi", "kwangyoksi", "teukbyeoljachido",
-    "tukpyolchachido", "teukbyeoljachisi", "tukpyolchachisi", "state", "island", "isl", "port",
-    "eup", "up",
-))
+_LEVEL_WORDS = frozenset(
+    (
+        "province",
+        "prov",
+        "city",
+        "county",
+        "special",
+        "directly",
+        "governed",
+        "metropolitan",
+        "capital",
+        "district",
+        "dist",
+        "of",
+        "the",
+        "region",
+        "autonomous",
+        "self",
+        "governing",
+        "do",
+        "to",
+        "si",
+        "gun",
+        "kun",
+        "guyok",
+        "kuyok",
+        "guyeok",
+        "jikhalsi",
+        "chikhalsi",
+        "teukbyeolsi",
+        "tukpyolsi",
+        "tukbyolsi",
+        "gwangyeoksi",
+        "kwangyoksi",
+        "teukbyeoljachido",
+        "tukpyolchachido",
+        "teukbyeoljachisi",
+        "tukpyolchachisi",
+        "state",
+        "island",
+        "isl",
+        "port",
+        "eup",
+        "up",
+    )
+)
 _DIRECTIONS = {"north": "북", "n": "북", "northern": "북", "south": "남", "s": "남", "southern": "남"}
 _SUFFIXES = tuple(
     hangul_classes(s)
@@ -138,19 +176,64 @@ def _matches(found: dict[PlaceUnit, str], scale: float) -> list[PlaceMatch]:
         if kind == "shadow":
             note = f"also listed as a county in the source dataset ({unit.note}); older boundary"
         confidence = round(scale * _QUALITY[kind] / total, 3)
-        out.append(PlaceMatch(unit.code, unit.name_hangul, unit.name_en, unit.level,
-                              unit.province_code, confidence, note))
+        out.append(
+            PlaceMatch(
+                unit.code, unit.name_hangul, unit.name_en, unit.level, unit.province_code, confidence, note
+            )
+        )
     return sorted(out, key=lambda m: (-m.confidence, m.code))
+
+
+#: The most edits the deletion index covers: complete for keys of up to 11 classes; longer
+#: keys are matched as far as this many edits reach.
+MAX_EDITS = 3
+
+
+def _allowed_edits(length: int) -> int:
+    """Edits that can keep a key of ``length`` within :data:`FUZZY_FLOOR` of another key.
+
+    The ratio is taken on the longer key, which is at most ``length / FUZZY_FLOOR`` long.
+    """
+    return min(MAX_EDITS, int(length * (1 - FUZZY_FLOOR) / FUZZY_FLOOR + 1e-9))
+
+
+def _deletions(key: str, edits: int) -> set[str]:
+    """``key`` and every string made from it by deleting up to ``edits`` characters."""
+    found, frontier = {key}, {key}
+    for _ in range(edits):
+        frontier = {k[:i] + k[i + 1 :] for k in frontier for i in range(len(k))}
+        found |= frontier
+    return found
+
+
+@cache
+def _deletion_index() -> dict[str, tuple[str, ...]]:
+    """Deletion neighbourhood → gazetteer keys (the symmetric-deletion index).
+
+    Two keys within ``d`` edits share a string reached from each by at most ``d``
+    deletions (a substitution deletes on both sides, an insertion on the other), so the
+    keys sharing a neighbourhood string with the query are every key the ratio can accept;
+    only those few are measured exactly.
+    """
+    index: dict[str, set[str]] = {}
+    for key in _index():
+        for variant in _deletions(key, _allowed_edits(len(key))):
+            index.setdefault(variant, set()).add(key)
+    return {variant: tuple(sorted(keys)) for variant, keys in index.items()}
+
+
+def _near_keys(key: str) -> set[str]:
+    index = _deletion_index()
+    variants = _deletions(key, _allowed_edits(len(key)))
+    return {other for v in variants for other in index.get(v, ())}
 
 
 def _fuzzy(key: str, limit: int) -> list[PlaceMatch]:
     scored = []
-    for other, found in _index().items():
-        if not other:
-            continue
+    for other in _near_keys(key):
         ratio = 1 - levenshtein(key, other) / max(len(key), len(other))
         if ratio >= FUZZY_FLOOR:
-            scored.append((ratio, other, found))
+            scored.append((ratio, other, _index()[other]))
     scored.sort(key=lambda t: (-t[0], t[1]))
     out: list[PlaceMatch] = []
     for ratio, _, found in scored[:limit]:
@@ -168,10 +251,16 @@ def _facility_matches(text: str) -> list[PlaceMatch]:
     if not found:
         stripped = _FACILITY_WORDS.sub(" ", words)
         key = place_key(stripped)
-        found = [f for f in facilities() if key and key in {place_key(a) for a in _names(f)}]
+        found = [f for f in facilities() if key and key in _facility_keys(f)]
     share = round(1 / len(found), 3) if found else 0.0
-    return [PlaceMatch(f.code, f.name_hangul, f.name_en, f.level, f.province_code, share,
-                       f.note) for f in found]
+    return [
+        PlaceMatch(f.code, f.name_hangul, f.name_en, f.level, f.province_code, share, f.note) for f in found
+    ]
+
+
+@cache
+def _facility_keys(unit: PlaceUnit) -> frozenset[str]:
+    return frozenset(place_key(a) for a in _names(unit))
 
 
 def _names(unit: PlaceUnit) -> list[str]:
@@ -182,19 +271,26 @@ def _names(unit: PlaceUnit) -> list[str]:
 def resolve_place(text: str, *, limit: int = 5) -> list[PlaceMatch]:
     """The gazetteer units a written place name may mean, most likely first.
 
+    Each distinct ``(text, limit)`` is resolved once (cached): lists repeat their places.
+
     >>> resolve_place("Ryanggang")[0].code, resolve_place("양강도")[0].code
     ('KP-10', 'KP-10')
     >>> resolve_place("Yodok camp 15")[0].code
     'kwanliso-15'
     """
+    return list(_resolved(text, limit))
+
+
+@lru_cache(maxsize=65536)
+def _resolved(text: str, limit: int) -> tuple[PlaceMatch, ...]:
     if _FACILITY_WORDS.search(fold_latin(text)):
         found = _facility_matches(text)
         if found:
-            return found[:limit]
+            return tuple(found[:limit])
     key = place_key(text)
     if not key:
-        return []
+        return ()
     exact = _index().get(key)
     if exact:
-        return _matches(exact, scale=1.0)[:limit]
-    return _fuzzy(key, limit)
+        return tuple(_matches(exact, scale=1.0)[:limit])
+    return tuple(_fuzzy(key, limit))
