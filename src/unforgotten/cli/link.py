@@ -76,6 +76,17 @@ def link(
         f"{report.merged:,} merges, {report.unmerged:,} undone"
     )
     console.print("timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()))
+    for source, places in report.place_resolution.items():
+        console.print(f"places resolved in {source}: " + _rates(places), highlight=False)
+
+
+def _rates(places: dict[str, dict[str, int]]) -> str:
+    """``birth_place 812/860 (94.4 %), event_place 0/0``."""
+    parts = []
+    for column, n in places.items():
+        rate = f" ({100 * n['resolved'] / n['written']:.1f} %)" if n["written"] else ""
+        parts.append(f"{column} {n['resolved']:,}/{n['written']:,}{rate}")
+    return ", ".join(parts)
 
 
 def _num(value: float | None) -> str:

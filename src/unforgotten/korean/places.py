@@ -20,7 +20,7 @@ confidence scaled down by their distance.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from unforgotten.korean.gazetteer import PlaceUnit, counties, facilities, provinces, south_korea
@@ -98,6 +98,7 @@ class PlaceMatch:
     province_code: str
     confidence: float
     note: str = ""
+    parent_code: str = ""
 
 
 def _token_classes(token: str) -> str:
@@ -153,7 +154,8 @@ def _unit_names(unit: PlaceUnit) -> list[tuple[str, str]]:
 @cache
 def _index() -> dict[str, dict[PlaceUnit, str]]:
     index: dict[str, dict[PlaceUnit, str]] = {}
-    for unit in provinces():
+    first_level = [u for u in south_korea() if u.code == u.province_code]
+    for unit in (*provinces(), *first_level):
         for name, kind in _unit_names(unit):
             index.setdefault(place_key(name), {}).setdefault(unit, kind)
     province_keys = set(index)
@@ -163,8 +165,13 @@ def _index() -> dict[str, dict[PlaceUnit, str]]:
             kind = "shadow" if key in province_keys else "county"
             index.setdefault(key, {}).setdefault(unit, kind)
     for unit in south_korea():
+        if unit.code == unit.province_code:
+            continue
         for name, kind in _unit_names(unit):
-            index.setdefault(place_key(name), {}).setdefault(unit, kind)
+            key = place_key(name)
+            if any(u.province_code == unit.province_code for u in index.get(key, {})):
+                continue  # 제주시 is 제주: its province (or a town of kr_places) answers for it
+            index.setdefault(key, {}).setdefault(unit, "shadow" if key in province_keys else kind)
     return index
 
 
@@ -174,11 +181,18 @@ def _matches(found: dict[PlaceUnit, str], scale: float) -> list[PlaceMatch]:
     for unit, kind in found.items():
         note = unit.note
         if kind == "shadow":
-            note = f"also listed as a county in the source dataset ({unit.note}); older boundary"
+            note = f"a lower unit named like a province ({unit.note or unit.level})"
         confidence = round(scale * _QUALITY[kind] / total, 3)
         out.append(
             PlaceMatch(
-                unit.code, unit.name_hangul, unit.name_en, unit.level, unit.province_code, confidence, note
+                unit.code,
+                unit.name_hangul,
+                unit.name_en,
+                unit.level,
+                unit.province_code,
+                confidence,
+                note,
+                unit.parent_code,
             )
         )
     return sorted(out, key=lambda m: (-m.confidence, m.code))
@@ -283,10 +297,26 @@ def resolve_place(text: str, *, limit: int = 5) -> list[PlaceMatch]:
 
 @lru_cache(maxsize=65536)
 def _resolved(text: str, limit: int) -> tuple[PlaceMatch, ...]:
+    """The whole text as one name; when that is not an exact match, "province + county"
+    readings of its parts (any order) are tried as well and the surer answer kept."""
+    whole = _simple(text, limit)
+    if whole and whole[0].confidence >= 1.0:
+        return whole
+    compound = _compound(text, limit)
+    if compound and (not whole or compound[0].confidence > whole[0].confidence):
+        return compound
+    return whole
+
+
+@lru_cache(maxsize=65536)
+def _simple(text: str, limit: int) -> tuple[PlaceMatch, ...]:
     if _FACILITY_WORDS.search(fold_latin(text)):
         found = _facility_matches(text)
         if found:
             return tuple(found[:limit])
+    written = _hangul_index().get(normalize(text).replace(" ", ""))
+    if written:
+        return tuple(_matches(written, scale=1.0)[:limit])
     key = place_key(text)
     if not key:
         return ()
@@ -294,3 +324,65 @@ def _resolved(text: str, limit: int) -> tuple[PlaceMatch, ...]:
     if exact:
         return tuple(_matches(exact, scale=1.0)[:limit])
     return tuple(_fuzzy(key, limit))
+
+
+@cache
+def _hangul_index() -> dict[str, dict[PlaceUnit, str]]:
+    """Units by a Hangul name exactly as written: 소청도 is the island even though its sound
+    key is 수정(구)'s; sound keys are for romanizations and spelling variants."""
+    index: dict[str, dict[PlaceUnit, str]] = {}
+    for key, found in _index().items():
+        for unit, kind in found.items():
+            for name, _ in _unit_names(unit):
+                if all(map(is_hangul_syllable, name)) and place_key(name) == key:
+                    index.setdefault(name, {}).setdefault(unit, kind)
+    return index
+
+
+_PARTS = re.compile(r"[\s,/;]+")
+#: A part read as the container must mean it at least this surely (강원도 is 0.5 North, 0.5 South).
+OUTER_FLOOR = 0.3
+#: Texts of more parts than this are not split into "province + county" readings.
+MAX_PARTS = 6
+
+
+def _compound(text: str, limit: int) -> tuple[PlaceMatch, ...]:
+    """``서울특별시 서대문구``, ``Yeoncheon-gun, Gyeonggi-do``, ``함북 회령``: a container (province
+    or city) and a unit inside it, next to each other in either order; trailing finer parts
+    (읍, 면, 리) are ignored."""
+    parts = [p for p in _PARTS.split(normalize(text)) if p]
+    if not 2 <= len(parts) <= MAX_PARTS:
+        return ()
+    best: tuple[PlaceMatch, ...] = ()
+    for start in range(len(parts)):
+        for middle in range(start + 1, len(parts)):
+            for end in range(middle + 1, len(parts) + 1):
+                first, second = " ".join(parts[start:middle]), " ".join(parts[middle:end])
+                for outer, inner in ((first, second), (second, first)):
+                    found = _within(outer, inner, limit)
+                    if found and (not best or found[0].confidence > best[0].confidence):
+                        best = found
+    return best
+
+
+def _contains(outer: PlaceMatch, inner: PlaceMatch) -> bool:
+    if inner.code == outer.code:
+        return False
+    if outer.code == outer.province_code:
+        return inner.province_code in outer.code.split("|")
+    return bool(inner.parent_code) and inner.parent_code == outer.code
+
+
+def _within(outer_text: str, inner_text: str, limit: int) -> tuple[PlaceMatch, ...]:
+    outer = [m for m in _simple(outer_text, limit) if m.confidence >= OUTER_FLOOR]
+    if not outer:
+        return ()
+    inner = [m for m in _simple(inner_text, 64) if any(_contains(o, m) for o in outer)]
+    total = sum(m.confidence for m in inner)
+    if not inner or total <= 0:
+        return ()
+    sure = max(o.confidence for o in outer) * max(m.confidence for m in inner) / total
+    scaled = [
+        replace(m, confidence=round(sure * m.confidence / max(x.confidence for x in inner), 3)) for m in inner
+    ]
+    return tuple(sorted(scaled, key=lambda m: (-m.confidence, m.code))[:limit])

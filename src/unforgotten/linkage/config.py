@@ -62,6 +62,10 @@ class LinkageConfig:
         least ``min_labels`` accepted pairs exist.
     min_labels:
         See ``use_review_labels``.
+    place_floor_bits:
+        No birth- or event-place level weighs less than minus this many bits (and a closer
+        level never less than a further one): a place disagreement counts against a pair
+        but never vetoes it.
     seed:
         Seed of every random sample (u estimation), so runs are reproducible.
     threads:
@@ -83,6 +87,7 @@ class LinkageConfig:
     extra_blocking: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
     use_review_labels: bool = True
     min_labels: int = 20
+    place_floor_bits: float = 6.0
     seed: int = 20240415
     threads: int | None = None
     memory_limit: str | None = None
@@ -104,5 +109,6 @@ class LinkageConfig:
             f"review_band {self.review_band} is not 0 <= lo <= hi <= 1": 0 <= lo <= hi <= 1,
             f"keep_floor {self.keep_floor} is above review_band's low end {lo}": (0 <= self.keep_floor <= lo),
             f"prior_recall {self.prior_recall} is not in (0, 1]": 0 < self.prior_recall <= 1,
+            f"place_floor_bits {self.place_floor_bits} is negative": self.place_floor_bits >= 0,
         }
         return [message for message, ok in checks.items() if not ok]

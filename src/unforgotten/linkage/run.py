@@ -64,6 +64,10 @@ class LinkageResult:
     cpu_seconds:
         CPU seconds per phase (same keys as ``timings``; all threads and worker
         processes): with ``timings``, shows how much a busy machine slowed the run.
+    place_resolution:
+        Per list (``source``): for ``birth_place`` and ``event_place``, how many records
+        have the place written (``written``) and how many of those resolved to a gazetteer
+        unit or province (``resolved``); see :func:`place_resolution`.
     """
 
     pairs: pd.DataFrame
@@ -73,6 +77,7 @@ class LinkageResult:
     counts: Mapping[str, int]
     config: LinkageConfig = field(default_factory=LinkageConfig)
     cpu_seconds: Mapping[str, float] = field(default_factory=dict)
+    place_resolution: Mapping[str, Mapping[str, Mapping[str, int]]] = field(default_factory=dict)
 
     def uncertain(self, band: tuple[float, float] | None = None) -> pd.DataFrame:
         """Pairs with ``lo <= match_probability < hi`` (default: the config's band)."""
@@ -167,6 +172,29 @@ def _clusters(
     )
 
 
+def place_resolution(records: pd.DataFrame, features: pd.DataFrame) -> dict[str, dict[str, dict[str, int]]]:
+    """Per list, places written and places resolved (``{"birth_place": {"written": n,
+    "resolved": k}, ...}``): a list whose places mostly do not resolve loses that evidence,
+    and the rate says so before the matches do."""
+    sources = features["source"].astype(str).to_numpy()
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for prefix in ("birth", "event"):
+        column = f"{prefix}_place"
+        if column not in records.columns:
+            continue
+        text = records[column].fillna("").astype(str).str.strip().to_numpy()
+        written = text != ""
+        resolved = (
+            written
+            & (features[f"{prefix}_place_code"].notna() | features[f"{prefix}_province"].notna()).to_numpy()
+        )
+        frame = pd.DataFrame({"source": sources, "written": written, "resolved": resolved})
+        for source, group in frame.groupby("source", sort=True):
+            counts = {"written": int(group["written"].sum()), "resolved": int(group["resolved"].sum())}
+            out.setdefault(str(source), {})[column] = counts
+    return out
+
+
 def link_records(
     records: pd.DataFrame,
     *,
@@ -204,6 +232,7 @@ def link_records(
         clock=clock,
         config=config,
         candidates=candidates,
+        places=place_resolution(records, features) if config.profile == "korean" else {},
     )
 
 
@@ -215,6 +244,7 @@ def _result(
     clock: _Clock,
     config: LinkageConfig,
     candidates: int,
+    places: Mapping[str, Mapping[str, Mapping[str, int]]] | None = None,
 ) -> LinkageResult:
     counts = {
         "records": len(clusters),
@@ -230,6 +260,7 @@ def _result(
         counts=counts,
         config=config,
         cpu_seconds=clock.cpu_total(),
+        place_resolution=places or {},
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 import pandas as pd
@@ -65,6 +65,7 @@ class LinkReport:
     merged: int
     unmerged: int
     timings: dict[str, float]
+    place_resolution: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -209,7 +210,7 @@ def link_store(ws: Workspace, *, config: LinkageConfig | None = None, engine: st
                     "started_at": now_iso(),
                     "actor": ws.settings.actor,
                     "config": json.loads(json.dumps(asdict(config))),
-                    "counts": dict(result.counts),
+                    "counts": {**result.counts, "place_resolution": result.place_resolution},
                     "timings": {k: round(v, 3) for k, v in result.timings.items()},
                     "model": result.model_json,
                 }
@@ -242,6 +243,7 @@ def link_store(ws: Workspace, *, config: LinkageConfig | None = None, engine: st
         merged,
         unmerged,
         dict(result.timings),
+        {k: {c: dict(n) for c, n in v.items()} for k, v in result.place_resolution.items()},
     )
 
 
