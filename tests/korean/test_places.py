@@ -209,8 +209,25 @@ def test_old_and_new_names_find_the_unit(old: str, code: str) -> None:
 def test_a_bare_name_shared_by_several_units_stays_unsure() -> None:
     found = resolve_place("중구")
     assert len(found) == 5 and all(m.confidence < 0.6 for m in found)
-    assert resolve_place("강원도 고성군")[0].confidence == 0.5  # 강원도 is North or South
+    assert resolve_place("강원도 고성군")[0].confidence < 0.6  # 강원도 and its 고성군: North or South
 
 
 def test_a_hangul_name_written_exactly_wins_over_a_sound_alike() -> None:
     assert [(m.code, m.confidence) for m in resolve_place("소청도")] == [("KR-28-socheongdo", 1.0)]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("연평도 근해", "KR-28-yeonpyeongdo"),
+        ("Yeonpyeong waters", "KR-28-yeonpyeongdo"),
+        ("East Sea off Sokcho", "KR-42-sokcho"),
+        ("속초 앞바다", "KR-42-sokcho"),
+        ("Thongchon, Kangwon", "KP0405"),
+        ("춘천", "KR-42-32010"),
+        ("Ch'unch'ŏn", "KR-42-32010"),
+        ("Kaech'on Kwalliso", "kwanliso-14"),
+    ],
+)
+def test_qualifiers_containers_and_written_forms_settle_a_place(text: str, code: str) -> None:
+    assert [(m.code, m.confidence) for m in resolve_place(text)][:1] == [(code, 1.0)]

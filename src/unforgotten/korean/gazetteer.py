@@ -181,11 +181,11 @@ def south_korea() -> tuple[PlaceUnit, ...]:
     return (*units, *places, *municipalities())
 
 
-def _district_stem(hangul: str) -> tuple[str, ...]:
-    """``종로구`` → ``("종로",)`` so that "Jongno district" finds it; one-syllable stems (중구,
-    서구) are left out: alone they name nothing."""
+def _stem(hangul: str) -> tuple[str, ...]:
+    """``종로구`` → ``("종로",)``, ``춘천시`` → ``("춘천",)``: lists write places without the
+    level; one-syllable stems (중구, 서구) are left out: alone they name nothing."""
     stem = hangul[:-1]
-    return (stem,) if hangul.endswith("구") and len(stem) >= 2 else ()
+    return (stem,) if len(stem) >= 2 else ()
 
 
 @cache
@@ -203,7 +203,7 @@ def municipalities() -> tuple[PlaceUnit, ...]:
         units.append(PlaceUnit(
             code=f"{row['province']}-{row['kostat_code']}", level=row["level"],
             name_hangul=row["name_hangul"], name_en=row["name_rr"], province_code=row["province"],
-            aliases=(row["name_rr"], *_district_stem(row["name_hangul"]), *old),
+            aliases=(row["name_rr"], *_stem(row["name_hangul"]), *old),
             note=row["note"] or (f"in {row['parent']}" if row["parent"] else ""),
             parent_code=parent,
         ))

@@ -26,6 +26,7 @@ from functools import cache, lru_cache
 from unforgotten.korean.gazetteer import PlaceUnit, counties, facilities, provinces, south_korea
 from unforgotten.korean.hangul import is_hangul_syllable, normalize
 from unforgotten.korean.phonetic import canonical, hangul_classes, initial_law, latin_classes
+from unforgotten.korean.romanize import romanize
 from unforgotten.korean.similarity import levenshtein
 from unforgotten.korean.surnames import fold_latin
 
@@ -78,6 +79,34 @@ _LEVEL_WORDS = frozenset(
         "up",
     )
 )
+#: Words around a place that say where near it (the waters off an island, a battle's
+#: reservoir): dropped like level words, so "연평도 근해" and "East Sea off Sokcho" resolve.
+_QUALIFIERS = frozenset(
+    (
+        "off",
+        "waters",
+        "near",
+        "coast",
+        "sea",
+        "east",
+        "west",
+        "wartime",
+        "reservoir",
+        "lake",
+        "appada",
+        "apbada",
+        "kunhae",
+        "gunhae",
+        "geunhae",
+        "haesang",
+        "근해",
+        "앞바다",
+        "해상",
+        "인근",
+        "부근",
+        "앞",
+    )
+)
 _DIRECTIONS = {"north": "북", "n": "북", "northern": "북", "south": "남", "s": "남", "southern": "남"}
 _SUFFIXES = tuple(
     hangul_classes(s)
@@ -120,7 +149,7 @@ def place_key(text: str) -> str:
     for token in tokens:
         if token in _DIRECTIONS:
             direction = _DIRECTIONS[token]
-        elif token not in _LEVEL_WORDS:
+        elif token not in _LEVEL_WORDS and token not in _QUALIFIERS:
             kept.append(token)
     classes = canonical(_strip_suffix("".join(map(_token_classes, kept))))
     if direction:
@@ -265,7 +294,9 @@ def _facility_matches(text: str) -> list[PlaceMatch]:
     if not found:
         stripped = _FACILITY_WORDS.sub(" ", words)
         key = place_key(stripped)
-        found = [f for f in facilities() if key and key in _facility_keys(f)]
+        found = [
+            f for f in facilities() if key and key in _facility_keys(f) and f.code.split("-")[0] in kinds
+        ]
     share = round(1 / len(found), 3) if found else 0.0
     return [
         PlaceMatch(f.code, f.name_hangul, f.name_en, f.level, f.province_code, share, f.note) for f in found
@@ -314,29 +345,59 @@ def _simple(text: str, limit: int) -> tuple[PlaceMatch, ...]:
         found = _facility_matches(text)
         if found:
             return tuple(found[:limit])
-    written = _hangul_index().get(normalize(text).replace(" ", ""))
-    if written:
-        return tuple(_matches(written, scale=1.0)[:limit])
     key = place_key(text)
     if not key:
         return ()
     exact = _index().get(key)
     if exact:
-        return tuple(_matches(exact, scale=1.0)[:limit])
+        return tuple(_matches(_written_alike(text, exact) or exact, scale=1.0)[:limit])
     return tuple(_fuzzy(key, limit))
 
 
+def _written_alike(text: str, found: dict[PlaceUnit, str]) -> dict[PlaceUnit, str]:
+    """The units of one sound key that the text can mean as written.
+
+    Sound keys are generous (they must let every romanization meet): 소청도 and 수정(구),
+    Chuncheon and Jonchon share one. A Hangul text keeps the units that have it as a Hangul
+    name, and units known only by romanized names (the North's counties) whose names its
+    romanizations come close to (철원 = Cholwon); a romanized text keeps the units with a
+    romanized name, or a Hangul name romanized, that close. Empty when none is.
+    """
+    hangul = normalize(text).replace(" ", "")
+    if all(map(is_hangul_syllable, hangul)):
+        return {u: k for u, k in found.items() if _hangul_alike(hangul, u)}
+    written = _latin_form(text)
+    return {u: k for u, k in found.items() if written and _near(written, _unit_latin(u))}
+
+
+def _hangul_alike(hangul: str, unit: PlaceUnit) -> bool:
+    names = [n for n, _ in _unit_names(unit) if all(map(is_hangul_syllable, n))]
+    if names:
+        return hangul in names
+    bare = hangul[:-1] if len(hangul) >= 3 and hangul[-1] in "시군구도읍면" else hangul
+    return _near(_latin_form(bare), _unit_latin(unit))
+
+
+def _near(form: str, others: frozenset[str]) -> bool:
+    return any(1 - levenshtein(form, o) / max(len(form), len(o)) >= FUZZY_FLOOR for o in others if o)
+
+
+@lru_cache(maxsize=65536)
+def _latin_form(text: str) -> str:
+    """Letters of the text without level words; Hangul is romanized (MR without marks)."""
+    if any(map(is_hangul_syllable, text)):
+        text = romanize(text, system="mr_plain")
+    tokens = re.split(r"[\s\-'’.,()]+", fold_latin(normalize(text)).casefold())
+    return "".join(re.sub(r"[^a-z]", "", t) for t in tokens if t not in _LEVEL_WORDS | _QUALIFIERS)
+
+
 @cache
-def _hangul_index() -> dict[str, dict[PlaceUnit, str]]:
-    """Units by a Hangul name exactly as written: 소청도 is the island even though its sound
-    key is 수정(구)'s; sound keys are for romanizations and spelling variants."""
-    index: dict[str, dict[PlaceUnit, str]] = {}
-    for key, found in _index().items():
-        for unit, kind in found.items():
-            for name, _ in _unit_names(unit):
-                if all(map(is_hangul_syllable, name)) and place_key(name) == key:
-                    index.setdefault(name, {}).setdefault(unit, kind)
-    return index
+def _unit_latin(unit: PlaceUnit) -> frozenset[str]:
+    names = [n for n, _ in _unit_names(unit)]
+    forms = {_latin_form(n) for n in names}
+    hangul = [n for n in names if all(map(is_hangul_syllable, n))]
+    forms |= {_latin_form(romanize(n, system=s)) for n in hangul for s in ("rr", "dprk")}
+    return frozenset(forms)
 
 
 _PARTS = re.compile(r"[\s,/;]+")
@@ -374,15 +435,18 @@ def _contains(outer: PlaceMatch, inner: PlaceMatch) -> bool:
 
 
 def _within(outer_text: str, inner_text: str, limit: int) -> tuple[PlaceMatch, ...]:
+    """Units of ``inner_text`` inside a unit of ``outer_text``. Containment settles an
+    ambiguous container: in "Thongchon, Kangwon" only the North's 강원도 holds Thongchon."""
     outer = [m for m in _simple(outer_text, limit) if m.confidence >= OUTER_FLOOR]
     if not outer:
         return ()
-    inner = [m for m in _simple(inner_text, 64) if any(_contains(o, m) for o in outer)]
-    total = sum(m.confidence for m in inner)
-    if not inner or total <= 0:
+    combos = [(o, m) for m in _simple(inner_text, 64) for o in outer if _contains(o, m)]
+    total = sum(o.confidence * m.confidence for o, m in combos)
+    if not combos or total <= 0:
         return ()
-    sure = max(o.confidence for o in outer) * max(m.confidence for m in inner) / total
-    scaled = [
-        replace(m, confidence=round(sure * m.confidence / max(x.confidence for x in inner), 3)) for m in inner
-    ]
+    quality = min(1.0, sum(o.confidence for o in outer))
+    shares: dict[PlaceMatch, float] = {}
+    for o, m in combos:
+        shares[m] = shares.get(m, 0.0) + o.confidence * m.confidence / total
+    scaled = [replace(m, confidence=round(quality * share, 3)) for m, share in shares.items()]
     return tuple(sorted(scaled, key=lambda m: (-m.confidence, m.code))[:limit])
