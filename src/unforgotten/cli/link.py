@@ -78,6 +78,29 @@ def link(
     console.print("timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()))
     for source, places in report.place_resolution.items():
         console.print(f"places resolved in {source}: " + _rates(places), highlight=False)
+    _print_errors(report.error_budget, report.calibration, report.contradicting_clusters)
+    if report.reliability:
+        table = Table(
+            "predicted", "pairs", "mean predicted", "share accepted", title="reliability on reviews"
+        )
+        for row in report.reliability:
+            band = f"{row['lo']:.2f}–{row['hi']:.2f}"
+            table.add_row(band, str(row["pairs"]), f"{row['predicted']:.3f}", f"{row['observed']:.3f}")
+        console.print(table)
+
+
+def _print_errors(budget: dict[str, float], calibration: dict[str, Any], split: int) -> None:
+    """What each band is expected to hold, by the calibrated probabilities."""
+    if not budget:
+        return
+    console.print(
+        f"probabilities: {calibration.get('source', 'uncalibrated')}; expected: "
+        f"≈{budget['merged_false_expected']:g} false among {budget['merged_pairs']:,} merged pairs, "
+        f"≈{budget['review_matches_expected']:g} true matches among {budget['review_pairs']:,} "
+        f"review pairs (missed unless reviewed), ≈{budget['below_matches_expected']:g} below the band; "
+        f"{split:,} clusters split (both sexes or birth years apart)",
+        highlight=False,
+    )
 
 
 def _rates(places: dict[str, dict[str, int]]) -> str:

@@ -53,6 +53,8 @@ FEATURE_COLUMNS = (
     "given_jamo",
     "surname_key_alt",
     "given_key_alt",
+    "name_key",
+    "hangul_name",
     "name_keys",
     "sex",
     "birth_year",
@@ -117,6 +119,14 @@ class NameFeatures:
         """Surname key and given key joined, when both are known."""
         if self.surname_key and self.given_key:
             return f"{self.surname_key}|{self.given_key}"
+        return None
+
+    @property
+    def hangul_name(self) -> str | None:
+        """Surname key and the given name's jamo: the name as written in Hangul (up to the
+        surname's script), for the frequency of a Hangul name."""
+        if self.given_jamo:
+            return f"{self.surname_key or ''}|{self.given_jamo}"
         return None
 
     @property
@@ -271,6 +281,8 @@ def _name_frame(records: pd.DataFrame, names: NameFeaturizer, workers: int) -> p
             "given_jamo": [f.given_jamo for f in features],
             "surname_key_alt": [f.surname_key_alt for f in features],
             "given_key_alt": [f.given_key_alt for f in features],
+            "name_key": [f.name_key for f in features],
+            "hangul_name": [f.hangul_name for f in features],
             "name_keys": [f.name_keys for f in features],
             "surname_share": [f.surname_share for f in features],
         },
