@@ -198,10 +198,22 @@ def _index() -> dict[str, dict[PlaceUnit, str]]:
             continue
         for name, kind in _unit_names(unit):
             key = place_key(name)
-            if any(u.province_code == unit.province_code for u in index.get(key, {})):
+            if any(_answers_for(u, unit) for u in index.get(key, {})):
                 continue  # 제주시 is 제주: its province (or a town of kr_places) answers for it
             index.setdefault(key, {}).setdefault(unit, "shadow" if key in province_keys else kind)
     return index
+
+
+_MUNICIPAL = re.compile(r"KR-\d\d-\d{5}")
+
+
+def _answers_for(known: PlaceUnit, unit: PlaceUnit) -> bool:
+    """Whether ``known``, already under a key, stands for ``unit`` of the same key: a
+    province for its city of the same name, a town of ``kr_places`` for its city — not
+    another city (부천 and 포천 share a sound key and a province)."""
+    if known.province_code != unit.province_code or known.code == unit.code:
+        return False
+    return not (_MUNICIPAL.fullmatch(known.code) and _MUNICIPAL.fullmatch(unit.code))
 
 
 def _matches(found: dict[PlaceUnit, str], scale: float) -> list[PlaceMatch]:
