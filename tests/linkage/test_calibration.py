@@ -74,7 +74,7 @@ def _pairs(weights: list[float]) -> pd.DataFrame:
 
 
 def test_calibrate_keeps_splinks_probability_and_drops_what_falls_under_the_floor() -> None:
-    pairs = _pairs([-4.0, 2.0, 12.0])
+    pairs = _pairs([-8.0, 2.0, 12.0])
     out = calibrate(pairs, SYNTHETIC, keep_floor=0.05)
     assert out["match_probability"].tolist() == pytest.approx(SYNTHETIC.apply([2.0, 12.0]).tolist())
     assert out["match_probability_raw"].tolist() == pytest.approx(IDENTITY.apply([2.0, 12.0]).tolist())

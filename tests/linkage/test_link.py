@@ -158,3 +158,11 @@ def test_link_reports_the_place_resolution_of_every_list(
         written = int((rows["birth_place"].fillna("").str.strip() != "").sum())
         assert places["birth_place"]["written"] == written
         assert 0.8 * written <= places["birth_place"]["resolved"] <= written
+
+
+def test_related_case_types_never_count_against_a_pair(linked: LinkageResult) -> None:
+    from unforgotten.linkage import explain
+
+    related = [r for r in explain(linked.model_json) if r.level == "related case types"]
+    assert len(related) == 1
+    assert related[0].match_weight is not None and related[0].match_weight >= 0

@@ -18,7 +18,7 @@ __all__ = ["register"]
 
 
 def link(
-    threshold: Annotated[float, typer.Option(help="Match probability that joins two records.")] = 0.95,
+    threshold: Annotated[float, typer.Option(help="Match probability that joins two records.")] = 0.9,
     clustering: Annotated[str, typer.Option(help="components or one_per_source.")] = "components",
     profile: Annotated[str, typer.Option(help="korean (default), generic or plain.")] = "korean",
     engine: Annotated[str, typer.Option(help="duckdb (default) or spark.")] = "duckdb",

@@ -90,9 +90,9 @@ class LinkageConfig:
     """
 
     profile: Profile = "korean"
-    threshold: float = 0.95
+    threshold: float = 0.9
     clustering: ClusterMethod = "components"
-    review_band: tuple[float, float] = (0.5, 0.95)
+    review_band: tuple[float, float] = (0.5, 0.9)
     keep_floor: float = 0.05
     u_max_pairs: float = 3e6
     em_max_pairs: float | None = 2e6

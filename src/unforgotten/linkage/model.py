@@ -190,6 +190,23 @@ def train(
         labels = linker._db_api.register(_labels_frame(accepted))
         linker.training.estimate_m_from_pairwise_labels(labels)
     bound_place_weights(linker, floor_bits=config.place_floor_bits)
+    related_is_not_against(linker)
+
+
+def related_is_not_against(linker: Linker) -> None:
+    """The "related case types" level never weighs against a pair: its m is a fixed prior
+    (:data:`~unforgotten.linkage.comparisons.RELATED_CASE_TYPE_M`), right for lists that
+    never code one person two ways and too low for lists that do (one list codes everyone
+    held in the North as a detainee); compatible codes are at worst no evidence."""
+    for comparison in linker._settings_obj.comparisons:
+        if comparison.output_column_name != "case_type":
+            continue
+        for level in comparison.comparison_levels:
+            if level.is_null_level or level.label_for_charts != "related case types":
+                continue
+            weight, u = _weight(level), level.u_probability
+            if weight is not None and weight < 0 and isinstance(u, float):
+                level.m_probability = min(1.0, u)
 
 
 #: Comparisons whose weights :func:`bound_place_weights` bounds.
