@@ -243,7 +243,7 @@ def merge(
     refuses, naming the change, when the same persons were changed since.
 
     Example:
-        unforgotten merge 969 3327 --note "same name in Hangul and romanized, both forcibly returned"
+        unforgotten merge 2735 3633 --note "one syllable mistyped, both political prisoners"
         unforgotten merge --undo 1
     """
     from unforgotten.linkage.merges import merge_persons, undo_merge  # noqa: PLC0415
