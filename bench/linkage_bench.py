@@ -4,6 +4,8 @@ Usage::
 
     .venv/bin/python bench/linkage_bench.py febrl4
     .venv/bin/python bench/linkage_bench.py synthetic [--persons 30000]
+    .venv/bin/python bench/linkage_bench.py enriched [--persons 30000]     # recall by variation kind
+    .venv/bin/python bench/linkage_bench.py calibration [--persons 30000]  # fit + reliability tables
     .venv/bin/python bench/linkage_bench.py scale --records 100000 [--records 1000000]
 
 Each section prints a Markdown table (copied into bench/results/linkage.md) and appends
@@ -186,13 +188,24 @@ def _parse_dates(frame: pd.DataFrame, column: str, prefix: str) -> None:
     frame[f"{prefix}_precision"] = [p.precision for p in values]
 
 
-def synthetic_records(persons: int, *, seed: int = 1) -> pd.DataFrame:
-    """``unforgotten.synth`` linkage lists as the integrator will pass them."""
+def synthetic_records(persons: int, *, seed: int = 1, enriched: bool = False) -> pd.DataFrame:
+    """``unforgotten.synth`` linkage lists as the integrator will pass them; ``enriched``:
+    with every variation kind of ``unforgotten.synth.variations`` (column ``kinds``)."""
     from unforgotten.synth.bench import linkage_lists
+    from unforgotten.synth.variations import enrich
 
     lists = linkage_lists(persons, seed=seed)
+    kinds: dict[tuple[str, str], tuple[str, ...]] = {}
+    if enriched:
+        done = enrich(lists, seed=seed)
+        lists, kinds = done.lists, done.kinds
     rows = [
-        {**row, "source": source.name, "person": lists.truth[(source.name, row["record_id"])]}
+        {
+            **row,
+            "source": source.name,
+            "person": lists.truth[(source.name, row["record_id"])],
+            "kinds": "|".join(kinds.get((source.name, row["record_id"]), ())),
+        }
         for source in lists.lists
         for row in source.rows
     ]
@@ -203,13 +216,119 @@ def synthetic_records(persons: int, *, seed: int = 1) -> pd.DataFrame:
     return frame
 
 
-def _cached_synthetic(persons: int, seed: int = 1) -> pd.DataFrame:
-    path = Path("/tmp") / f"unforgotten-synth-{persons}-{seed}.pkl"
+def _cached_synthetic(persons: int, seed: int = 1, *, enriched: bool = False) -> pd.DataFrame:
+    tag = "-enriched" if enriched else ""
+    path = Path("/tmp") / f"unforgotten-synth-{persons}-{seed}{tag}.pkl"
     if path.exists():
         return pd.read_pickle(path)
-    frame = synthetic_records(persons, seed=seed)
+    frame = synthetic_records(persons, seed=seed, enriched=enriched)
     frame.to_pickle(path)
     return frame
+
+
+def _derived_kinds(records: pd.DataFrame) -> pd.Series:
+    """Kinds read off the rows themselves: no birth date; name in Hangul or romanized."""
+    blank = records["birth_date"].fillna("").str.strip() == ""
+    hangul = records["full_name"].fillna("").str.contains("[가-힣]", regex=True)
+    kinds = records["kinds"].fillna("") if "kinds" in records else pd.Series("", index=records.index)
+    extra = np.where(blank & ~kinds.str.contains("no_birth_date"), "|no_birth_date", "")
+    script = np.where(hangul, "|hangul", "|romanized")
+    return (kinds + extra + script).str.strip("|")
+
+
+def recall_by_kind(clusters: pd.Series, records: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Pairwise recall per variation kind: of the true pairs where either record has the
+    kind (``cross_script``: one Hangul, one romanized), the share put in one cluster."""
+    frame = pd.DataFrame(
+        {
+            "uid": records["unique_id"].to_numpy(),
+            "person": records["person"].to_numpy(),
+            "kinds": _derived_kinds(records).to_numpy(),
+        }
+    )
+    frame["cluster"] = clusters.reindex(frame["uid"]).to_numpy()
+    pairs = frame.merge(frame, on="person", suffixes=("_l", "_r"))
+    pairs = pairs.loc[pairs["uid_l"] < pairs["uid_r"]]
+    same = pairs["cluster_l"].to_numpy() == pairs["cluster_r"].to_numpy()
+    left, right = pairs["kinds_l"].str.split("|"), pairs["kinds_r"].str.split("|")
+    kinds_of = [set(a) | set(b) for a, b in zip(left, right, strict=True)]
+    cross = [("hangul" in a) != ("hangul" in b) for a, b in zip(left, right, strict=True)]
+    out: dict[str, dict[str, float]] = {}
+    names = sorted({k for ks in kinds_of for k in ks if k and k not in ("hangul", "romanized")})
+    for kind in [*names, "cross_script", "all"]:
+        if kind == "cross_script":
+            chosen = np.array(cross)
+        elif kind == "all":
+            chosen = np.ones(len(same), dtype=bool)
+        else:
+            chosen = np.array([kind in ks for ks in kinds_of])
+        if chosen.any():
+            out[kind] = {"pairs": int(chosen.sum()), "recall": float(same[chosen].mean())}
+    return out
+
+
+def run_enriched(persons: int) -> list[dict[str, Any]]:
+    records = _cached_synthetic(persons, enriched=True)
+    truth = records.set_index("unique_id")["person"]
+    result = link_records(records, config=LinkageConfig(profile="korean"))
+    row = _row(f"synthetic {persons} persons, enriched", "korean (ours)", result, truth)
+    row["recall_by_kind"] = recall_by_kind(result.clusters, records)
+    row["place_resolution"] = result.place_resolution
+    return [row]
+
+
+def run_calibration(persons: int) -> list[dict[str, Any]]:
+    """Fit the calibration on labelled pairs of the enriched lists (seed 1), report its
+    reliability there and on fresh lists (seed 2)."""
+    from unforgotten.linkage.calibration import IDENTITY, fit, reliability_table
+
+    rows = []
+    fitted = None
+    for seed in (1, 2):
+        records = _cached_synthetic(persons, seed, enriched=True)
+        person = records.set_index("unique_id")["person"]
+        result = link_records(records, config=LinkageConfig(profile="korean", calibrate=False))
+        pairs = result.pairs
+        labels = person.loc[pairs["unique_id_l"]].to_numpy() == person.loc[pairs["unique_id_r"]].to_numpy()
+        weights = pairs["match_weight"].to_numpy()
+        if fitted is None:
+            fitted = fit(
+                weights, labels, prior_strength=0.0, source=f"labelled synthetic lists (seed {seed})"
+            )
+        for name, calibration in (("uncalibrated", IDENTITY), ("calibrated", fitted)):
+            table = reliability_table(calibration.apply(weights), labels)
+            rows.append(
+                {
+                    "dataset": f"synthetic {persons} persons, enriched, seed {seed}",
+                    "run": name,
+                    "calibration": dataclasses.asdict(calibration),
+                    "reliability": [dataclasses.asdict(r) for r in table],
+                    "pairs": len(pairs),
+                }
+            )
+    return rows
+
+
+def _reliability_markdown(rows: list[dict[str, Any]]) -> str:
+    lines = []
+    for r in rows:
+        c = r["calibration"]
+        lines.append(f"{r['dataset']}, {r['run']} (slope {c['slope']:.5f}, intercept {c['intercept']:.5f})")
+        lines.append("| predicted | pairs | mean predicted | observed |")
+        lines.append("|---|---|---|---|")
+        for b in r["reliability"]:
+            cells = f"{b['lo']:.2f}–{b['hi']:.2f} | {b['pairs']:,} | {b['predicted']:.3f}"
+            lines.append(f"| {cells} | {b['observed']:.3f} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _kinds_markdown(rows: list[dict[str, Any]]) -> str:
+    lines = ["| kind | true pairs | recall |", "|---|---|---|"]
+    for r in rows:
+        for kind, v in r.get("recall_by_kind", {}).items():
+            lines.append(f"| {kind} | {v['pairs']:,} | {v['recall']:.4f} |")
+    return "\n".join(lines)
 
 
 def run_synthetic(persons: int) -> list[dict[str, Any]]:
@@ -300,18 +419,25 @@ def _save(rows: list[dict[str, Any]]) -> None:
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("section", choices=["febrl4", "synthetic", "scale"])
+    parser.add_argument("section", choices=["febrl4", "synthetic", "enriched", "calibration", "scale"])
     parser.add_argument("--persons", type=int, default=30_000)
     parser.add_argument("--records", type=int, action="append")
     args = parser.parse_args(argv)
     runners: dict[str, Callable[[], list[dict[str, Any]]]] = {
         "febrl4": run_febrl4,
         "synthetic": lambda: run_synthetic(args.persons),
+        "enriched": lambda: run_enriched(args.persons),
+        "calibration": lambda: run_calibration(args.persons),
         "scale": lambda: [r for n in (args.records or [100_000]) for r in run_scale(n)],
     }
     rows = runners[args.section]()
     _save(rows)
+    if args.section == "calibration":
+        print(_reliability_markdown(rows))
+        return
     print(_timing_markdown(rows) if args.section == "scale" else _markdown(rows))
+    if args.section == "enriched":
+        print(_kinds_markdown(rows))
 
 
 if __name__ == "__main__":

@@ -68,6 +68,15 @@ def test_a_leap_month_is_converted_as_such() -> None:
     assert leap.start == date(1952, 6, 22) and plain.start == date(1952, 5, 24)
 
 
+@pytest.mark.parametrize(
+    ("text", "solar"),
+    [("1895년 2월 29일 (음력)", date(1895, 3, 25)), ("음력 1952.2.30", date(1952, 3, 25))],
+)
+def test_a_lunar_day_that_no_solar_month_has_is_converted(text: str, solar: date) -> None:
+    parsed = parse_partial_date(text)
+    assert (parsed.start, parsed.precision, parsed.is_lunar) == (solar, "day", True)
+
+
 def test_a_lunar_date_that_does_not_exist_is_kept_as_written_and_flagged() -> None:
     parsed = parse_partial_date("음력 1952년 윤3월 5일")  # 1952 had no leap third month
     assert parsed.start == date(1952, 3, 5) and parsed.lunar == "1952-03-05"

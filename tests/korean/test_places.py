@@ -108,3 +108,126 @@ def test_south_korean_islands_and_towns_in_any_spelling(text: str, code: str) ->
     found = resolve_place(text)
     assert [(m.code, m.confidence) for m in found] == [(code, 1.0)]
     assert found[0].province_code == code[:5]
+
+
+def _brute_force(key: str) -> set[str]:
+    """Every gazetteer key within the fuzzy floor of ``key``, by measuring each one."""
+    from unforgotten.korean.places import FUZZY_FLOOR, _index
+    from unforgotten.korean.similarity import levenshtein
+
+    return {
+        other
+        for other in _index()
+        if other and 1 - levenshtein(key, other) / max(len(key), len(other)) >= FUZZY_FLOOR
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hamgyongbuk",
+        "Hamgyng",
+        "Chongjinn",
+        "Sinuju",
+        "Kaesng",
+        "Pyongsung",
+        "Hoeryong-si",
+        "연평",
+        "Musann",
+        "Kimcheck",
+        "Yonan-gun",
+        "Kangdong",
+        "Hyesan",
+        "Onsongg",
+        "Sariwon",
+    ],
+)
+def test_the_deletion_index_finds_every_key_a_scan_would(text: str) -> None:
+    from unforgotten.korean.places import _near_keys, place_key
+
+    key = place_key(text)
+    assert _brute_force(key) <= _near_keys(key)
+
+
+def test_a_distinct_place_is_resolved_once() -> None:
+    from unforgotten.korean.places import _resolved
+
+    resolve_place("Chongjinn")
+    before = _resolved.cache_info().hits
+    assert resolve_place("Chongjinn") == resolve_place("Chongjinn")
+    assert _resolved.cache_info().hits == before + 2
+
+
+def test_every_south_korean_city_county_and_district_is_in_the_gazetteer() -> None:
+    from unforgotten.korean.gazetteer import municipalities
+
+    units = municipalities()
+    assert len(units) == 260
+    assert {u.level for u in units} == {"city", "county", "district"}
+    jangan = next(u for u in units if u.name_hangul == "장안구")
+    assert (jangan.province_code, jangan.parent_code) == ("KR-41", "KR-41-31010")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("서울특별시 서대문구", "KR-11-11130"),
+        ("Seodaemun-gu, Seoul", "KR-11-11130"),
+        ("경기도 연천군", "KR-41-31350"),
+        ("Yeoncheon-gun, Gyeonggi-do", "KR-41-31350"),
+        ("Gyeonggi Yŏnch'ŏn", "KR-41-31350"),
+        ("경기도 연천군 전곡읍", "KR-41-31350"),
+        ("서울 중구", "KR-11-11020"),
+        ("Busan Jung-gu", "KR-26-21010"),
+        ("수원시 장안구", "KR-41-31011"),
+        ("경상남도 고성군", "KR-48-38340"),
+        ("Goseong-gun, Gyeongsangnam-do", "KR-48-38340"),
+        ("경기도 광주시", "KR-41-31250"),
+        ("함경북도 회령시", "KP0203"),
+        ("Hoeryong, North Hamgyong", "KP0203"),
+        ("Jongno district", "KR-11-11010"),
+    ],
+)
+def test_province_and_county_in_any_script_and_order(text: str, code: str) -> None:
+    assert resolve_place(text)[0].code == code
+    assert resolve_place(text)[0].confidence == 1.0
+
+
+@pytest.mark.parametrize(
+    ("old", "code"),
+    [
+        ("충무시", "KR-48-38050"),
+        ("이리시", "KR-45-35030"),
+        ("미추홀구", "KR-28-23030"),
+        ("여주시", "KR-41-31320"),
+    ],
+)
+def test_old_and_new_names_find_the_unit(old: str, code: str) -> None:
+    assert resolve_place(old)[0].code == code
+
+
+def test_a_bare_name_shared_by_several_units_stays_unsure() -> None:
+    found = resolve_place("중구")
+    assert len(found) == 5 and all(m.confidence < 0.6 for m in found)
+    assert resolve_place("강원도 고성군")[0].confidence < 0.6  # 강원도 and its 고성군: North or South
+
+
+def test_a_hangul_name_written_exactly_wins_over_a_sound_alike() -> None:
+    assert [(m.code, m.confidence) for m in resolve_place("소청도")] == [("KR-28-socheongdo", 1.0)]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("연평도 근해", "KR-28-yeonpyeongdo"),
+        ("Yeonpyeong waters", "KR-28-yeonpyeongdo"),
+        ("East Sea off Sokcho", "KR-42-sokcho"),
+        ("속초 앞바다", "KR-42-sokcho"),
+        ("Thongchon, Kangwon", "KP0405"),
+        ("춘천", "KR-42-32010"),
+        ("Ch'unch'ŏn", "KR-42-32010"),
+        ("Kaech'on Kwalliso", "kwanliso-14"),
+    ],
+)
+def test_qualifiers_containers_and_written_forms_settle_a_place(text: str, code: str) -> None:
+    assert [(m.code, m.confidence) for m in resolve_place(text)][:1] == [(code, 1.0)]

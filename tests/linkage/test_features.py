@@ -78,3 +78,18 @@ def test_config_collects_every_problem() -> None:
     with pytest.raises(ConfigError) as raised:
         LinkageConfig(threshold=1.5, review_band=(0.9, 0.1))
     assert "threshold" in str(raised.value) and "review_band" in str(raised.value)
+
+
+def test_worker_processes_start_safely_after_duckdb_ran() -> None:
+    import duckdb
+
+    from unforgotten.linkage.features import map_names
+    from unforgotten.linkage.korean_features import KoreanNames
+
+    connection = duckdb.connect()
+    connection.execute("SELECT sum(range) FROM range(1000000)").fetchall()
+    inputs = [NameInput(full_name=n) for n in ("김영수", "Kim Yong Su", "박철수", "Ri Sol Ju") * 3]
+    in_process = map_names(inputs, KoreanNames(), workers=1)
+    in_workers = map_names(inputs, KoreanNames(), workers=2, min_parallel=1)
+    connection.close()
+    assert in_workers == in_process

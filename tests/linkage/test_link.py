@@ -135,3 +135,34 @@ def test_thin_records_without_birth_dates_still_link(synthetic: pd.DataFrame) ->
     ]
     assert len(found) > 100
     assert sum(found) / len(found) >= 0.95  # 0.986 when written
+
+
+def test_no_place_level_is_a_veto_and_closer_levels_weigh_more(linked: LinkageResult) -> None:
+    from unforgotten.linkage import explain
+
+    for comparison in ("birth_place", "event_place"):
+        weights = [r.match_weight for r in explain(linked.model_json) if r.comparison == comparison]
+        weights = [w for w in weights if w is not None]
+        assert len(weights) == 3  # same unit, same province, different
+        assert min(weights) >= -linked.config.place_floor_bits - 1e-9
+        assert weights == sorted(weights, reverse=True)
+
+
+def test_link_reports_the_place_resolution_of_every_list(
+    synthetic: pd.DataFrame, linked: LinkageResult
+) -> None:
+    rates = linked.place_resolution
+    assert set(rates) == set(synthetic["source"])
+    for source, places in rates.items():
+        rows = synthetic[synthetic["source"] == source]
+        written = int((rows["birth_place"].fillna("").str.strip() != "").sum())
+        assert places["birth_place"]["written"] == written
+        assert 0.8 * written <= places["birth_place"]["resolved"] <= written
+
+
+def test_related_case_types_never_count_against_a_pair(linked: LinkageResult) -> None:
+    from unforgotten.linkage import explain
+
+    related = [r for r in explain(linked.model_json) if r.level == "related case types"]
+    assert len(related) == 1
+    assert related[0].match_weight is not None and related[0].match_weight >= 0

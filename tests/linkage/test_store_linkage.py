@@ -14,6 +14,7 @@ from unforgotten.linkage.store import decide, link_store, merge_persons, review_
 from unforgotten.store import queries
 from unforgotten.store import schema as s
 from unforgotten.store.export import export
+from unforgotten.store.schema_linkage import link_run
 from unforgotten.store.verify import verify_store
 from unforgotten.store.workspace import Workspace
 from unforgotten.synth import generate_population, make_lists, preset
@@ -75,3 +76,21 @@ def test_link_review_merge_split_on_the_registry(ws: Workspace, tmp_path: Path) 
         detail = queries.person_detail(conn, kept)
         assert {first["left"]["record"], first["right"]["record"]} <= {r["id"] for r in detail["records"]}
         assert verify_store(conn).ok
+
+
+def test_link_reports_place_resolution_and_expected_errors(ws: Workspace, tmp_path: Path) -> None:
+    synthetic = make_lists(generate_population(300, seed=5), preset("mixed", lists=3), seed=6)
+    for source in synthetic.lists:
+        import_file(ws, write_list(source, tmp_path), source=source.name)
+    report = link_store(ws)
+    assert set(report.place_resolution) == set(synthetic.list_names)
+    for places in report.place_resolution.values():
+        assert 0 < places["birth_place"]["resolved"] <= places["birth_place"]["written"]
+    assert report.calibration["source"] == "labelled synthetic lists"
+    assert report.error_budget["merged_pairs"] > 0
+    assert 0 <= report.error_budget["merged_false_expected"] < report.error_budget["merged_pairs"]
+    assert report.reliability == []  # no review decisions yet
+    with ws.read() as conn:
+        counts = conn.execute(select(link_run.c.counts)).scalar_one()
+    assert counts["place_resolution"] == report.place_resolution
+    assert counts["error_budget"] == report.error_budget

@@ -75,12 +75,12 @@ def test_merged_pairs_show_the_run_and_probability(linked: tuple[Workspace, int,
         "merged",
         run,
         "match",
-        0.95,
+        0.9,
         None,
     )
     assert {x["state"] for x in shown if x["band"] == "match"} == {"merged"}
     cells = _link_cells(client.get(f"/persons/{person}").text)
-    expected = f"merged by linkage run {run} (p={pair['match_probability']:.3f} ≥ 0.95)"
+    expected = f"merged by linkage run {run} (p={pair['match_probability']:.3f} ≥ 0.90)"
     assert expected in cells
     assert not any("pending" in c for c in cells)
 

@@ -18,7 +18,7 @@ __all__ = ["register"]
 
 
 def link(
-    threshold: Annotated[float, typer.Option(help="Match probability that joins two records.")] = 0.95,
+    threshold: Annotated[float, typer.Option(help="Match probability that joins two records.")] = 0.9,
     clustering: Annotated[str, typer.Option(help="components or one_per_source.")] = "components",
     profile: Annotated[str, typer.Option(help="korean (default), generic or plain.")] = "korean",
     engine: Annotated[str, typer.Option(help="duckdb (default) or spark.")] = "duckdb",
@@ -76,6 +76,40 @@ def link(
         f"{report.merged:,} merges, {report.unmerged:,} undone"
     )
     console.print("timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()))
+    for source, places in report.place_resolution.items():
+        console.print(f"places resolved in {source}: " + _rates(places), highlight=False)
+    _print_errors(report.error_budget, report.calibration, report.contradicting_clusters)
+    if report.reliability:
+        table = Table(
+            "predicted", "pairs", "mean predicted", "share accepted", title="reliability on reviews"
+        )
+        for row in report.reliability:
+            band = f"{row['lo']:.2f}–{row['hi']:.2f}"
+            table.add_row(band, str(row["pairs"]), f"{row['predicted']:.3f}", f"{row['observed']:.3f}")
+        console.print(table)
+
+
+def _print_errors(budget: dict[str, float], calibration: dict[str, Any], split: int) -> None:
+    """What each band is expected to hold, by the calibrated probabilities."""
+    if not budget:
+        return
+    console.print(
+        f"probabilities: {calibration.get('source', 'uncalibrated')}; expected: "
+        f"≈{budget['merged_false_expected']:g} false among {budget['merged_pairs']:,} merged pairs, "
+        f"≈{budget['review_matches_expected']:g} true matches among {budget['review_pairs']:,} "
+        f"review pairs (missed unless reviewed), ≈{budget['below_matches_expected']:g} below the band; "
+        f"{split:,} clusters split (both sexes or birth years apart)",
+        highlight=False,
+    )
+
+
+def _rates(places: dict[str, dict[str, int]]) -> str:
+    """``birth_place 812/860 (94.4 %), event_place 0/0``."""
+    parts = []
+    for column, n in places.items():
+        rate = f" ({100 * n['resolved'] / n['written']:.1f} %)" if n["written"] else ""
+        parts.append(f"{column} {n['resolved']:,}/{n['written']:,}{rate}")
+    return ", ".join(parts)
 
 
 def _num(value: float | None) -> str:
@@ -209,7 +243,7 @@ def merge(
     refuses, naming the change, when the same persons were changed since.
 
     Example:
-        unforgotten merge 969 3327 --note "same name in Hangul and romanized, both forcibly returned"
+        unforgotten merge 2735 3633 --note "one syllable mistyped, both political prisoners"
         unforgotten merge --undo 1
     """
     from unforgotten.linkage.merges import merge_persons, undo_merge  # noqa: PLC0415

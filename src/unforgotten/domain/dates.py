@@ -276,6 +276,17 @@ def solar_to_lunar(day: date) -> tuple[int, int, int] | None:
     return year, month, (day - start).days + 1
 
 
+def _lunar_day(raw: str, text: str, *, leap: bool, circa: bool) -> PartialDate | None:
+    """A full lunar date that is no solar date (2월 29일, 2월 30일 of most years)."""
+    for pattern in (_ISO, _KOREAN):
+        if (match := pattern.match(text)) and match[3]:
+            year, month, day = int(match[1]), int(match[2]), int(match[3])
+            solar = lunar_to_solar(year, month, day, leap=leap)
+            if solar is not None:
+                return PartialDate(raw, solar, solar, "day", circa, f"{year:04d}-{month:02d}-{day:02d}")
+    return None
+
+
 def _as_lunar(parsed: PartialDate, leap: bool) -> PartialDate:
     """A date read from a lunar text: converted to solar when it is a full date."""
     start = parsed.start
@@ -338,6 +349,6 @@ def _parse_cached(raw: str, calendar: str) -> PartialDate:
         return PartialDate(raw)
     parsed = _parse_single(raw, cleaned) or _parse_range(raw, cleaned)
     if parsed is None:
-        return PartialDate(raw)
+        return (_lunar_day(raw, cleaned, leap=leap, circa=circa) if lunar else None) or PartialDate(raw)
     dated = PartialDate(raw, parsed.start, parsed.end, parsed.precision, circa or parsed.circa)
     return _as_lunar(dated, leap) if lunar else dated

@@ -9,8 +9,10 @@ Read from ``data/korean/`` (see its README for provenance and licences):
   ``KPppcc`` ids; English names only, no Hangul in the source);
 * :func:`facilities` — the camps of ``nk_detention_facilities.csv``;
 * :func:`south_korea` — the 17 first-level units of ``kr_admin1_divisions.csv`` (ISO
-  3166-2:KR codes; the ROK's 강원도 says that 강원도 is ambiguous), then the islands, ports and
-  towns of ``kr_places.csv`` that abduction and POW records name (codes ``KR-pp-name``).
+  3166-2:KR codes; the ROK's 강원도 says that 강원도 is ambiguous), then the 260 cities, counties
+  and districts of ``kr_municipalities.csv`` (Statistics Korea's codes of 1 April 2010, codes
+  ``KR-pp-ccccc``, with later and older names), then the islands, ports and towns of
+  ``kr_places.csv`` that abduction and POW records name (codes ``KR-pp-name``).
 
 The validity years are compiled from the reference notes and general knowledge of the
 administrative history and are *not* verified against an official gazette.
@@ -25,7 +27,7 @@ from functools import cache
 
 from unforgotten.data import data_path
 
-__all__ = ["PlaceUnit", "counties", "facilities", "provinces", "south_korea"]
+__all__ = ["PlaceUnit", "counties", "facilities", "municipalities", "provinces", "south_korea"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class PlaceUnit:
     lat: float | None = None
     lon: float | None = None
     number: int | None = field(default=None, compare=False)
+    parent_code: str = ""
 
 
 # code → (valid_from, valid_to, extra aliases, note); years as compiled, not verified
@@ -167,11 +170,41 @@ def south_korea() -> tuple[PlaceUnit, ...]:
             name_hangul=row["name_hangul"], name_en=row["name_en_common"], province_code=code,
             aliases=tuple(dict.fromkeys(a for a in spellings if a)), note=row["notes"],
         ))
+    places = []
     for row in _read("kr_places.csv"):
         spellings = (row["name_rr"], row["name_mr"], *row["aliases"].split("|"))
-        units.append(PlaceUnit(
+        places.append(PlaceUnit(
             code=row["code"], level=row["level"], name_hangul=row["name_hangul"],
             name_en=row["name_en"], province_code=row["province"],
             aliases=tuple(dict.fromkeys(a for a in spellings if a)), note=f"in {row['within']}",
+        ))
+    return (*units, *places, *municipalities())
+
+
+def _stem(hangul: str) -> tuple[str, ...]:
+    """``종로구`` → ``("종로",)``, ``춘천시`` → ``("춘천",)``: lists write places without the
+    level; one-syllable stems (중구, 서구) are left out: alone they name nothing."""
+    stem = hangul[:-1]
+    return (stem,) if len(stem) >= 2 else ()
+
+
+@cache
+def municipalities() -> tuple[PlaceUnit, ...]:
+    """South Korean cities (시), counties (군) and districts (구) with their older names.
+
+    A district of a city (수원시 장안구) has the city as ``parent_code``.
+    """
+    rows = _read("kr_municipalities.csv")
+    codes = {(r["province"], r["name_hangul"]): f"{r['province']}-{r['kostat_code']}" for r in rows}
+    units = []
+    for row in rows:
+        old = tuple(a for a in row["old_names"].split("|") if a)
+        parent = codes.get((row["province"], row["parent"]), "") if row["parent"] else ""
+        units.append(PlaceUnit(
+            code=f"{row['province']}-{row['kostat_code']}", level=row["level"],
+            name_hangul=row["name_hangul"], name_en=row["name_rr"], province_code=row["province"],
+            aliases=(row["name_rr"], *_stem(row["name_hangul"]), *old),
+            note=row["note"] or (f"in {row['parent']}" if row["parent"] else ""),
+            parent_code=parent,
         ))
     return tuple(units)

@@ -241,6 +241,7 @@ def _narrow(ch: str) -> str:
     return ch
 
 
+@lru_cache(maxsize=65536)
 def script_of(text: str) -> Script:
     """The script of ``text``: ``HANGUL``, ``LATIN``, ``HANJA``, ``MIXED``, ``OTHER`` or ``EMPTY``.
 

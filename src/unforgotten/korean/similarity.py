@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from unforgotten.korean.hangul import Script, is_hangul_syllable, to_jamo
+from unforgotten.korean.hangul import Script, to_jamo
 from unforgotten.korean.initial_law import north_to_south, north_to_south_name
 from unforgotten.korean.parse import ParsedName, hanja_surname_reading, parse_name
 from unforgotten.korean.phonetic import (
@@ -68,8 +68,12 @@ class NameForm:
     given_jamo: str | None
 
 
+_SYLLABLES = re.compile("[\uac00-\ud7a3]+")
+
+
 def _is_hangul(text: str) -> bool:
-    return bool(text) and all(is_hangul_syllable(ch) for ch in text)
+    """Whether ``text`` is all precomposed Hangul syllables (and not empty)."""
+    return _SYLLABLES.fullmatch(text) is not None
 
 
 @lru_cache(maxsize=65536)

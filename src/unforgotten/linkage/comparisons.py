@@ -53,8 +53,15 @@ OTHER_READING_AGREES = (
 )
 
 
+def _tf_exact(column: str, label: str) -> Any:
+    """Exact agreement on ``column``, adjusted for how common its value is."""
+    return cll.ExactMatchLevel(column).configure(
+        tf_adjustment_column=column, tf_minimum_u_value=0.001, label_for_charts=label
+    )
+
+
 def name_part_comparison(
-    part: str, *, thresholds: tuple[float, ...], jamo: bool = False
+    part: str, *, thresholds: tuple[float, ...], jamo: bool = False, name_frequency: bool = False
 ) -> ComparisonCreator:
     """Surname or given name: key equal (term-frequency adjusted), then similar spellings.
 
@@ -64,15 +71,32 @@ def name_part_comparison(
     unknown) gets a level of its own, next to "key equal", when its other reading agrees
     with the other record on both parts (:data:`OTHER_READING_AGREES`): the comparison
     takes the better reading.
-    With ``jamo``, two Hangul names are first graded
-    on ``{part}_jamo`` (one wrong vowel: ≈ 0.95 on jamo, ≈ 0.80 on syllables).
+
+    With ``jamo``, two Hangul names are graded on their letters first: "same name in
+    Hangul" (surname and given, adjusted for how common that Hangul name is:
+    ``hangul_name``), "same given name in Hangul", then "key equal, Hangul differs" — the
+    lossy key folds 영/용, 정/종, 순/선 together, and two Hangul names it folds are weaker
+    evidence than one name in two scripts — and, after the key levels, one wrong letter
+    (Jaro-Winkler ≥ 0.9 on jamo: one wrong vowel is ≈ 0.95 on jamo but ≈ 0.80 on
+    syllables). With ``name_frequency``, "surname and given key equal" comes before "key
+    equal", adjusted for how common the whole name is in any script (``name_key``): a
+    common name (김영수) counts for less than a rare one.
     """
     form, key = f"{part}_form", f"{part}_key"
-    levels: list[Any] = [
-        cll.NullLevel(form),
-        cll.ExactMatchLevel(key).configure(
-            tf_adjustment_column=key, tf_minimum_u_value=0.001, label_for_charts=f"{key} equal"
-        ),
+    levels: list[Any] = [cll.NullLevel(form)]
+    if jamo:
+        levels += [
+            _tf_exact("hangul_name", "same name in Hangul"),
+            _tf_exact(f"{part}_jamo", f"same {part} name in Hangul"),
+            cll.CustomLevel(
+                f"{_both(f'{part}_jamo')} AND {_equal(key)}",
+                label_for_charts=f"{key} equal, Hangul differs",
+            ),
+        ]
+    if name_frequency:
+        levels.append(_tf_exact("name_key", "surname and given key equal"))
+    levels += [
+        _tf_exact(key, f"{key} equal"),
         cll.CustomLevel(OTHER_READING_AGREES, label_for_charts="the other reading agrees"),
     ]
     if jamo:
@@ -237,7 +261,14 @@ def _name_comparisons(config: LinkageConfig, present: frozenset[str]) -> list[tu
         ("surname_form", name_part_comparison("surname", thresholds=(0.9,))),
         (
             "given_form",
-            name_part_comparison("given", thresholds=given, jamo="given_jamo" in present),
+            name_part_comparison(
+                "given",
+                thresholds=given,
+                jamo="given_jamo" in present,
+                name_frequency=config.profile == "korean"
+                and "name_key" in present
+                and config.name_key_frequency,
+            ),
         ),
         (UNSPLIT_NAMES, full_name_comparison()),
     ]

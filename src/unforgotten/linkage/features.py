@@ -39,6 +39,7 @@ __all__ = [
     "RawNames",
     "build_features",
     "cap_name_keys",
+    "map_names",
     "normalise_text",
 ]
 
@@ -52,6 +53,8 @@ FEATURE_COLUMNS = (
     "given_jamo",
     "surname_key_alt",
     "given_key_alt",
+    "name_key",
+    "hangul_name",
     "name_keys",
     "sex",
     "birth_year",
@@ -116,6 +119,14 @@ class NameFeatures:
         """Surname key and given key joined, when both are known."""
         if self.surname_key and self.given_key:
             return f"{self.surname_key}|{self.given_key}"
+        return None
+
+    @property
+    def hangul_name(self) -> str | None:
+        """Surname key and the given name's jamo: the name as written in Hangul (up to the
+        surname's script), for the frequency of a Hangul name."""
+        if self.given_jamo:
+            return f"{self.surname_key or ''}|{self.given_jamo}"
         return None
 
     @property
@@ -220,17 +231,37 @@ def _text_column(records: pd.DataFrame, column: str) -> list[str]:
     return [v[:COMPARE_MAX] if isinstance(v, str) else "" for v in series.tolist()]
 
 
-#: Below this many distinct names, a process pool costs more than it saves.
-PARALLEL_MIN_NAMES = 20_000
+#: Below this many distinct names, a process pool costs more than it saves (measured: at
+#: 30,000 distinct names two workers took longer than one process, start-up and transfer
+#: included).
+PARALLEL_MIN_NAMES = 200_000
 
 
-def _map_names(inputs: list[NameInput], names: NameFeaturizer, workers: int) -> list[NameFeatures]:
-    """``names`` of every input, once per distinct input, over ``workers`` processes."""
+def _safe_context(names: NameFeaturizer) -> multiprocessing.context.BaseContext:
+    """A start method that never forks this process: DuckDB (and Spark) threads may be
+    running in it, and a forked child inherits their locks but not the threads (a
+    worker forked after a DuckDB linkage crashed). The forkserver is a fresh process that
+    imports the featuriser's module once; elsewhere workers are spawned."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([type(names).__module__])
+    return context
+
+
+def map_names(
+    inputs: list[NameInput],
+    names: NameFeaturizer,
+    *,
+    workers: int,
+    min_parallel: int = PARALLEL_MIN_NAMES,
+) -> list[NameFeatures]:
+    """``names`` of every input, once per distinct input; over ``workers`` processes when
+    there are at least ``min_parallel`` distinct inputs."""
     distinct = list(dict.fromkeys(inputs))
-    if workers <= 1 or len(distinct) < PARALLEL_MIN_NAMES:
+    if workers <= 1 or len(distinct) < min_parallel:
         return _map_distinct(inputs, names)
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_safe_context(names)) as pool:
         computed = list(pool.map(names, distinct, chunksize=2_000))
     lookup = dict(zip(distinct, computed, strict=True))
     return [lookup[i] for i in inputs]
@@ -239,7 +270,7 @@ def _map_names(inputs: list[NameInput], names: NameFeaturizer, workers: int) -> 
 def _name_frame(records: pd.DataFrame, names: NameFeaturizer, workers: int) -> pd.DataFrame:
     columns = [_text_column(records, c) for c in _NAME_INPUT_COLUMNS]
     inputs = [NameInput(*row) for row in zip(*columns, strict=True)]
-    features = _map_names(inputs, names, workers)
+    features = map_names(inputs, names, workers=workers)
     frame = pd.DataFrame(
         {
             "full_form": [f.full_form for f in features],
@@ -250,6 +281,8 @@ def _name_frame(records: pd.DataFrame, names: NameFeaturizer, workers: int) -> p
             "given_jamo": [f.given_jamo for f in features],
             "surname_key_alt": [f.surname_key_alt for f in features],
             "given_key_alt": [f.given_key_alt for f in features],
+            "name_key": [f.name_key for f in features],
+            "hangul_name": [f.hangul_name for f in features],
             "name_keys": [f.name_keys for f in features],
             "surname_share": [f.surname_share for f in features],
         },
@@ -390,7 +423,7 @@ def build_features(
 
     ``records`` holds ``unique_id``, ``source`` and any of the canonical columns
     (missing ones count as unknown). With ``workers`` > 1, many distinct names are
-    featurised in that many processes (forked: Linux and macOS).
+    featurised in that many worker processes (never forked from this one).
     """
     parts = [
         records[["unique_id"]].astype({"unique_id": "int64"}),

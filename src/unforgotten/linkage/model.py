@@ -18,6 +18,7 @@ counts for little even in a list of twenty.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -188,6 +189,53 @@ def train(
     if config.use_review_labels and len(accepted) >= config.min_labels:
         labels = linker._db_api.register(_labels_frame(accepted))
         linker.training.estimate_m_from_pairwise_labels(labels)
+    bound_place_weights(linker, floor_bits=config.place_floor_bits)
+    related_is_not_against(linker)
+
+
+def related_is_not_against(linker: Linker) -> None:
+    """The "related case types" level never weighs against a pair: its m is a fixed prior
+    (:data:`~unforgotten.linkage.comparisons.RELATED_CASE_TYPE_M`), right for lists that
+    never code one person two ways and too low for lists that do (one list codes everyone
+    held in the North as a detainee); compatible codes are at worst no evidence."""
+    for comparison in linker._settings_obj.comparisons:
+        if comparison.output_column_name != "case_type":
+            continue
+        for level in comparison.comparison_levels:
+            if level.is_null_level or level.label_for_charts != "related case types":
+                continue
+            weight, u = _weight(level), level.u_probability
+            if weight is not None and weight < 0 and isinstance(u, float):
+                level.m_probability = min(1.0, u)
+
+
+#: Comparisons whose weights :func:`bound_place_weights` bounds.
+PLACE_COMPARISONS = ("birth_place", "event_place")
+
+
+def _weight(level: Any) -> float | None:
+    m, u = level.m_probability, level.u_probability
+    if not isinstance(m, float) or not isinstance(u, float) or m <= 0 or u <= 0:
+        return None
+    return math.log2(m / u)
+
+
+def bound_place_weights(linker: Linker, *, floor_bits: float) -> None:
+    """Place levels graded and never a veto: no level weighs less than ``-floor_bits`` bits, and
+    a level that is closer (same unit, then same province) never weighs less than one
+    further down. Places as written are resolved with errors and remembered loosely; EM on
+    a list whose places seldom resolve learns extreme weights for levels it hardly saw (one
+    list's "different place" came out at -29 bits, "same province" at -39)."""
+    for comparison in linker._settings_obj.comparisons:
+        if comparison.output_column_name not in PLACE_COMPARISONS:
+            continue
+        levels = [lv for lv in comparison.comparison_levels if not lv.is_null_level]
+        floor = -floor_bits
+        for level in reversed(levels):  # from "different" up to "same unit"
+            weight = _weight(level)
+            if weight is not None and weight < floor:
+                level.m_probability = min(1.0, level.u_probability * 2.0**floor)
+            floor = max(floor, weight if weight is not None else floor)
 
 
 def new_linker(table: SplinkDataFrame, settings: SettingsCreator | dict[str, Any]) -> Linker:

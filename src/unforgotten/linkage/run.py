@@ -20,9 +20,11 @@ from splink import Linker
 from splink.internals.splink_dataframe import SplinkDataFrame
 
 from unforgotten.errors import ValidationError
+from unforgotten.linkage.calibration import IDENTITY, Calibration, calibrate, choose, error_budget
 from unforgotten.linkage.cluster import cluster_pairs
 from unforgotten.linkage.comparisons import present_columns
 from unforgotten.linkage.config import LinkageConfig
+from unforgotten.linkage.consistency import split_contradictions
 from unforgotten.linkage.engines import Engine, database_api
 from unforgotten.linkage.model import (
     has_surname_prior,
@@ -58,12 +60,21 @@ class LinkageResult:
         ``prediction``, ``clustering``, ``total``.
     counts:
         ``records``, ``candidate_pairs`` (after blocking), ``pairs`` (kept),
-        ``clusters``.
+        ``clusters``, ``contradicting_clusters`` (clusters split because they joined both
+        sexes or birth years too far apart) and ``held_apart_pairs`` (pairs above the
+        threshold those splits cut: ``pairs.held_apart``, sent to review).
     config:
         The settings of the run.
     cpu_seconds:
         CPU seconds per phase (same keys as ``timings``; all threads and worker
         processes): with ``timings``, shows how much a busy machine slowed the run.
+    calibration:
+        How ``pairs.match_probability`` was calibrated from the match weight
+        (:mod:`unforgotten.linkage.calibration`); Splink's own is ``match_probability_raw``.
+    place_resolution:
+        Per list (``source``): for ``birth_place`` and ``event_place``, how many records
+        have the place written (``written``) and how many of those resolved to a gazetteer
+        unit or province (``resolved``); see :func:`place_resolution`.
     """
 
     pairs: pd.DataFrame
@@ -73,6 +84,8 @@ class LinkageResult:
     counts: Mapping[str, int]
     config: LinkageConfig = field(default_factory=LinkageConfig)
     cpu_seconds: Mapping[str, float] = field(default_factory=dict)
+    place_resolution: Mapping[str, Mapping[str, Mapping[str, int]]] = field(default_factory=dict)
+    calibration: Calibration = IDENTITY
 
     def uncertain(self, band: tuple[float, float] | None = None) -> pd.DataFrame:
         """Pairs with ``lo <= match_probability < hi`` (default: the config's band)."""
@@ -80,6 +93,12 @@ class LinkageResult:
         probability = self.pairs["match_probability"]
         chosen = self.pairs.loc[(probability >= lo) & (probability < hi)]
         return chosen.sort_values("match_probability", ascending=False, ignore_index=True)
+
+    def error_budget(self) -> dict[str, float]:
+        """Expected errors by band (:func:`unforgotten.linkage.calibration.error_budget`)."""
+        probabilities = self.pairs["match_probability"].to_numpy()
+        lo, _ = self.config.review_band
+        return error_budget(probabilities, threshold=self.config.threshold, review_from=lo)
 
 
 def _cpu_seconds() -> float:
@@ -167,6 +186,60 @@ def _clusters(
     )
 
 
+def _consistent(
+    clusters: pd.Series,
+    pairs: pd.DataFrame,
+    features: pd.DataFrame,
+    config: LinkageConfig,
+    accepted: list[Pair],
+) -> tuple[pd.Series, pd.DataFrame, int]:
+    """Clusters split where they join contradicting records; ``pairs.held_apart`` marks
+    the pairs above the threshold that the split cut (they go to review)."""
+    if not config.split_contradictions:
+        return clusters, pairs.assign(held_apart=False), 0
+    split = split_contradictions(clusters, pairs, features, threshold=config.threshold, accepted=accepted)
+    cut = set(split.held_apart)
+    keys = zip(pairs["unique_id_l"].tolist(), pairs["unique_id_r"].tolist(), strict=True)
+    return split.clusters, pairs.assign(held_apart=[k in cut for k in keys]), split.contradicting
+
+
+def _calibration(
+    config: LinkageConfig, pairs: pd.DataFrame, *, accepted: list[Pair], rejected: list[Pair]
+) -> Calibration:
+    """Calibrated probabilities for the Korean profile (the one the shipped calibration
+    was fitted for); the other profiles keep Splink's."""
+    return choose(
+        pairs,
+        enabled=config.calibrate and config.profile == "korean",
+        accepted=accepted,
+        rejected=rejected,
+        min_labels=config.min_labels,
+    )
+
+
+def place_resolution(records: pd.DataFrame, features: pd.DataFrame) -> dict[str, dict[str, dict[str, int]]]:
+    """Per list, places written and places resolved (``{"birth_place": {"written": n,
+    "resolved": k}, ...}``): a list whose places mostly do not resolve loses that evidence,
+    and the rate says so before the matches do."""
+    sources = features["source"].astype(str).to_numpy()
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for prefix in ("birth", "event"):
+        column = f"{prefix}_place"
+        if column not in records.columns:
+            continue
+        text = records[column].fillna("").astype(str).str.strip().to_numpy()
+        written = text != ""
+        resolved = (
+            written
+            & (features[f"{prefix}_place_code"].notna() | features[f"{prefix}_province"].notna()).to_numpy()
+        )
+        frame = pd.DataFrame({"source": sources, "written": written, "resolved": resolved})
+        for source, group in frame.groupby("source", sort=True):
+            counts = {"written": int(group["written"].sum()), "resolved": int(group["resolved"].sum())}
+            out.setdefault(str(source), {})[column] = counts
+    return out
+
+
 def link_records(
     records: pd.DataFrame,
     *,
@@ -195,8 +268,11 @@ def link_records(
             train(linker, config=config, present=present, accepted=accepted)
         pairs, candidates = _score(linker, config, clock)
         model = linker.misc.save_model_to_json()
+    calibration = _calibration(config, pairs, accepted=accepted, rejected=rejected)
+    pairs = calibrate(pairs, calibration, keep_floor=config.keep_floor)
     with clock.phase("clustering"):
         clusters = _clusters(features, pairs, config=config, accepted=accepted, rejected=rejected)
+        clusters, pairs, contradicting = _consistent(clusters, pairs, features, config, accepted)
     return _result(
         pairs=pairs,
         clusters=clusters,
@@ -204,6 +280,9 @@ def link_records(
         clock=clock,
         config=config,
         candidates=candidates,
+        places=place_resolution(records, features) if config.profile == "korean" else {},
+        calibration=calibration,
+        contradicting=contradicting,
     )
 
 
@@ -215,12 +294,17 @@ def _result(
     clock: _Clock,
     config: LinkageConfig,
     candidates: int,
+    places: Mapping[str, Mapping[str, Mapping[str, int]]] | None = None,
+    calibration: Calibration = IDENTITY,
+    contradicting: int = 0,
 ) -> LinkageResult:
     counts = {
         "records": len(clusters),
         "candidate_pairs": candidates,
         "pairs": len(pairs),
         "clusters": int(clusters.nunique()),
+        "contradicting_clusters": contradicting,
+        "held_apart_pairs": int(pairs["held_apart"].sum()) if "held_apart" in pairs else 0,
     }
     return LinkageResult(
         pairs=pairs,
@@ -230,6 +314,8 @@ def _result(
         counts=counts,
         config=config,
         cpu_seconds=clock.cpu_total(),
+        place_resolution=places or {},
+        calibration=calibration,
     )
 
 
@@ -275,6 +361,8 @@ def link_new_records(
         with clock.phase("prediction"):
             pairs = _incremental_pairs(linker, new_table, old_table, config)
         model = linker.misc.save_model_to_json()
+    calibration = _calibration(config, pairs, accepted=list(accepted), rejected=list(rejected))
+    pairs = calibrate(pairs, calibration, keep_floor=config.keep_floor)
     with clock.phase("clustering"):
         clusters = _clusters(
             features,
@@ -291,6 +379,7 @@ def link_new_records(
         clock=clock,
         config=config,
         candidates=len(pairs),
+        calibration=calibration,
     )
 
 

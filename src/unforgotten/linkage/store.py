@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 import pandas as pd
@@ -19,6 +19,7 @@ from sqlalchemy import Connection, func, select
 
 from unforgotten.domain.roles import Permission
 from unforgotten.errors import NotFoundError, ValidationError
+from unforgotten.linkage.calibration import reliability_table
 from unforgotten.linkage.config import LinkageConfig
 from unforgotten.linkage.merges import (
     merge_persons,
@@ -65,6 +66,11 @@ class LinkReport:
     merged: int
     unmerged: int
     timings: dict[str, float]
+    place_resolution: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    calibration: dict[str, Any] = field(default_factory=dict)
+    error_budget: dict[str, float] = field(default_factory=dict)
+    reliability: list[dict[str, float]] = field(default_factory=list)
+    contradicting_clusters: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -167,6 +173,7 @@ def _pair_rows(result: LinkageResult, run_id: int, first_id: int) -> list[dict[s
         values = pair._asdict()
         probability = float(values["match_probability"])
         band = "match" if probability >= hi else "review" if probability >= lo else "low"
+        band = "review" if values.get("held_apart") else band
         evidence = {
             n: [int(values[f"gamma_{n}"]), round(float(values.get(f"mw_{n}", 0.0) or 0.0), 3)] for n in names
         }
@@ -209,7 +216,12 @@ def link_store(ws: Workspace, *, config: LinkageConfig | None = None, engine: st
                     "started_at": now_iso(),
                     "actor": ws.settings.actor,
                     "config": json.loads(json.dumps(asdict(config))),
-                    "counts": dict(result.counts),
+                    "counts": {
+                        **result.counts,
+                        "place_resolution": result.place_resolution,
+                        "calibration": asdict(result.calibration),
+                        "error_budget": result.error_budget(),
+                    },
                     "timings": {k: round(v, 3) for k, v in result.timings.items()},
                     "model": result.model_json,
                 }
@@ -242,7 +254,27 @@ def link_store(ws: Workspace, *, config: LinkageConfig | None = None, engine: st
         merged,
         unmerged,
         dict(result.timings),
+        {k: {c: dict(n) for c, n in v.items()} for k, v in result.place_resolution.items()},
+        asdict(result.calibration),
+        result.error_budget(),
+        _reliability(result, accepted, rejected),
+        int(result.counts.get("contradicting_clusters", 0)),
     )
+
+
+def _reliability(
+    result: LinkageResult, accepted: list[tuple[int, int]], rejected: list[tuple[int, int]]
+) -> list[dict[str, float]]:
+    """Reliability table of this run's probabilities on the registry's review decisions."""
+    decided = {**{(min(p), max(p)): True for p in accepted}, **{(min(p), max(p)): False for p in rejected}}
+    pairs = result.pairs
+    keys = list(zip(pairs["unique_id_l"].tolist(), pairs["unique_id_r"].tolist(), strict=True))
+    chosen = [i for i, k in enumerate(keys) if k in decided]
+    if not chosen:
+        return []
+    probabilities = pairs["match_probability"].to_numpy()[chosen]
+    labels = [decided[keys[i]] for i in chosen]
+    return [asdict(row) for row in reliability_table(probabilities, labels)]
 
 
 def latest_model(conn: Connection) -> tuple[int, str]:
