@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -312,3 +313,22 @@ def test_exports_for_outside_recipients_leave_alleged_perpetrators_out(world: Wo
     export(world.ws, "persons", out, fmt="json", scope="un", recipient="UN WGEID")
     exported = {int(r["person_id"]) for r in json.loads(out.read_text(encoding="utf-8"))}
     assert victim in exported and world.people["박영수"] not in exported
+
+
+def test_every_gap_a_dossier_states_is_said_in_korean_on_korean_pages(world: World) -> None:
+    from unforgotten.web.gaps import gap_text
+
+    gaps = [g for name in ("bureau", "갑보위성") for g in q.dossier(world.ws, "unit", name)["gaps"]]
+    gaps += [
+        g for act in world.acts.values() for c in q.command_chain(world.ws, act)["chains"] for g in c["gaps"]
+    ]
+    assert "no known commander of 제9국 in 1999" in gaps
+    for gap in gaps:
+        korean = gap_text(gap, "ko")
+        assert korean != gap and not re.search(r"[A-Za-z]{3,}", korean.replace("Alpha", "")), (gap, korean)
+        assert gap_text(gap, "en") == gap
+    assert gap_text("no known commander of 제9국 in 1999", "ko") == "1999년 제9국의 지휘관이 기록에 없음"
+    assert (
+        gap_text("act 7 has no date: it cannot be placed in any chain", "ko")
+        == "행위 7: 일자가 없어 지휘 계통에 둘 수 없음"
+    )

@@ -24,6 +24,7 @@ from unforgotten.domain.roles import Permission, may
 from unforgotten.web import charts
 from unforgotten.web.accounts import User
 from unforgotten.web.deps import Access, CurrentUser, Lang, csrf_token, declare
+from unforgotten.web.gaps import gap_text
 from unforgotten.web.i18n import translator
 from unforgotten.web.labels import labelled, stratum_term, term_labeller
 
@@ -51,6 +52,7 @@ def render(
             "term": term_labeller(lang),
             "labelled": lambda vocabulary, counts: labelled(lang, vocabulary, counts),
             "stratum_term": lambda by, value: stratum_term(lang, by, value),
+            "gap_text": lambda gap: gap_text(gap, lang),
             "lang": lang,
             "user": user,
             "csrf": csrf_token(request),
