@@ -18,7 +18,7 @@ from tests.web.demo_like import build
 
 from unforgotten.linkage.store import decide, review_queue
 from unforgotten.store import schema as s
-from unforgotten.store.schema_linkage import link_pair
+from unforgotten.store.schema_linkage import link_pair, link_run
 from unforgotten.store.workspace import Workspace
 from unforgotten.web.accounts import add_user
 from unforgotten.web.app import create_app
@@ -119,3 +119,23 @@ def test_review_pairs_are_pending_until_decided(linked: tuple[Workspace, int, Te
     assert (
         f"rejected (different persons) — test:officer, {after['decided_at'][:16].replace('T', ' ')}" in cells
     )
+
+
+def test_the_review_page_states_the_runs_place_resolution_and_expected_errors(
+    linked: tuple[Workspace, int, TestClient],
+) -> None:
+    ws, run, client = linked
+    with ws.read() as conn:
+        counts = conn.execute(select(link_run.c.counts).where(link_run.c.id == run)).scalar_one()
+    places = counts["place_resolution"]
+    assert places, "a Korean-profile run counts the places it resolved"
+    page = client.get("/api/review").json()
+    shown = {(r["source"], r["column"]): (r["resolved"], r["written"]) for r in page["places"]}
+    assert shown == {
+        (src, col): (n["resolved"], n["written"]) for src, cols in places.items() for col, n in cols.items()
+    }
+    assert page["expected_errors"]["merged_pairs"] == counts["error_budget"]["merged_pairs"]
+    html = client.get("/review").text
+    assert "Places resolved to the gazetteer" in html and "false matches among merged pairs" in html
+    korean = client.get("/review", cookies={"lang": "ko"}).text
+    assert "지명 사전에서 찾은 장소" in korean and "예상 오류" in korean

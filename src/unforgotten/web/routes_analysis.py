@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from typing import Annotated, Literal
 
@@ -14,7 +15,7 @@ from unforgotten.errors import NotFoundError, ValidationError
 from unforgotten.korean import counties, facilities, provinces
 from unforgotten.store import schema as s
 from unforgotten.store.estimates import latest_estimate
-from unforgotten.store.schema_linkage import link_pair
+from unforgotten.store.schema_linkage import link_pair, link_run
 from unforgotten.store.visibility import visibility
 from unforgotten.web import schemas as m
 from unforgotten.web.deps import CsrfChecked, WorkspaceDep, require
@@ -116,6 +117,15 @@ def review(ws: WorkspaceDep, request: Request, skip: int | None = None) -> m.Rev
         hidden = visibility(conn, ws.settings.role)
         pairs = linkage.review_queue(conn, limit=20 + len(skipped))
         progress = linkage.review_progress(conn)
+        newest = conn.execute(select(link_run.c.counts).order_by(link_run.c.id.desc()).limit(1)).scalar()
+    counts = (json.loads(newest) if isinstance(newest, str) else newest) or {}
+    unseen = set(hidden.sources.values())
+    places = [
+        m.PlaceRate(source=source, column=column, resolved=int(n["resolved"]), written=int(n["written"]))
+        for source, columns in sorted(counts.get("place_resolution", {}).items())
+        if source not in unseen
+        for column, n in columns.items()
+    ]
     pairs = [
         p
         for p in pairs
@@ -127,6 +137,8 @@ def review(ws: WorkspaceDep, request: Request, skip: int | None = None) -> m.Rev
         total=progress["total"],
         decided=progress["decided"],
         may_decide=may(ws.settings.role, Permission.LINK),
+        places=places,
+        expected_errors={k: float(v) for k, v in counts.get("error_budget", {}).items()},
     )
 
 

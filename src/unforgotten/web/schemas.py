@@ -370,8 +370,19 @@ class ReviewPair(_Model):
     right: dict[str, Any]
 
 
+class PlaceRate(_Model):
+    """How many of one list's place values the gazetteer resolved, in the newest link run."""
+
+    source: str
+    column: str
+    resolved: int
+    written: int
+
+
 class ReviewPage(_Model):
     pairs: list[ReviewPair]
     total: int
     decided: int
     may_decide: bool
+    places: list[PlaceRate] = []
+    expected_errors: dict[str, float] = {}
