@@ -261,3 +261,29 @@ def test_a_source_takes_files_and_lists_them(
     page = documenter.get(f"/sources/{source_id}").text
     assert "ledger-scan.txt" in page and 'id="upload-form"' in page
     assert _upload(documenter, "/sources/999/evidence", [("x.txt", b"x")]).status_code == 404  # type: ignore[attr-defined]
+
+
+def test_who_handed_a_file_over_is_shown_only_on_request_to_roles_that_may_read_it(
+    client_for: Callable[[str], TestClient], registry: Workspace
+) -> None:
+    person = _person(registry)
+    documenter = client_for("documenter")
+    page = _upload(
+        documenter, f"/persons/{person}/evidence", [("note.txt", b"a note\n")], received_from=SECRET_GIVER
+    ).text  # type: ignore[attr-defined]
+    evidence_id = int(re.findall(r'data-evidence="(\d+)"', page)[0])
+    plain = documenter.get(f"/evidence/{evidence_id}").text
+    assert SECRET_GIVER not in plain and 'id="reveal"' in plain
+    revealed = documenter.get(f"/evidence/{evidence_id}?reveal=true")
+    assert revealed.status_code == 200 and SECRET_GIVER in revealed.text
+    assert documenter.get(f"/api/evidence/{evidence_id}?reveal=true").json()["links"][0]["received_from"] == (
+        SECRET_GIVER
+    )
+    custody = Evidence(registry).custody(evidence_id)["events"]
+    assert "with protected fields" in custody[-1]["detail"]["shown"]
+    assert SECRET_GIVER not in str(custody)
+    for name in ("viewer", "analyst"):
+        other = client_for(name)
+        assert 'id="reveal"' not in other.get(f"/evidence/{evidence_id}").text
+        refused = other.get(f"/evidence/{evidence_id}?reveal=true")
+        assert refused.status_code == 403 and SECRET_GIVER not in refused.text

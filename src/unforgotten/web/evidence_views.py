@@ -121,8 +121,11 @@ def _item(shown: dict[str, Any]) -> m.EvidenceItem:
     )
 
 
-def evidence_page(shown: dict[str, Any], *, may_download: bool) -> m.EvidencePage:
-    """The item page from :meth:`Evidence.show` (called without its protected fields)."""
+def evidence_page(
+    shown: dict[str, Any], *, may_download: bool, may_reveal: bool = False, revealed: bool = False
+) -> m.EvidencePage:
+    """The item page from :meth:`Evidence.show`; who handed each file over only when ``revealed``
+    (``show`` was called with its protected fields, an audited read)."""
     links = [
         m.EvidenceLinkPublic(
             link_id=link["id"],
@@ -131,13 +134,20 @@ def evidence_page(shown: dict[str, Any], *, may_download: bool) -> m.EvidencePag
             received_at=link["received_at"],
             received_by=link["received_by"],
             received_how=link["received_how"],
-            received_from="(protected)" if link["received_from"] else None,
+            received_from=(link["received_from"] if revealed else "(protected)")
+            if link["received_from"]
+            else None,
             description=link["description"],
         )
         for link in shown["links"]
     ]
     return m.EvidencePage(
-        item=_item(shown), links=links, derived_copies=shown["derived_copies"], may_download=may_download
+        item=_item(shown),
+        links=links,
+        derived_copies=shown["derived_copies"],
+        may_download=may_download,
+        may_reveal=may_reveal,
+        revealed=revealed,
     )
 
 

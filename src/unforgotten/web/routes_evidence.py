@@ -38,13 +38,21 @@ _IMPORT = [require(Permission.IMPORT)]
 
 
 @page(router, "/evidence/{evidence_id}", "evidence.html", m.EvidencePage)
-def evidence_item(ws: WorkspaceDep, evidence_id: int) -> m.EvidencePage:
+def evidence_item(ws: WorkspaceDep, evidence_id: int, reveal: bool = False) -> m.EvidencePage:
     """An evidence item: hashes, media type, EXIF/GPS and document metadata, the records it is
-    attached to and each intake (audited as viewed; who handed it over is never shown)."""
+    attached to and each intake (audited as viewed). Who handed each file over is shown only with
+    ``reveal``, to roles that may read protected fields (audited as such)."""
     with ws.read() as conn:
         ev.check_visible(conn, visibility(conn, ws.settings.role), evidence_id)
-    shown = Evidence(ws).show(evidence_id)
-    return ev.evidence_page(shown, may_download=may(ws.settings.role, Permission.IMPORT))
+    if reveal:
+        ws.require(Permission.READ_PROTECTED)
+    shown = Evidence(ws).show(evidence_id, protected=reveal)
+    return ev.evidence_page(
+        shown,
+        may_download=may(ws.settings.role, Permission.IMPORT),
+        may_reveal=may(ws.settings.role, Permission.READ_PROTECTED),
+        revealed=reveal,
+    )
 
 
 @page(router, "/evidence/{evidence_id}/custody", "custody.html", m.CustodyPage)

@@ -122,6 +122,8 @@ class EvidencePage(_Model):
     links: list[EvidenceLinkPublic]
     derived_copies: list[int]
     may_download: bool = False
+    may_reveal: bool = False
+    revealed: bool = False
 
 
 class CustodyEvent(_Model):
