@@ -78,7 +78,7 @@ def test_moving_the_end_or_the_user_of_a_row_gives_nothing(app: FastAPI, registr
     assert any("uid differ from the sealed values" in b for b in _breaks(registry))
 
 
-def test_a_session_older_than_a_password_change_is_named_when_revived(
+def test_a_session_older_than_a_password_change_opens_nothing_and_is_named_when_revived(
     app: FastAPI, registry: Workspace
 ) -> None:
     _client, cookie, row = _logged_in(app, registry, "viewer")
@@ -90,4 +90,5 @@ def test_a_session_older_than_a_password_change_is_named_when_revived(
     assert json.loads(done.output)["password_changed"] is True
     assert _replay(app, cookie) == 401
     _edit(registry, row["sid_hash"], revoked=False, data_enc=row["data_enc"])
+    assert _replay(app, cookie) == 401  # sealed with the old password's fingerprint: opens nothing
     assert any("password change or disabling" in b for b in _breaks(registry))

@@ -8,9 +8,11 @@ disabling a user revoke rows, so a replayed cookie is refused at once.
 
 The sealed data also hold the session's user, start and end, bound to the row by the encryption's
 context: a database writer who clears ``revoked`` (revocation also drops the sealed data), moves
-``expires_at`` or changes ``user_id`` opens nothing, since only the sealed values count. Putting
-back an older sealed copy can still revive a revoked session within its lifetime; `verify` names
-such a row (see :mod:`unforgotten.store.verify_derived`).
+``expires_at`` or changes ``user_id`` opens nothing, since only the sealed values count. The
+sealed data also hold a fingerprint of the user's password hash at log-in, so after a password
+change no session begun before it opens, even one whose older sealed copy was put back. Putting
+back an older sealed copy of a logged-out session can still revive it within its lifetime;
+`verify` names such a row (see :mod:`unforgotten.store.verify_derived`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, select, update
 
 from unforgotten.errors import CryptoError
-from unforgotten.store.schema_web import web_session
+from unforgotten.store.schema_web import web_session, web_user
 from unforgotten.store.verify_derived import SESSION_CONTEXT
 from unforgotten.store.workspace import Workspace
 
@@ -57,6 +59,13 @@ class Loaded:
 
 def _iso(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="microseconds")
+
+
+def _fingerprint(password_hash: str | None) -> str | None:
+    """A short digest of a user's password hash: it changes with the password."""
+    if password_hash is None:
+        return None
+    return hashlib.sha256(b"session:" + password_hash.encode("utf-8")).hexdigest()[:32]
 
 
 class SessionStore:
@@ -92,7 +101,9 @@ class SessionStore:
         key, now = self._hash(sid[:200]), _iso(dt.datetime.now(dt.UTC))
         with self.ws.read() as conn:
             row = conn.execute(
-                select(_s).where(_s.c.sid_hash == key, _s.c.revoked.is_(False), _s.c.expires_at > now)
+                select(_s, web_user.c.password_hash)
+                .outerjoin(web_user, web_user.c.id == _s.c.user_id)
+                .where(_s.c.sid_hash == key, _s.c.revoked.is_(False), _s.c.expires_at > now)
             ).first()
         if row is None:
             return None
@@ -106,7 +117,9 @@ class SessionStore:
             return None  # revoked (no sealed data), or sealed before the bounds were
         if sealed.get("uid") != r["user_id"] or str(sealed.get("expires", "")) <= now:
             return None  # the row's user or end was edited, or the sealed end has passed
-        bounds = {k: sealed[k] for k in ("uid", "created", "expires")}
+        if sealed.get("pw") != _fingerprint(r["password_hash"]):
+            return None  # begun before the user's password changed
+        bounds = {k: sealed.get(k) for k in ("uid", "created", "expires", "pw")}
         return Loaded(
             key, r["user_id"], dict(sealed["data"]), dt.datetime.fromisoformat(r["last_seen"]), bounds
         )
@@ -116,7 +129,11 @@ class SessionStore:
         sid, now = secrets.token_urlsafe(32), dt.datetime.now(dt.UTC)
         key = self._hash(sid)
         uid = data.get("uid") if isinstance(data.get("uid"), int) else None
-        bounds = {"uid": uid, "created": _iso(now), "expires": _iso(now + self.lifetime)}
+        bounds = {"uid": uid, "created": _iso(now), "expires": _iso(now + self.lifetime), "pw": None}
+        if uid is not None:
+            with self.ws.read() as conn:
+                hashed = conn.execute(select(web_user.c.password_hash).where(web_user.c.id == uid)).scalar()
+            bounds["pw"] = _fingerprint(hashed)
         row = {
             "sid_hash": key,
             "user_id": uid,
