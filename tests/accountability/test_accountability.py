@@ -332,3 +332,15 @@ def test_every_gap_a_dossier_states_is_said_in_korean_on_korean_pages(world: Wor
         gap_text("act 7 has no date: it cannot be placed in any chain", "ko")
         == "행위 7: 일자가 없어 지휘 계통에 둘 수 없음"
     )
+
+
+def test_a_units_dossier_holds_the_acts_of_the_units_below_it_at_each_date(world: World) -> None:
+    committee = q.dossier(world.ws, "unit", "committee")
+    acts = {a["act_id"]: a for a in committee["acts"]}
+    assert set(acts) == {world.acts["2003"]}  # the bureau was below the ministry in 1995 and 1999
+    (statement,) = acts[world.acts["2003"]]["statements"]
+    assert statement["through"] == "제9국" and statement["involvement"] == "member_of"
+    assert [link["name"] for link in committee["chain"][0]["links"]] == ["제9국", "을위원회"]
+    ministry = q.dossier(world.ws, "unit", "갑보위성")
+    through = [s.get("through") for a in ministry["acts"] for s in a["statements"]]
+    assert through.count("제9국") == 2 and world.acts["2003"] not in {a["act_id"] for a in ministry["acts"]}

@@ -64,10 +64,10 @@ def test_organisation_page_and_its_json_twin(
     client = client_for("analyst")
     data = client.get("/api/organisations/1").json()  # the ministry: mss is loaded first
     assert data["organisation"]["key"] == "mss"
-    assert data["victims"] == 4  # DS24-001, -002, -003, -010
-    assert data["acts_by_year"] == {"2005": 1, "2014": 1, "2016": 1, "2017": 1}
+    assert data["victims"] == 5  # DS24-001, -002, -003, -010, and -007 through Bureau 7 (below it)
+    assert data["acts_by_year"] == {"2002": 1, "2005": 1, "2014": 1, "2016": 1, "2017": 1}
     kinds = [e["kind"] for e in data["timeline"]]
-    assert kinds.count("act") == 4 and "name" in kinds
+    assert kinds.count("act") == 5 and "name" in kinds
     html = client.get("/organisations/1").text
     assert "국가보위성" in html and "국가안전보위부" in html and 'id="timeline"' in html
     bureau = client.get("/api/organisations/2").json()
@@ -150,6 +150,6 @@ def test_acts_from_a_confidential_source_stay_hidden_from_roles_that_may_not_see
     analyst, admin = client_for("analyst"), client_for("admin")
     for url in ("/api/organisations/1", "/api/facilities/2", "/organisations/1", "/facilities/2"):
         assert "Secret ledger" not in analyst.get(url).text
-    assert analyst.get("/api/organisations/1").json()["victims"] == 4
-    assert admin.get("/api/organisations/1").json()["victims"] == 5
+    assert analyst.get("/api/organisations/1").json()["victims"] == 5
+    assert admin.get("/api/organisations/1").json()["victims"] == 6
     assert "Secret ledger" in admin.get("/organisations/1").text

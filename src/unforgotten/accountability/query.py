@@ -457,6 +457,32 @@ def _orgs_of_act(
     return out
 
 
+def _above(conn: Connection, org: int, at: date | None) -> list[int]:
+    """The units above ``org`` at ``at`` (its parent, the parent's parent, …), nearest first; the
+    first recorded parent where several are, as :func:`_chain` follows."""
+    if at is None:
+        return []
+    out: list[int] = []
+    current: int | None = org
+    while current is not None and current not in out and len(out) < _MAX_DEPTH:
+        parents = [
+            p
+            for p in conn.execute(
+                select(org_parent).where(org_parent.c.organisation_id == current)
+            ).mappings()
+            if active(p, at)
+        ]
+        current = int(parents[0]["parent_id"]) if parents else None
+        if current is not None and current != org:
+            out.append(current)
+    return out
+
+
+def _through(basis: dict[str, Any]) -> dict[str, Any]:
+    """``{"through": NAME, "through_id": ID}`` for an act held against a sub-unit, else nothing."""
+    return {k: basis[k] for k in ("through", "through_id") if k in basis}
+
+
 def dossier(  # noqa: PLR0912, PLR0915 - one report, read top to bottom
     ws: Workspace, kind: str, ref: str, *, start: date | None = None, end: date | None = None
 ) -> dict[str, Any]:
@@ -495,11 +521,14 @@ def dossier(  # noqa: PLR0912, PLR0915 - one report, read top to bottom
                 ],
             }
             for act in acts:
-                bases = [
-                    b for o, b in _orgs_of_act(conn, act, attributions.get(int(act["id"]), [])) if o == org_id
-                ]
+                held = _orgs_of_act(conn, act, attributions.get(int(act["id"]), []))
+                bases = [b for o, b in held if o == org_id]
+                below = [
+                    (o, b) for o, b in held if o != org_id and org_id in _above(conn, o, act["when"])
+                ]  # held against a unit that was below this one at the act's date
+                bases += [{**b, "through": name_at(conn, o, act["when"]), "through_id": o} for o, b in below]
                 if bases:
-                    chosen.append((act, bases, [org_id]))
+                    chosen.append((act, bases, [org_id] if not below else sorted({o for o, _ in below})))
         elif kind == "person":
             person_id = int(ref) if str(ref).isdigit() else None
             if person_id is None:
@@ -592,6 +621,7 @@ def dossier(  # noqa: PLR0912, PLR0915 - one report, read top to bottom
                             "organisation_id": a["organisation_id"],
                             "text": a["text"],
                             **basis,
+                            **_through(b),
                         }
                     )
                 elif b["basis"] == "recorded_as":
@@ -603,6 +633,7 @@ def dossier(  # noqa: PLR0912, PLR0915 - one report, read top to bottom
                             "name_in_force": match.label,
                             "recorded_name_in_force": match.in_force,
                             "source": None,
+                            **_through(b),
                         }
                     )
                 else:
