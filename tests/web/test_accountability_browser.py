@@ -56,7 +56,7 @@ def test_search_then_the_organisation_page(
     assert page.inner_text("#org-name") == "국가보위성"
     names = page.locator("#names td:first-child").all_inner_texts()
     assert {"국가안전보위부", "State Security Department", "bowibu"} <= set(names)
-    assert page.inner_text("#victims") == "4"
+    assert page.inner_text("#victims") == "5"  # DS24-001, -002, -003, -010, and -007 through Bureau 7
     assert page.locator("#timeline li").count() >= 6
     assert "Bureau 7" in page.inner_text("#hierarchy")
     _shot(page, "organisation-en-desktop")
