@@ -39,7 +39,17 @@ from unforgotten.ingest.columns import CANONICAL_COLUMNS, HEADER_ALIASES, PROTEC
 
 _Split = tuple[tuple[str, ...], tuple[str, ...], Callable[[dict[str, str]], tuple[str, ...]] | None]
 
-__all__ = ["Mapping"]
+__all__ = ["Mapping", "read_toml"]
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A mapping file's tables; a missing or malformed file is a clear error naming it."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValidationError(f"{path}: mapping file not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ValidationError(f"{path}: not a valid TOML mapping ({exc})") from exc
 
 
 @dataclass(frozen=True)
@@ -56,13 +66,7 @@ class Mapping:
     @classmethod
     def load(cls, path: Path) -> Mapping:
         """Read and check a mapping file."""
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ValidationError(f"{path}: mapping file not found") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ValidationError(f"{path}: not a valid TOML mapping ({exc})") from exc
-        return cls.from_dict(data, origin=str(path))
+        return cls.from_dict(read_toml(path), origin=str(path))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, origin: str) -> Mapping:

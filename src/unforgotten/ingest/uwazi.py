@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import json
-import tomllib
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -25,7 +24,7 @@ from typing import Any
 
 from unforgotten.errors import ValidationError
 from unforgotten.ingest.columns import CANONICAL_COLUMNS, header_key
-from unforgotten.ingest.mapping import Mapping
+from unforgotten.ingest.mapping import Mapping, read_toml
 from unforgotten.ingest.readers import RawTable, read_table
 from unforgotten.ingest.uwazi_headers import (
     COMMON,
@@ -118,12 +117,7 @@ def load_mapping(path: Path | None) -> tuple[Mapping, UwaziOptions]:
     """A mapping file's column rules and its ``[uwazi]`` options (both defaults without a file)."""
     if path is None:
         return Mapping(), UwaziOptions()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValidationError(f"{path}: mapping file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"{path}: not a valid TOML mapping ({exc})") from exc
+    data = read_toml(path)
     options = data.pop("uwazi", {})
     if not isinstance(options, dict):
         raise ValidationError(f"{path}: [uwazi] must be a table")

@@ -198,15 +198,18 @@ def organisation_page(ws: WorkspaceDep, org_id: int) -> m.OrganisationPage:
     return m.OrganisationPage(
         organisation=shown,
         facilities=facilities,
-        acts=held["acts"],
-        acts_by_year=held["acts_by_year"],
-        acts_by_violation=held["acts_by_violation"],
-        victims=held["victims"],
-        sources=held["sources"],
-        gaps=held["gaps"],
+        **_held(held),
         timeline=_timeline(shown, held["acts"]),
         statement=held["statement"],
     )
+
+
+_HELD = ("acts", "acts_by_year", "acts_by_violation", "victims", "sources", "gaps")
+
+
+def _held(dossier: dict[str, Any]) -> dict[str, Any]:
+    """What every dossier page shows of its dossier: acts, their counts, victims, sources, gaps."""
+    return {k: dossier[k] for k in _HELD}
 
 
 def _perpetrator(ws: Workspace, person_id: int) -> None:
@@ -224,12 +227,7 @@ def perpetrator_page(ws: WorkspaceDep, person_id: int) -> m.PerpetratorPage:
     return m.PerpetratorPage(
         person={k: v for k, v in subject.items() if k != "posts"},
         posts=_scrub(ws, subject["posts"]),
-        acts=held["acts"],
-        acts_by_year=held["acts_by_year"],
-        acts_by_violation=held["acts_by_violation"],
-        victims=held["victims"],
-        sources=held["sources"],
-        gaps=held["gaps"],
+        **_held(held),
         statement=held["statement"],
     )
 
@@ -241,12 +239,7 @@ def facility_page(ws: WorkspaceDep, facility_id: int) -> m.FacilityPage:
     held = _visible(ws, q.dossier(ws, "facility", str(facility_id)))
     return m.FacilityPage(
         facility=held["subject"],
-        acts=held["acts"],
-        acts_by_year=held["acts_by_year"],
-        acts_by_violation=held["acts_by_violation"],
-        victims=held["victims"],
-        sources=held["sources"],
-        gaps=held["gaps"],
+        **_held(held),
     )
 
 

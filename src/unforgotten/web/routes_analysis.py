@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from typing import Annotated, Literal
 
@@ -118,7 +117,7 @@ def review(ws: WorkspaceDep, request: Request, skip: int | None = None) -> m.Rev
         pairs = linkage.review_queue(conn, limit=20 + len(skipped))
         progress = linkage.review_progress(conn)
         newest = conn.execute(select(link_run.c.counts).order_by(link_run.c.id.desc()).limit(1)).scalar()
-    counts = (json.loads(newest) if isinstance(newest, str) else newest) or {}
+    counts = newest or {}  # a JSON column: a dict on every backend
     unseen = set(hidden.sources.values())
     places = [
         m.PlaceRate(source=source, column=column, resolved=int(n["resolved"]), written=int(n["written"]))
